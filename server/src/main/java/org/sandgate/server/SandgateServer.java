@@ -1,0 +1,159 @@
+package org.sandgate.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SizeLimitHandler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.sandgate.server.api.ApiApplication;
+import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.gridmap.GridMapFile;
+import org.sandgate.server.identity.CertificateAuthenticator;
+import org.sandgate.server.identity.TierPolicy;
+import org.sandgate.server.policy.AccountPolicy;
+import org.sandgate.server.tls.HostCredential;
+import org.sandgate.server.tls.TlsConnectors;
+import org.sandgate.server.tls.TrustAnchors;
+
+/**
+ * The Sandgate container: builds every component from a configuration directory and owns their
+ * life cycle. {@link #create} returns an unstarted server, so tests can start it on port 0 and read
+ * the bound ports back.
+ */
+public final class SandgateServer {
+    private final Server jetty;
+    private final ServerConnector https;
+    private final ServerConnector plain;
+    private final GridMapFile gridmap;
+    private final TrustAnchors anchors;
+
+    private SandgateServer(Server jetty, ServerConnector https, ServerConnector plain,
+                           GridMapFile gridmap, TrustAnchors anchors) {
+        this.jetty = jetty;
+        this.https = https;
+        this.plain = plain;
+        this.gridmap = gridmap;
+        this.anchors = anchors;
+    }
+
+    /**
+     * Builds the server. The host credential is read and checked here, so a bad key fails before
+     * anything listens.
+     *
+     * @param confDir  the configuration directory (relative paths in the configuration start here)
+     * @param config   the configuration
+     * @param extraApi further JAX-RS components for the {@code /api} application
+     */
+    public static SandgateServer create(Path confDir, SandgateConfig config, Object... extraApi) {
+        SandgateConfig.Tls tls = config.tls();
+        HostCredential host = HostCredential.load(confDir.resolve(tls.hostCert()), confDir.resolve(tls.hostKey()));
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("sandgate");
+        Server jetty = new Server(threads);
+
+        TrustAnchors anchors = new TrustAnchors(confDir.resolve(tls.trustDir()), tls);
+        GridMapFile gridmap = new GridMapFile(confDir.resolve(config.gridmap().file()),
+                config.gridmap().reloadSeconds() * 1000L);
+        jetty.addBean(anchors, true);
+        jetty.addBean(gridmap, true);
+
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        httpConfig.setSendXPoweredBy(false);
+        HttpConfiguration httpsConfig = new HttpConfiguration(httpConfig);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        httpsConfig.addCustomizer(secure);
+
+        String bind = config.server().bind();
+        ServerConnector https = TlsConnectors.https(jetty, host, anchors, httpsConfig);
+        https.setHost(bind);
+        https.setPort(config.server().httpsPort());
+        https.setName("https");
+        jetty.addConnector(https);
+
+        ServerConnector plain = null;
+        int httpPort = config.server().httpPort();
+        if (httpPort != 0) {
+            plain = new ServerConnector(jetty, new HttpConnectionFactory(httpConfig));
+            plain.setHost(bind);
+            plain.setPort(httpPort == SandgateConfig.Server.ANY_FREE_PORT ? 0 : httpPort);
+            plain.setName("http");
+            jetty.addConnector(plain);
+        }
+
+        TierPolicy tiers = new TierPolicy(config.tiers().weakIssuers());
+        Duration cacheFor = Duration.ofSeconds(Math.min(15, config.tls().refreshSeconds()));
+        CertificateAuthenticator authenticator = new CertificateAuthenticator(anchors, tiers,
+                config.anonymousAllowed(), cacheFor, Clock.systemUTC());
+        AccountPolicy accounts = new AccountPolicy(config.tiers().accounts(), gridmap::current);
+
+        ServletContextHandler api = new ServletContextHandler("/api");
+        api.addServlet(new ServletHolder("api",
+                new ServletContainer(ApiApplication.create(config, authenticator, accounts, extraApi))), "/*");
+
+        PathMappingsHandler routes = new PathMappingsHandler();
+        routes.addMapping(PathSpec.from("/api/*"), api);
+        routes.addMapping(PathSpec.from("/health"), new HealthHandler());
+
+        SizeLimitHandler sizeLimit = new SizeLimitHandler(config.server().maxRequestBytes(), -1);
+        sizeLimit.setHandler(routes);
+        jetty.setHandler(new PlainPortGuard(plain, sizeLimit));
+        jetty.setErrorHandler(new JsonErrorHandler());
+        jetty.setStopAtShutdown(true);
+        jetty.setStopTimeout(5000);
+        return new SandgateServer(jetty, https, plain, gridmap, anchors);
+    }
+
+    /** Starts every component, then the connectors. */
+    public void start() throws Exception {
+        jetty.start();
+    }
+
+    /** Stops the connectors, then the components. */
+    public void stop() throws Exception {
+        jetty.stop();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** The bound HTTPS port (after start). */
+    public int httpsPort() {
+        return https.getLocalPort();
+    }
+
+    /** The bound plain-HTTP port, or -1 when it is disabled. */
+    public int httpPort() {
+        return plain == null ? -1 : plain.getLocalPort();
+    }
+
+    /** The grid-mapfile component. */
+    public GridMapFile gridmap() {
+        return gridmap;
+    }
+
+    /** The trust-anchor component. */
+    public TrustAnchors trustAnchors() {
+        return anchors;
+    }
+
+    /** Names of the connectors, for logs. */
+    public List<String> describeConnectors() {
+        return plain == null ? List.of("https:" + httpsPort()) : List.of("https:" + httpsPort(), "http:" + httpPort());
+    }
+}

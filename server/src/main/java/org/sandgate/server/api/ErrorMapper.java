@@ -1,0 +1,84 @@
+package org.sandgate.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where exceptions become HTTP responses. {@link ApiException}s carry their status,
+ * code and message; JAX-RS errors (404, 405, 415 ...) keep their status; anything else is a 500 whose
+ * body holds only a correlation id, with the details in the server log.
+ */
+public final class ErrorMapper implements ExceptionMapper<Throwable> {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    @Override
+    public Response toResponse(Throwable exception) {
+        if (exception instanceof ApiException api) {
+            return respond(api.status(), new ApiError(api.code(), api.getMessage(), api.details()));
+        }
+        if (exception instanceof WebApplicationException web) {
+            int status = web.getResponse().getStatus();
+            if (status >= 500) {
+                return internal(exception);
+            }
+            return respond(status, new ApiError(codeOf(status), messageOf(status), Map.of()));
+        }
+        if (exception instanceof JsonProcessingException json) {
+            return respond(400, new ApiError("invalid_json", "the request body is not valid JSON: "
+                    + json.getOriginalMessage(), Map.of()));
+        }
+        return internal(exception);
+    }
+
+    private static Response internal(Throwable exception) {
+        String id = UUID.randomUUID().toString();
+        LOG.error("internal error {}", id, exception);
+        return respond(500, new ApiError("internal_error",
+                "the server failed to handle the request; quote " + id + " to the administrator",
+                Map.of("correlation_id", id)));
+    }
+
+    static Response respond(int status, ApiError error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
+    }
+
+    /** The error code for a bare HTTP status. */
+    public static String codeOf(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "request_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "headers_too_large";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal_error" : "http_" + status;
+        };
+    }
+
+    /** A message for a bare HTTP status. */
+    public static String messageOf(int status) {
+        return switch (status) {
+            case 400 -> "the request is malformed";
+            case 404 -> "there is nothing at this address";
+            case 405 -> "this method is not allowed here";
+            case 406 -> "no acceptable representation";
+            case 413 -> "the request body is too large";
+            case 414 -> "the request URI is too long";
+            case 415 -> "unsupported content type";
+            case 431 -> "the request headers are too large";
+            default -> "HTTP status " + status;
+        };
+    }
+}

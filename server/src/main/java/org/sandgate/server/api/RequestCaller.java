@@ -1,0 +1,46 @@
+package org.sandgate.server.api;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Optional;
+import org.sandgate.server.identity.Identity;
+import org.sandgate.service.Caller;
+
+/**
+ * The authenticated caller of one request: the identity and the accounts the policy allows it.
+ * Set as the request's principal by {@link AuthenticationFilter}.
+ *
+ * @param identity who the request comes from
+ * @param accounts the local accounts allowed, the default first; empty when the rules allow none
+ */
+public record RequestCaller(Identity identity, List<String> accounts) implements Principal {
+    public RequestCaller {
+        accounts = List.copyOf(accounts);
+    }
+
+    /** The default account, if any. */
+    public Optional<String> account() {
+        return accounts.isEmpty() ? Optional.empty() : Optional.of(accounts.get(0));
+    }
+
+    /**
+     * The default account, for anything that runs work or touches sessions.
+     *
+     * @throws NotAuthorizedException when the account rules allow this caller none
+     */
+    public String requireAccount() {
+        return account().orElseThrow(() -> new NotAuthorizedException(identity.dn().isPresent()
+                ? "no local account is allowed for " + identity.dn().get()
+                : "anonymous callers have no local account on this server"));
+    }
+
+    /** The caller as the service API sees it. */
+    public Caller toCaller() {
+        return new Caller(identity.dn(), identity.tier(), account());
+    }
+
+    @Override
+    public String getName() {
+        return identity.dn().orElse("anonymous");
+    }
+}

@@ -1,0 +1,163 @@
+package org.sandgate.server.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.sandgate.server.SandgateServer;
+import org.sandgate.server.ca.DevCa;
+import org.sandgate.server.ca.GridMapLines;
+import org.sandgate.server.ca.Pem;
+import org.sandgate.server.config.AccountRule;
+import org.sandgate.server.config.SandgateConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sandgate-server demo}: on first run makes a complete demo site in a fresh directory (a
+ * strong and a weak development CA, a host certificate, three users, a grid-mapfile and a
+ * configuration), then starts the server on it and prints commands that work.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Make a demo site (CAs, certificates, grid-mapfile) if needed and run the server on it.")
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", defaultValue = "sandgate-demo", description = "demo directory (default: ${DEFAULT-VALUE})")
+    Path dir;
+
+    @Option(names = "--https-port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE})")
+    int httpsPort;
+
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "plain-HTTP port, 0 disables (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--setup-only", description = "make the demo site and exit without starting the server")
+    boolean setupOnly;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String refusal = Launch.rootRefusal(Launch.currentUid());
+        if (refusal != null && !setupOnly) {
+            err.println(refusal);
+            return Launch.REFUSED;
+        }
+        Path conf = dir.resolve("conf");
+        if (Files.exists(conf.resolve("sandgate.yaml"))) {
+            out.println("using the demo site in " + dir.toAbsolutePath());
+        } else {
+            makeSite(out);
+        }
+        if (setupOnly) {
+            return 0;
+        }
+        SandgateConfig config = Launch.loadConfig(conf, err);
+        if (config == null) {
+            return Launch.CONFIG_ERROR;
+        }
+        SandgateServer server = Launch.start(conf, dir.resolve("var"), config.withPorts(httpsPort, httpPort), err);
+        if (server == null) {
+            return Launch.CONFIG_ERROR;
+        }
+        printCommands(out, server.httpsPort());
+        server.join();
+        return 0;
+    }
+
+    private void makeSite(PrintWriter out) throws IOException {
+        Path conf = dir.resolve("conf");
+        Path trust = conf.resolve("certificates");
+        Files.createDirectories(conf.resolve("services"));
+        DevCa strong = DevCa.create("/O=Sandgate Demo/CN=Sandgate Demo CA", Duration.ofDays(3650));
+        DevCa weak = DevCa.create("/O=Sandgate Demo Weak/CN=Sandgate Demo Weak CA", Duration.ofDays(3650));
+        strong.save(dir.resolve("ca-strong"));
+        weak.save(dir.resolve("ca-weak"));
+        strong.install(trust, dir.resolve("ca-strong"));
+        weak.install(trust, dir.resolve("ca-weak"));
+
+        List<String> names = new ArrayList<>(List.of("127.0.0.1", "::1"));
+        String hostname = InetAddress.getLocalHost().getHostName();
+        if (!hostname.equals("localhost")) {
+            names.add(hostname);
+        }
+        strong.issueHost("localhost", names, Duration.ofDays(825))
+                .write(conf.resolve("hostcert.pem"), conf.resolve("hostkey.pem"));
+
+        String account = localAccount();
+        Path gridmap = conf.resolve("grid-mapfile");
+        Pem.write(gridmap, "# grid-mapfile of the Sandgate demo: \"DN\" account[,account...]\n", "rw-r--r--");
+        String alice = strong.namespace() + "/OU=People/CN=Alice Demo";
+        String bob = weak.namespace() + "/OU=People/CN=Bob Demo";
+        String carol = strong.namespace() + "/OU=People/CN=Carol Demo";
+        strong.issueUser(alice, Duration.ofDays(365)).write(user("alice", "usercert.pem"), user("alice", "userkey.pem"));
+        weak.issueUser(bob, Duration.ofDays(365)).write(user("bob", "usercert.pem"), user("bob", "userkey.pem"));
+        strong.issueUser(carol, Duration.ofDays(365)).write(user("carol", "usercert.pem"), user("carol", "userkey.pem"));
+        GridMapLines.add(gridmap, alice, List.of(account));
+        GridMapLines.add(gridmap, bob, List.of(account));
+
+        Pem.write(conf.resolve("sandgate.yaml"), """
+                # Sandgate demo configuration; every key is documented in the README.
+                mode: personal
+                anonymous: true
+                tiers:
+                  weak_issuers:
+                    - "%s"
+                  limits:
+                    anonymous: 60
+                    weak: 3600
+                    strong: -1
+                  accounts:
+                    anonymous: "account:nobody"
+                    weak: gridmap
+                    strong: gridmap
+                sandbox:
+                  public: true
+                  retention_days: 7
+                batch:
+                  default: local
+                """.formatted(weak.subject()), "rw-r--r--");
+        out.println("made a demo site in " + dir.toAbsolutePath() + ":");
+        out.println("  strong CA " + strong.subject() + ", weak CA " + weak.subject());
+        out.println("  users: alice (strong, mapped to " + account + "), bob (weak, mapped to " + account
+                + "), carol (strong, not in the grid-mapfile)");
+    }
+
+    private Path user(String name, String file) {
+        return dir.resolve("users").resolve(name).resolve(file);
+    }
+
+    /** The account users are mapped to: the one running the demo (in personal mode all work runs as it). */
+    private static String localAccount() {
+        String name = System.getProperty("user.name", "sandgate");
+        return AccountRule.ACCOUNT_NAME.matcher(name).matches() && !name.equals("root") ? name : "sandgate";
+    }
+
+    private void printCommands(PrintWriter out, int port) throws IOException {
+        Path d = dir.toAbsolutePath();
+        String ca = d.resolve("ca-strong").resolve("ca.pem").toString();
+        String url = "https://localhost:" + port;
+        out.println();
+        out.println("Sandgate demo is running on " + url + " (Ctrl-C stops it). Try:");
+        out.println();
+        for (String who : List.of("alice", "bob", "carol")) {
+            Path u = d.resolve("users").resolve(who);
+            out.println("  curl --cacert " + ca + " --cert " + u.resolve("usercert.pem") + " --key "
+                    + u.resolve("userkey.pem") + " " + url + "/api/v1/whoami");
+        }
+        out.println("  curl --cacert " + ca + " " + url + "/api/v1/whoami        # anonymous");
+        out.println("  curl --cacert " + ca + " " + url + "/health");
+        out.println();
+        out.flush();
+    }
+}

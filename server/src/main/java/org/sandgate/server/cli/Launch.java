@@ -1,0 +1,109 @@
+package org.sandgate.server.cli;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.sandgate.server.SandgateServer;
+import org.sandgate.server.config.ConfigException;
+import org.sandgate.server.config.ConfigLoader;
+import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.tls.TlsSetupException;
+import org.slf4j.LoggerFactory;
+
+/** What {@code run} and {@code demo} share: the start-up checks and starting the server. */
+final class Launch {
+    /** Exit status when the configuration or the host credential is unusable. */
+    static final int CONFIG_ERROR = 2;
+    /** Exit status when the server refuses to run as root. */
+    static final int REFUSED = 3;
+
+    private Launch() {
+    }
+
+    /** The refusal to run as root, or empty when the process is not root. */
+    static String rootRefusal(long uid) {
+        if (uid != 0) {
+            return null;
+        }
+        return "sandgate-server refuses to run as root: run it as an unprivileged account "
+                + "(e.g. useradd --system --create-home sandgate; runuser -u sandgate -- bin/sandgate-server ...)";
+    }
+
+    static long currentUid() {
+        return new UnixSystem().getUid();
+    }
+
+    /** Loads the configuration; prints every problem and returns null when it is unusable. */
+    static SandgateConfig loadConfig(Path confDir, PrintWriter err) {
+        if (!Files.isDirectory(confDir)) {
+            err.println("sandgate-server: configuration directory " + confDir + " does not exist");
+            return null;
+        }
+        Path file = confDir.resolve("sandgate.yaml");
+        try {
+            return new ConfigLoader().load(file);
+        } catch (ConfigException e) {
+            err.println("sandgate-server: configuration " + file + " is not usable:");
+            e.problems().forEach(p -> err.println("  " + p));
+            return null;
+        }
+    }
+
+    /** Builds and starts the server; prints a one-line reason and returns null when it cannot start. */
+    static SandgateServer start(Path confDir, Path dataDir, SandgateConfig config, PrintWriter err) {
+        try {
+            Files.createDirectories(dataDir.resolve("logs"));
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            err.println("sandgate-server: data directory " + dataDir + " cannot be used: " + e.getMessage());
+            return null;
+        }
+        logTo(dataDir.resolve("logs").resolve("sandgate.log"));
+        try {
+            SandgateServer server = SandgateServer.create(confDir, config);
+            server.start();
+            return server;
+        } catch (TlsSetupException e) {
+            err.println("sandgate-server: " + e.getMessage());
+        } catch (Exception e) {
+            err.println("sandgate-server: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
+            LoggerFactory.getLogger(Launch.class).error("start failed", e);
+        }
+        return null;
+    }
+
+    /** Adds a size-rotated log file beside the console log. */
+    private static void logTo(Path file) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{ISO8601} %-5level [%thread] %logger{36} - %msg%n");
+        encoder.start();
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName("file");
+        appender.setFile(file.toString());
+        SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+        policy.setContext(context);
+        policy.setParent(appender);
+        policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i.gz");
+        policy.setMaxFileSize(FileSize.valueOf("50MB"));
+        policy.setMaxHistory(30);
+        policy.start();
+        appender.setRollingPolicy(policy);
+        appender.setEncoder(encoder);
+        appender.start();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    }
+}

@@ -1,0 +1,62 @@
+package org.sandgate.server.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.sandgate.server.SandgateServer;
+import org.sandgate.server.config.ConfigLoader;
+import org.sandgate.server.config.SandgateConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sandgate-server run}: the container. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the container.")
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--conf", description = "configuration directory (default: ${DEFAULT-VALUE})", defaultValue = "conf")
+    Path conf;
+
+    @Option(names = "--data", description = "data directory: sandboxes, state, logs (default: ${DEFAULT-VALUE})",
+            defaultValue = "var")
+    Path data;
+
+    @Option(names = "--https-port", description = "HTTPS port (default: server.https_port, 8443)")
+    Integer httpsPort;
+
+    @Option(names = "--http-port", description = "plain-HTTP port for sandbox downloads, 0 disables "
+            + "(default: server.http_port, 8080)")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        String refusal = Launch.rootRefusal(Launch.currentUid());
+        if (refusal != null) {
+            err.println(refusal);
+            return Launch.REFUSED;
+        }
+        SandgateConfig config = Launch.loadConfig(conf, err);
+        if (config == null) {
+            return Launch.CONFIG_ERROR;
+        }
+        config = config.withPorts(httpsPort, httpPort);
+        List<String> problems = ConfigLoader.check(config);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("sandgate-server: " + p.replace("key 'server.", "option --").replace("_", "-")));
+            return Launch.CONFIG_ERROR;
+        }
+        SandgateServer server = Launch.start(conf, data, config, err);
+        if (server == null) {
+            return Launch.CONFIG_ERROR;
+        }
+        spec.commandLine().getOut().println("sandgate-server listening on " + server.describeConnectors());
+        spec.commandLine().getOut().flush();
+        server.join();
+        return 0;
+    }
+}

@@ -1,0 +1,222 @@
+package org.sandgate.server.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.sandgate.service.Tier;
+
+/**
+ * Reads {@code sandgate.yaml} into a {@link SandgateConfig}: unknown keys and wrong types are errors
+ * that name the line and the key, and the values are then checked together so that every problem is
+ * reported at once.
+ */
+public final class ConfigLoader {
+
+    private static final List<String> BACKENDS = List.of("local", "slurm", "pbs", "drmaa");
+
+    private final ObjectMapper yaml;
+
+    public ConfigLoader() {
+        SimpleModule rules = new SimpleModule("sandgate-config");
+        rules.addDeserializer(AccountRule.class, new AccountRuleDeserializer());
+        YAMLFactory factory = YAMLFactory.builder().build();
+        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.yaml = new ObjectMapper(factory)
+                .registerModule(rules)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /**
+     * Loads a configuration file; a missing file means every key at its default.
+     *
+     * @throws ConfigException naming the file and each problem
+     */
+    public SandgateConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return SandgateConfig.defaults();
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("cannot read: " + e.getMessage()));
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses configuration text; {@code source} names it in messages. */
+    public SandgateConfig parse(String source, String text) {
+        SandgateConfig config;
+        try {
+            config = text.isBlank() ? SandgateConfig.defaults() : yaml.readValue(text, SandgateConfig.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(source, List.of(describe(e)));
+        } catch (JsonParseException e) {
+            throw new ConfigException(source, List.of(at(e.getLocation()) + "not valid YAML: "
+                    + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new ConfigException(source, List.of("not valid YAML: " + e.getMessage()));
+        }
+        if (config == null) {
+            config = SandgateConfig.defaults();
+        }
+        List<String> problems = check(config);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return config;
+    }
+
+    private static String describe(JsonMappingException e) {
+        String key = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        String where = at(e.getLocation());
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : " (known keys here: "
+                    + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                            .collect(Collectors.joining(", ")) + ")";
+            return where + "unknown key '" + key + "'" + known;
+        }
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            String allowed = Arrays.stream(f.getTargetType().getEnumConstants())
+                    .map(c -> ((Enum<?>) c).name().toLowerCase())
+                    .collect(Collectors.joining(", "));
+            return where + "key '" + key + "': '" + f.getValue() + "' is not one of: " + allowed;
+        }
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null) {
+            return where + "key '" + key + "': '" + f.getValue() + "' is not a valid "
+                    + typeName(f.getTargetType());
+        }
+        String detail = e.getOriginalMessage();
+        int cut = detail.indexOf(" (for ");
+        if (cut < 0) {
+            cut = detail.indexOf("\n");
+        }
+        return where + "key '" + key + "': " + (cut > 0 ? detail.substring(0, cut) : detail);
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "boolean (true or false)";
+        }
+        return type.getSimpleName().toLowerCase();
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null || location.getLineNr() < 1 ? "" : "line " + location.getLineNr() + ": ";
+    }
+
+    /** Checks values that are well-typed but may still be wrong; returns every problem found. */
+    public static List<String> check(SandgateConfig c) {
+        List<String> problems = new ArrayList<>();
+        for (Tier tier : Tier.values()) {
+            long limit = c.tiers().limits().of(tier);
+            if (limit < -1) {
+                problems.add("key 'tiers.limits." + tier.wireName() + "': " + limit
+                        + " is not a ceiling (use a number of CPU-seconds, or -1 for none)");
+            }
+        }
+        for (Map.Entry<Tier, List<AccountRule>> e : c.tiers().accounts().byTier().entrySet()) {
+            for (AccountRule rule : e.getValue()) {
+                String account = null;
+                if (rule instanceof AccountRule.Fixed f) {
+                    account = f.account();
+                } else if (rule instanceof AccountRule.DnPattern p) {
+                    account = p.account();
+                }
+                if (account != null && (!AccountRule.ACCOUNT_NAME.matcher(account).matches()
+                        || account.equals("root"))) {
+                    problems.add("key 'tiers.accounts." + e.getKey().wireName() + "': '" + account
+                            + "' is not an allowed account name");
+                }
+            }
+        }
+        if (c.sandbox().retentionDays() < 0) {
+            problems.add("key 'sandbox.retention_days': must be 0 or more");
+        }
+        if (!BACKENDS.contains(c.batch().defaultBackend())) {
+            problems.add("key 'batch.default': '" + c.batch().defaultBackend() + "' is not one of: "
+                    + String.join(", ", BACKENDS));
+        }
+        checkPort(problems, "server.https_port", c.server().httpsPort(), 0);
+        checkPort(problems, "server.http_port", c.server().httpPort(), 0);
+        if (c.server().maxRequestBytes() < 1024) {
+            problems.add("key 'server.max_request_bytes': must be at least 1024");
+        }
+        if (c.tls().refreshSeconds() < 1) {
+            problems.add("key 'tls.refresh_seconds': must be at least 1");
+        }
+        if (c.gridmap().reloadSeconds() < 1) {
+            problems.add("key 'gridmap.reload_seconds': must be at least 1");
+        }
+        for (String issuer : c.tiers().weakIssuers()) {
+            if (issuer.isBlank()) {
+                problems.add("key 'tiers.weak_issuers': an empty issuer");
+            }
+        }
+        return problems;
+    }
+
+    private static void checkPort(List<String> problems, String key, int port, int min) {
+        if (port < min || port > 65535) {
+            problems.add("key '" + key + "': " + port + " is not a port (" + min + " to 65535)");
+        }
+    }
+
+    /** Reads {@code gridmap}, {@code account:NAME} or {@code {dn: PATTERN, account: NAME}}. */
+    private static final class AccountRuleDeserializer extends JsonDeserializer<AccountRule> {
+        @Override
+        public AccountRule deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode node = p.readValueAsTree();
+            if (node.isTextual()) {
+                String text = node.asText().trim();
+                if (text.equals("gridmap")) {
+                    return new AccountRule.Gridmap();
+                }
+                if (text.startsWith("account:") && text.length() > "account:".length()) {
+                    return new AccountRule.Fixed(text.substring("account:".length()).trim());
+                }
+                return (AccountRule) ctxt.handleWeirdStringValue(AccountRule.class, text,
+                        "expected 'gridmap', 'account:NAME' or {dn: PATTERN, account: NAME}");
+            }
+            if (node.isObject()) {
+                List<String> names = new ArrayList<>();
+                Iterator<String> it = node.fieldNames();
+                it.forEachRemaining(names::add);
+                JsonNode dn = node.get("dn");
+                JsonNode account = node.get("account");
+                if (names.size() == 2 && dn != null && dn.isTextual() && account != null && account.isTextual()) {
+                    return new AccountRule.DnPattern(dn.asText(), account.asText());
+                }
+            }
+            return (AccountRule) ctxt.handleUnexpectedToken(AccountRule.class, p.currentToken(), p,
+                    "an account rule is 'gridmap', 'account:NAME' or {dn: PATTERN, account: NAME}");
+        }
+    }
+}

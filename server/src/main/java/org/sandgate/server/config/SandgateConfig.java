@@ -1,0 +1,228 @@
+package org.sandgate.server.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.sandgate.service.Tier;
+
+/**
+ * The typed contents of {@code sandgate.yaml}. Every key is optional; the defaults live in the compact
+ * constructors of these records, so the file and the defaults are read in one place.
+ *
+ * @param mode      {@code personal} (all work runs as the server's account) or {@code shared}
+ * @param anonymous whether requests without a client certificate are accepted (tier anonymous)
+ * @param tiers     weak issuers, cost ceilings and account rules per tier
+ * @param sandbox   sandbox visibility and retention
+ * @param batch     the default batch back end
+ * @param server    network settings
+ * @param tls       host credential and trust anchors
+ * @param gridmap   the grid-mapfile
+ */
+public record SandgateConfig(
+        Mode mode,
+        Boolean anonymous,
+        Tiers tiers,
+        Sandbox sandbox,
+        Batch batch,
+        Server server,
+        Tls tls,
+        Gridmap gridmap) {
+
+    public SandgateConfig {
+        mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
+        anonymous = Objects.requireNonNullElse(anonymous, Boolean.TRUE);
+        tiers = Objects.requireNonNullElseGet(tiers, () -> new Tiers(null, null, null));
+        sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null));
+        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null));
+        server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
+        tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null));
+        gridmap = Objects.requireNonNullElseGet(gridmap, () -> new Gridmap(null, null));
+    }
+
+    /** The configuration with every key at its default. */
+    public static SandgateConfig defaults() {
+        return new SandgateConfig(null, null, null, null, null, null, null, null);
+    }
+
+    /** This configuration with other ports (from the command line); null keeps the configured one. */
+    public SandgateConfig withPorts(Integer httpsPort, Integer httpPort) {
+        Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
+                httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
+        return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, s, tls, gridmap);
+    }
+
+    /** Whether anonymous requests are accepted. */
+    public boolean anonymousAllowed() {
+        return anonymous;
+    }
+
+    /** How work runs: as the server's own account, or as the mapped accounts. */
+    public enum Mode {
+        @JsonProperty("personal") PERSONAL,
+        @JsonProperty("shared") SHARED
+    }
+
+    /**
+     * Graduated security.
+     *
+     * @param weakIssuers CA subjects (slash or RFC 2253 form) whose end-entity certificates are weak
+     * @param limits      cost ceiling of one call in CPU-seconds per tier; -1 means no ceiling
+     * @param accounts    how each tier gets its local account
+     */
+    public record Tiers(
+            @JsonProperty("weak_issuers") List<String> weakIssuers,
+            TierLimits limits,
+            TierAccounts accounts) {
+        public Tiers {
+            weakIssuers = List.copyOf(Objects.requireNonNullElse(weakIssuers, List.of()));
+            limits = Objects.requireNonNullElseGet(limits, () -> new TierLimits(null, null, null));
+            accounts = Objects.requireNonNullElseGet(accounts, () -> new TierAccounts(null, null, null));
+        }
+    }
+
+    /** Cost ceilings per tier in CPU-seconds; -1 means no ceiling. */
+    public record TierLimits(Long anonymous, Long weak, Long strong) {
+        public TierLimits {
+            anonymous = Objects.requireNonNullElse(anonymous, 60L);
+            weak = Objects.requireNonNullElse(weak, 3600L);
+            strong = Objects.requireNonNullElse(strong, -1L);
+        }
+
+        /** The ceiling of a tier; -1 means none. */
+        public long of(Tier tier) {
+            return switch (tier) {
+                case ANONYMOUS -> anonymous;
+                case WEAK -> weak;
+                case STRONG -> strong;
+            };
+        }
+    }
+
+    /** Account rules per tier (see {@link AccountRule}). */
+    public record TierAccounts(
+            List<AccountRule> anonymous, List<AccountRule> weak, List<AccountRule> strong) {
+        public TierAccounts {
+            anonymous = List.copyOf(Objects.requireNonNullElseGet(
+                    anonymous, () -> List.of(new AccountRule.Fixed("nobody"))));
+            weak = List.copyOf(Objects.requireNonNullElseGet(weak, () -> List.of(new AccountRule.Gridmap())));
+            strong = List.copyOf(Objects.requireNonNullElseGet(strong, () -> List.of(new AccountRule.Gridmap())));
+        }
+
+        /** The rules of a tier, tried in order. */
+        public List<AccountRule> of(Tier tier) {
+            return switch (tier) {
+                case ANONYMOUS -> anonymous;
+                case WEAK -> weak;
+                case STRONG -> strong;
+            };
+        }
+
+        /** All rules of all tiers with the tier they belong to, for validation. */
+        public Map<Tier, List<AccountRule>> byTier() {
+            return Map.of(Tier.ANONYMOUS, anonymous, Tier.WEAK, weak, Tier.STRONG, strong);
+        }
+    }
+
+    /**
+     * Sandboxes.
+     *
+     * @param publicUrls    true: a session URL is a capability anyone may read; false: owner only
+     * @param retentionDays days a finished session's sandbox is kept
+     */
+    public record Sandbox(@JsonProperty("public") Boolean publicUrls,
+                          @JsonProperty("retention_days") Integer retentionDays) {
+        public Sandbox {
+            publicUrls = Objects.requireNonNullElse(publicUrls, Boolean.TRUE);
+            retentionDays = Objects.requireNonNullElse(retentionDays, 7);
+        }
+    }
+
+    /** @param defaultBackend {@code local}, {@code slurm}, {@code pbs} or {@code drmaa} */
+    public record Batch(@JsonProperty("default") String defaultBackend) {
+        public Batch {
+            defaultBackend = Objects.requireNonNullElse(defaultBackend, "local");
+        }
+    }
+
+    /**
+     * Network settings; the command line overrides the ports.
+     *
+     * @param bind              address to listen on
+     * @param httpsPort         HTTPS port (0: any free port)
+     * @param httpPort          plain-HTTP port for sandbox downloads only (0: disabled; programmatic
+     *                          callers may ask for {@link #ANY_FREE_PORT})
+     * @param maxRequestBytes   largest request body accepted
+     */
+    public record Server(String bind,
+                         @JsonProperty("https_port") Integer httpsPort,
+                         @JsonProperty("http_port") Integer httpPort,
+                         @JsonProperty("max_request_bytes") Long maxRequestBytes) {
+        /** A plain-HTTP port value that binds any free port; not accepted from YAML. */
+        public static final int ANY_FREE_PORT = -1;
+
+        public Server {
+            bind = Objects.requireNonNullElse(bind, "0.0.0.0");
+            httpsPort = Objects.requireNonNullElse(httpsPort, 8443);
+            httpPort = Objects.requireNonNullElse(httpPort, 8080);
+            maxRequestBytes = Objects.requireNonNullElse(maxRequestBytes, 1024L * 1024L);
+        }
+    }
+
+    /**
+     * TLS and trust anchors. Relative paths are resolved against the configuration directory.
+     *
+     * @param hostCert              server certificate (PEM, may hold the chain)
+     * @param hostKey               server key (PEM, unencrypted, PKCS#1 or PKCS#8)
+     * @param trustDir              trust anchors in the OpenSSL/IGTF layout
+     * @param refreshSeconds        how often CA files and CRLs are re-read
+     * @param crl                   {@code require}, {@code if_valid} (default) or {@code ignore}
+     * @param namespaces            signing-policy/namespaces mode (see the README)
+     */
+    public record Tls(@JsonProperty("host_cert") String hostCert,
+                      @JsonProperty("host_key") String hostKey,
+                      @JsonProperty("trust_dir") String trustDir,
+                      @JsonProperty("refresh_seconds") Integer refreshSeconds,
+                      CrlMode crl,
+                      NamespaceMode namespaces) {
+        public Tls {
+            hostCert = Objects.requireNonNullElse(hostCert, "hostcert.pem");
+            hostKey = Objects.requireNonNullElse(hostKey, "hostkey.pem");
+            trustDir = Objects.requireNonNullElse(trustDir, "certificates");
+            refreshSeconds = Objects.requireNonNullElse(refreshSeconds, 30);
+            crl = Objects.requireNonNullElse(crl, CrlMode.IF_VALID);
+            namespaces = Objects.requireNonNullElse(namespaces, NamespaceMode.EUGRIDPMA_GLOBUS);
+        }
+    }
+
+    /** When CRLs are required. */
+    public enum CrlMode {
+        /** Every CA must have a valid CRL; a certificate whose CA has none is refused. */
+        @JsonProperty("require") REQUIRE,
+        /** A CRL is checked when the CA has a valid one (the grid default). */
+        @JsonProperty("if_valid") IF_VALID,
+        /** CRLs are not checked. */
+        @JsonProperty("ignore") IGNORE
+    }
+
+    /** How {@code .signing_policy} and {@code .namespaces} files are honoured. */
+    public enum NamespaceMode {
+        /** EUGridPMA {@code .namespaces} first, else Globus {@code .signing_policy}; absence is not an error. */
+        @JsonProperty("eugridpma_globus") EUGRIDPMA_GLOBUS,
+        /** As above, but a CA without any policy file is refused. */
+        @JsonProperty("eugridpma_globus_require") EUGRIDPMA_GLOBUS_REQUIRE,
+        /** Policy files are not read. */
+        @JsonProperty("ignore") IGNORE
+    }
+
+    /**
+     * @param file           the grid-mapfile (may be absolute, e.g. {@code /etc/grid-security/grid-mapfile})
+     * @param reloadSeconds  how often the file is checked for changes
+     */
+    public record Gridmap(String file, @JsonProperty("reload_seconds") Integer reloadSeconds) {
+        public Gridmap {
+            file = Objects.requireNonNullElse(file, "grid-mapfile");
+            reloadSeconds = Objects.requireNonNullElse(reloadSeconds, 2);
+        }
+    }
+}

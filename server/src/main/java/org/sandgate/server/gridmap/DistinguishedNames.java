@@ -1,0 +1,83 @@
+package org.sandgate.server.gridmap;
+
+import eu.emi.security.authn.x509.impl.OpensslNameUtils;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * Distinguished names in the OpenSSL slash form that grid-mapfiles and grid tools use
+ * ({@code /C=US/O=Example/CN=Jane Doe}), and the comparison key that makes two spellings of one name
+ * equal the way Globus treats them.
+ */
+public final class DistinguishedNames {
+
+    /** An attribute label at the start of a slash-form RDN: {@code /CN=}, {@code /emailAddress=}, {@code /0.9.2342=}. */
+    private static final Pattern LABEL = Pattern.compile("/([A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\\.[0-9]+)+)=");
+
+    /**
+     * Labels with several spellings in the wild. Globus writes {@code Email} or {@code E} where OpenSSL
+     * writes {@code emailAddress}, and {@code USERID} where OpenSSL writes {@code UID}.
+     */
+    private static final Map<String, String> SYNONYMS = Map.of(
+            "e", "emailaddress",
+            "email", "emailaddress",
+            "userid", "uid",
+            "0.9.2342.19200300.100.1.1", "uid",
+            "1.2.840.113549.1.9.1", "emailaddress");
+
+    private DistinguishedNames() {
+    }
+
+    /** The slash form of a certificate subject or issuer, as {@code openssl x509 -subject} prints it. */
+    public static String slashForm(X500Principal principal) {
+        return OpensslNameUtils.convertFromRfc2253(principal.getName(X500Principal.RFC2253), false);
+    }
+
+    /** The RFC 2253 form of a certificate subject or issuer. */
+    public static String rfc2253Form(X500Principal principal) {
+        return principal.getName(X500Principal.RFC2253);
+    }
+
+    /**
+     * The key two slash-form DNs are compared by: attribute labels are case-insensitive and the email
+     * and user-id spellings are one; values are compared exactly, as Globus does.
+     */
+    public static String comparisonKey(String slashDn) {
+        Matcher m = LABEL.matcher(slashDn);
+        StringBuilder key = new StringBuilder(slashDn.length());
+        int last = 0;
+        while (m.find()) {
+            key.append(slashDn, last, m.start());
+            String label = m.group(1).toLowerCase(Locale.ROOT);
+            key.append('/').append(SYNONYMS.getOrDefault(label, label)).append('=');
+            last = m.end();
+        }
+        key.append(slashDn, last, slashDn.length());
+        return key.toString();
+    }
+
+    /** Whether a string looks like a slash-form DN: starts with a label such as {@code /C=}. */
+    public static boolean isSlashForm(String dn) {
+        Matcher m = LABEL.matcher(dn);
+        return m.lookingAt();
+    }
+
+    /**
+     * The comparison key of a DN written in either form: slash form as it is, anything else read as
+     * RFC 2253. Used for configuration values, where administrators write either.
+     *
+     * @throws IllegalArgumentException when the text is neither
+     */
+    public static String comparisonKeyOfAnyForm(String dn) {
+        if (dn.startsWith("/")) {
+            if (!isSlashForm(dn)) {
+                throw new IllegalArgumentException("not a DN in slash form: " + dn);
+            }
+            return comparisonKey(dn);
+        }
+        return comparisonKey(slashForm(new X500Principal(dn)));
+    }
+}

@@ -1,0 +1,219 @@
+package org.sandgate.server.identity;
+
+import eu.emi.security.authn.x509.ValidationError;
+import eu.emi.security.authn.x509.ValidationResult;
+import eu.emi.security.authn.x509.proxy.ProxyChainInfo;
+import eu.emi.security.authn.x509.proxy.ProxyUtils;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.tls.TrustAnchors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the certificate chain a client presented into an {@link Identity}, or refuses it.
+ *
+ * <p>The chain is validated against the trust anchors (signatures, validity dates, CRLs, signing
+ * policies, and for proxies the RFC 3820 / Globus rules: each proxy signed by the certificate
+ * before it, name rules, path length). The end-entity certificate must be fit for client
+ * authentication. The identity of a proxy chain is its end-entity subject.
+ *
+ * <p>Results are cached per chain for a short time and dropped whenever the trust store reloads,
+ * so a keep-alive client is not validated on every request and a new CRL still takes effect.
+ */
+public final class CertificateAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthenticator.class);
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_EKU = "2.5.29.37.0";
+    private static final int CACHE_LIMIT = 10_000;
+
+    private final TrustAnchors anchors;
+    private final TierPolicy tiers;
+    private final boolean anonymousAllowed;
+    private final Duration cacheFor;
+    private final Clock clock;
+    private final Map<List<X509Certificate>, Outcome> cache = new ConcurrentHashMap<>();
+
+    /** The result of validating one chain: an identity or the reason it was refused. */
+    private record Outcome(Optional<Identity> identity, String refusal, ProxyChainInfo proxyInfo,
+                           long generation, Instant checkedAt) {
+    }
+
+    /**
+     * @param anchors          the trust anchors
+     * @param tiers            the weak/strong decision
+     * @param anonymousAllowed whether a request without a certificate is accepted
+     * @param cacheFor         how long a validation result may be reused
+     * @param clock            the time source
+     */
+    public CertificateAuthenticator(TrustAnchors anchors, TierPolicy tiers, boolean anonymousAllowed,
+                                    Duration cacheFor, Clock clock) {
+        this.anchors = anchors;
+        this.tiers = tiers;
+        this.anonymousAllowed = anonymousAllowed;
+        this.cacheFor = cacheFor;
+        this.clock = clock;
+    }
+
+    /**
+     * Authenticates a request.
+     *
+     * @param chain  the client's chain, leaf first; empty when the client sent none
+     * @param client the client's address, checked against proxy source restrictions
+     * @throws CredentialRequiredException when there is no chain and anonymous access is off
+     * @throws InvalidCredentialException  when the chain does not validate
+     */
+    public Identity authenticate(X509Certificate[] chain, InetAddress client) {
+        if (chain.length == 0) {
+            if (!anonymousAllowed) {
+                throw new CredentialRequiredException();
+            }
+            return Identity.anonymous();
+        }
+        Outcome outcome = outcomeFor(chain);
+        if (outcome.identity().isEmpty()) {
+            throw new InvalidCredentialException(outcome.refusal());
+        }
+        Identity identity = outcome.identity().get();
+        if (!clock.instant().isBefore(identity.certificate().orElseThrow().expires())) {
+            cache.remove(List.of(chain));
+            throw refuse(chain, client, "the certificate chain expired at "
+                    + identity.certificate().orElseThrow().expires());
+        }
+        if (outcome.proxyInfo() != null && client != null) {
+            checkSourceRestriction(chain, outcome.proxyInfo(), client);
+        }
+        return identity;
+    }
+
+    private Outcome outcomeFor(X509Certificate[] chain) {
+        List<X509Certificate> key = List.of(chain);
+        long generation = anchors.generation();
+        Instant now = clock.instant();
+        Outcome cached = cache.get(key);
+        if (cached != null && cached.generation() == generation
+                && cached.checkedAt().plus(cacheFor).isAfter(now)) {
+            return cached;
+        }
+        Outcome fresh = validate(chain, generation, now);
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(key, fresh);
+        return fresh;
+    }
+
+    private Outcome validate(X509Certificate[] chain, long generation, Instant now) {
+        String claimed = DistinguishedNames.slashForm(chain[0].getSubjectX500Principal());
+        ValidationResult result = anchors.validate(chain);
+        if (!result.isValid()) {
+            String reason = describe(result);
+            LOG.warn("refused certificate chain of {}: {}", claimed, reason);
+            return new Outcome(Optional.empty(), reason, null, generation, now);
+        }
+        try {
+            X509Certificate endEntity = ProxyUtils.getEndUserCertificate(chain);
+            checkClientUse(endEntity, "the end-entity certificate");
+            if (endEntity != chain[0]) {
+                checkClientUse(chain[0], "the proxy certificate");
+            }
+            ProxyKind kind = ProxyKind.NONE;
+            boolean limited = false;
+            ProxyChainInfo info = null;
+            if (ProxyUtils.isProxy(chain[0])) {
+                info = new ProxyChainInfo(chain);
+                kind = switch (info.getProxyType()) {
+                    case RFC3820 -> ProxyKind.RFC3820;
+                    case DRAFT_RFC -> ProxyKind.DRAFT;
+                    case LEGACY -> ProxyKind.LEGACY;
+                    case MIXED -> ProxyKind.MIXED;
+                };
+                limited = info.isLimited();
+            }
+            Instant expires = chain[0].getNotAfter().toInstant();
+            for (X509Certificate c : chain) {
+                Instant end = c.getNotAfter().toInstant();
+                expires = end.isBefore(expires) ? end : expires;
+            }
+            String issuer = DistinguishedNames.slashForm(endEntity.getIssuerX500Principal());
+            CertificateIdentity id = new CertificateIdentity(
+                    DistinguishedNames.slashForm(endEntity.getSubjectX500Principal()),
+                    DistinguishedNames.rfc2253Form(endEntity.getSubjectX500Principal()),
+                    issuer, kind, limited, expires);
+            return new Outcome(Optional.of(new Identity(tiers.tierOf(issuer), Optional.of(id))), null,
+                    info, generation, now);
+        } catch (CertificateException | IOException | IllegalArgumentException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warn("refused certificate chain of {}: {}", claimed, reason);
+            return new Outcome(Optional.empty(), reason, null, generation, now);
+        }
+    }
+
+    /** A certificate that signs the TLS handshake or a proxy must allow digital signatures and client use. */
+    private static void checkClientUse(X509Certificate cert, String which) throws CertificateException {
+        if (cert.getBasicConstraints() >= 0) {
+            throw new CertificateException(which + " is a CA certificate, not a client certificate");
+        }
+        boolean[] usage = cert.getKeyUsage();
+        if (usage != null && !usage[0]) {
+            throw new CertificateException(which + " does not allow digital signatures (key usage)");
+        }
+        try {
+            List<String> eku = cert.getExtendedKeyUsage();
+            if (eku != null && !eku.contains(CLIENT_AUTH) && !eku.contains(ANY_EKU)) {
+                throw new CertificateException(which + " is not for TLS client authentication "
+                        + "(extended key usage)");
+            }
+        } catch (CertificateParsingException e) {
+            throw new CertificateException(which + " has a malformed extended key usage extension");
+        }
+    }
+
+    private void checkSourceRestriction(X509Certificate[] chain, ProxyChainInfo info, InetAddress client) {
+        try {
+            if (!info.isHostAllowedAsSource(client.getAddress())) {
+                throw refuse(chain, client, "the proxy does not allow use from " + client.getHostAddress());
+            }
+        } catch (IOException e) {
+            throw refuse(chain, client, "the proxy's source restriction cannot be read");
+        }
+    }
+
+    private static InvalidCredentialException refuse(X509Certificate[] chain, InetAddress client, String reason) {
+        LOG.warn("refused certificate chain of {} from {}: {}",
+                DistinguishedNames.slashForm(chain[0].getSubjectX500Principal()), client, reason);
+        return new InvalidCredentialException(reason);
+    }
+
+    private static String describe(ValidationResult result) {
+        List<ValidationError> errors = result.getErrors();
+        if (errors.isEmpty()) {
+            return "the certificate chain is not valid (unsupported critical extensions: "
+                    + result.getUnresolvedCriticalExtensions() + ")";
+        }
+        return errors.stream().limit(3).map(CertificateAuthenticator::describe)
+                .distinct().collect(Collectors.joining("; "));
+    }
+
+    private static String describe(ValidationError error) {
+        String message = error.getMessage();
+        int position = error.getPosition();
+        X509Certificate[] chain = error.getChain();
+        if (chain != null && position >= 0 && position < chain.length) {
+            return message + " [" + DistinguishedNames.slashForm(chain[position].getSubjectX500Principal()) + "]";
+        }
+        return message;
+    }
+}

@@ -1,0 +1,159 @@
+package org.sandgate.server.tls;
+
+import eu.emi.security.authn.x509.CrlCheckingMode;
+import eu.emi.security.authn.x509.NamespaceCheckingMode;
+import eu.emi.security.authn.x509.ProxySupport;
+import eu.emi.security.authn.x509.StoreUpdateListener;
+import eu.emi.security.authn.x509.ValidationErrorCode;
+import eu.emi.security.authn.x509.ValidationResult;
+import eu.emi.security.authn.x509.X509CertChainValidatorExt;
+import eu.emi.security.authn.x509.impl.CRLParameters;
+import eu.emi.security.authn.x509.impl.CertificateUtils;
+import eu.emi.security.authn.x509.impl.DirectoryCertChainValidator;
+import eu.emi.security.authn.x509.impl.OpensslCertChainValidator;
+import eu.emi.security.authn.x509.impl.RevocationParametersExt;
+import eu.emi.security.authn.x509.impl.ValidatorParamsExt;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStoreException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.sandgate.server.config.SandgateConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The site's trust anchors: a directory in the OpenSSL/IGTF layout of
+ * {@code /etc/grid-security/certificates} ({@code <hash>.0} CA certificates, {@code <hash>.r0} CRLs,
+ * {@code .signing_policy} and {@code .namespaces} files), plus plain {@code *.pem} CA files. Chains are
+ * validated by canl, which re-reads the directory and its CRLs every refresh interval, so a
+ * certificate revoked by a new CRL is refused without a restart.
+ *
+ * <p>Plain {@code *.pem} anchors are checked against the same CRLs but without namespace policies,
+ * which only exist for hashed files.
+ */
+public final class TrustAnchors extends AbstractLifeCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(TrustAnchors.class);
+
+    private final Path directory;
+    private final SandgateConfig.Tls settings;
+    private final AtomicLong generation = new AtomicLong();
+    private volatile X509Certificate[] issuers = new X509Certificate[0];
+    private X509CertChainValidatorExt hashed;
+    private X509CertChainValidatorExt plainPem;
+
+    /**
+     * @param directory the trust-anchor directory
+     * @param settings  refresh interval, CRL and namespace modes
+     */
+    public TrustAnchors(Path directory, SandgateConfig.Tls settings) {
+        this.directory = directory.toAbsolutePath();
+        this.settings = settings;
+    }
+
+    @Override
+    protected void doStart() throws IOException, KeyStoreException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("trust-anchor directory " + directory + " does not exist");
+        }
+        long refresh = settings.refreshSeconds() * 1000L;
+        StoreUpdateListener listener = this::onStoreUpdate;
+        String dir = directory.toString();
+        hashed = new OpensslCertChainValidator(dir, true, namespaceMode(), refresh,
+                params(new CRLParameters(), listener), false);
+        CRLParameters crls = new CRLParameters(List.of(dir + "/*.r[0-9]*"), refresh, 5000, null);
+        plainPem = new DirectoryCertChainValidator(List.of(dir + "/*.pem"), CertificateUtils.Encoding.PEM,
+                refresh, 5000, null, params(crls, listener));
+        refreshIssuers();
+        LOG.info("trust anchors from {}: {} CAs, re-read every {} s, CRLs {}", directory,
+                issuers.length, settings.refreshSeconds(), settings.crl().name().toLowerCase());
+    }
+
+    @Override
+    protected void doStop() {
+        hashed.dispose();
+        plainPem.dispose();
+    }
+
+    /**
+     * Validates a client's chain (end-entity or proxy chain, leaf first). A chain that does not lead to
+     * a hashed anchor is tried against the plain PEM anchors.
+     */
+    public ValidationResult validate(X509Certificate[] chain) {
+        ValidationResult result = hashed.validate(chain);
+        if (result.isValid() || !noAnchor(result) || plainPem.getTrustedIssuers().length == 0) {
+            return result;
+        }
+        ValidationResult pem = plainPem.validate(chain);
+        return pem.isValid() || !noAnchor(pem) ? pem : result;
+    }
+
+    private static boolean noAnchor(ValidationResult result) {
+        return result.getErrors().stream()
+                .anyMatch(e -> e.getErrorCode() == ValidationErrorCode.noTrustAnchorFound);
+    }
+
+    /** The CA certificates, as advertised to clients in the TLS certificate request. */
+    public X509Certificate[] trustedIssuers() {
+        return issuers;
+    }
+
+    /** A number that changes whenever anchors or CRLs were reloaded: cached validations are then stale. */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** The directory read. */
+    public Path directory() {
+        return directory;
+    }
+
+    private void onStoreUpdate(String location, String type, StoreUpdateListener.Severity level, Exception cause) {
+        if (level == StoreUpdateListener.Severity.NOTIFICATION) {
+            LOG.debug("trust store: {} {} reloaded", type, location);
+        } else {
+            LOG.warn("trust store: {} {} {}: {}", type, location,
+                    level == StoreUpdateListener.Severity.ERROR ? "not loaded" : "loaded with a problem",
+                    cause == null ? "(no detail)" : cause.getMessage());
+        }
+        generation.incrementAndGet();
+        if (hashed != null && plainPem != null) {
+            refreshIssuers();
+        }
+    }
+
+    private synchronized void refreshIssuers() {
+        Set<X509Certificate> all = new LinkedHashSet<>(List.of(hashed.getTrustedIssuers()));
+        all.addAll(List.of(plainPem.getTrustedIssuers()));
+        issuers = all.toArray(new X509Certificate[0]);
+    }
+
+    private ValidatorParamsExt params(CRLParameters crls, StoreUpdateListener listener) {
+        RevocationParametersExt revocation = new RevocationParametersExt(crlMode(), crls);
+        List<StoreUpdateListener> listeners = new ArrayList<>();
+        listeners.add(listener);
+        return new ValidatorParamsExt(revocation, ProxySupport.ALLOW, listeners);
+    }
+
+    private CrlCheckingMode crlMode() {
+        return switch (settings.crl()) {
+            case REQUIRE -> CrlCheckingMode.REQUIRE;
+            case IF_VALID -> CrlCheckingMode.IF_VALID;
+            case IGNORE -> CrlCheckingMode.IGNORE;
+        };
+    }
+
+    private NamespaceCheckingMode namespaceMode() {
+        return switch (settings.namespaces()) {
+            case EUGRIDPMA_GLOBUS -> NamespaceCheckingMode.EUGRIDPMA_GLOBUS;
+            case EUGRIDPMA_GLOBUS_REQUIRE -> NamespaceCheckingMode.EUGRIDPMA_GLOBUS_REQUIRE;
+            case IGNORE -> NamespaceCheckingMode.IGNORE;
+        };
+    }
+}
