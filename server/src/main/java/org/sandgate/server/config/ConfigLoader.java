@@ -3,12 +3,14 @@ package org.sandgate.server.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -43,6 +45,7 @@ public final class ConfigLoader {
         factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.yaml = new ObjectMapper(factory)
                 .registerModule(rules)
+                .addHandler(new UnknownKeyAtItsLine())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
@@ -72,7 +75,7 @@ public final class ConfigLoader {
         try {
             config = text.isBlank() ? SandgateConfig.defaults() : yaml.readValue(text, SandgateConfig.class);
         } catch (JsonMappingException e) {
-            throw new ConfigException(source, List.of(describe(e)));
+            throw new ConfigException(source, List.of(describe(e, text)));
         } catch (JsonParseException e) {
             throw new ConfigException(source, List.of(at(e.getLocation()) + "not valid YAML: "
                     + e.getOriginalMessage()));
@@ -89,11 +92,19 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static String describe(JsonMappingException e) {
+    private String describe(JsonMappingException e, String text) {
         String key = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-        String where = at(e.getLocation());
+        List<String> fields = new ArrayList<>();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() == null) {
+                break;
+            }
+            fields.add(ref.getFieldName());
+        }
+        int line = lineOf(text, fields);
+        String where = line > 0 ? "line " + line + ": " : at(e.getLocation());
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : " (known keys here: "
                     + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
@@ -106,6 +117,10 @@ public final class ConfigLoader {
                     .collect(Collectors.joining(", "));
             return where + "key '" + key + "': '" + f.getValue() + "' is not one of: " + allowed;
         }
+        if (e instanceof InvalidFormatException f && f.getTargetType() == AccountRule.class) {
+            return where + "key '" + key + "': '" + f.getValue()
+                    + "' is not an account rule: expected 'gridmap', 'account:NAME' or {dn: PATTERN, account: NAME}";
+        }
         if (e instanceof InvalidFormatException f && f.getTargetType() != null) {
             return where + "key '" + key + "': '" + f.getValue() + "' is not a valid "
                     + typeName(f.getTargetType());
@@ -116,6 +131,32 @@ public final class ConfigLoader {
             cut = detail.indexOf("\n");
         }
         return where + "key '" + key + "': " + (cut > 0 ? detail.substring(0, cut) : detail);
+    }
+
+    /**
+     * The line of a key in YAML text, found by walking the tokens; records are built from buffered
+     * tokens, so Jackson's own exception locations are often missing.
+     */
+    private int lineOf(String text, List<String> fields) {
+        if (fields.isEmpty()) {
+            return -1;
+        }
+        try (JsonParser p = yaml.getFactory().createParser(text)) {
+            List<String> path = new ArrayList<>();
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.FIELD_NAME) {
+                    path.subList(Math.max(0, p.getParsingContext().getParent().getNestingDepth()), path.size()).clear();
+                    path.add(p.currentName());
+                    if (path.equals(fields)) {
+                        return p.currentTokenLocation().getLineNr();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static String typeName(Class<?> type) {
@@ -186,6 +227,17 @@ public final class ConfigLoader {
     private static void checkPort(List<String> problems, String key, int port, int min) {
         if (port < min || port > 65535) {
             problems.add("key '" + key + "': " + port + " is not a port (" + min + " to 65535)");
+        }
+    }
+
+    /** Reports an unknown key where it stands, not where the parser ends up after skipping its value. */
+    private static final class UnknownKeyAtItsLine extends DeserializationProblemHandler {
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+                                             Object beanOrClass, String propertyName) throws IOException {
+            UnrecognizedPropertyException e = UnrecognizedPropertyException.from(p, beanOrClass, propertyName,
+                    deserializer == null ? null : deserializer.getKnownPropertyNames());
+            throw e;
         }
     }
 

@@ -23,17 +23,32 @@ public final class DistinguishedNames {
      */
     private static final Map<String, String> SYNONYMS = Map.of(
             "e", "emailaddress",
+            "emailaddress", "emailaddress",
             "email", "emailaddress",
             "userid", "uid",
+            "uid", "uid",
             "0.9.2342.19200300.100.1.1", "uid",
             "1.2.840.113549.1.9.1", "emailaddress");
+
+    /** How OpenSSL 1.x and later spell the attributes that have synonyms. */
+    private static final Map<String, String> OPENSSL_SPELLING = Map.of("emailaddress", "emailAddress", "uid", "UID");
 
     private DistinguishedNames() {
     }
 
     /** The slash form of a certificate subject or issuer, as {@code openssl x509 -subject} prints it. */
     public static String slashForm(X500Principal principal) {
-        return OpensslNameUtils.convertFromRfc2253(principal.getName(X500Principal.RFC2253), false);
+        String slash = OpensslNameUtils.convertFromRfc2253(principal.getName(X500Principal.RFC2253), false);
+        Matcher m = LABEL.matcher(slash);
+        StringBuilder out = new StringBuilder(slash.length());
+        int last = 0;
+        while (m.find()) {
+            String canonical = OPENSSL_SPELLING.get(SYNONYMS.getOrDefault(m.group(1).toLowerCase(Locale.ROOT), ""));
+            out.append(slash, last, m.start()).append('/')
+                    .append(canonical == null ? m.group(1) : canonical).append('=');
+            last = m.end();
+        }
+        return out.append(slash, last, slash.length()).toString();
     }
 
     /** The RFC 2253 form of a certificate subject or issuer. */

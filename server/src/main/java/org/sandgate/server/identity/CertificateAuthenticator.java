@@ -208,7 +208,7 @@ public final class CertificateAuthenticator {
     }
 
     private static String describe(ValidationError error) {
-        String message = error.getMessage();
+        String message = error.getMessage().replaceAll("(?:[a-z0-9]+\\.)+[A-Za-z0-9]*Exception: ?", "").strip();
         int position = error.getPosition();
         X509Certificate[] chain = error.getChain();
         if (chain != null && position >= 0 && position < chain.length) {

@@ -1,0 +1,84 @@
+package org.sandgate.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import org.sandgate.server.ca.DevCa;
+import org.sandgate.server.ca.GridMapLines;
+import org.sandgate.server.ca.IssuedCredential;
+import org.sandgate.server.ca.Pem;
+
+/**
+ * A configuration directory with real certificates made by the development CA: a strong and a weak
+ * CA installed as trust anchors, a host certificate for localhost, an empty grid-mapfile.
+ */
+final class TestPki {
+    static final String STRONG_CA = "/O=Sandgate Test/CN=Sandgate Test CA";
+    static final String WEAK_CA = "/O=Sandgate Test Weak/CN=Sandgate Test Weak CA";
+
+    final Path root;
+    final Path conf;
+    final Path trust;
+    final DevCa strong;
+    final DevCa weak;
+
+    /** A client credential: a chain (leaf first) and the leaf's key. */
+    record Credential(X509Certificate[] chain, PrivateKey key) {
+        static Credential of(IssuedCredential c) {
+            return new Credential(new X509Certificate[] {c.certificate()}, c.key());
+        }
+
+        String dn() {
+            return org.sandgate.server.gridmap.DistinguishedNames.slashForm(chain[chain.length - 1]
+                    .getSubjectX500Principal());
+        }
+    }
+
+    private TestPki(Path root) throws IOException {
+        this.root = root;
+        this.conf = root.resolve("conf");
+        this.trust = conf.resolve("certificates");
+        this.strong = DevCa.create(STRONG_CA, Duration.ofDays(30));
+        this.weak = DevCa.create(WEAK_CA, Duration.ofDays(30));
+        strong.save(root.resolve("ca-strong"));
+        weak.save(root.resolve("ca-weak"));
+        strong.install(trust, root.resolve("ca-strong"));
+        weak.install(trust, root.resolve("ca-weak"));
+        strong.issueHost("localhost", List.of("127.0.0.1", "::1"), Duration.ofDays(30))
+                .write(conf.resolve("hostcert.pem"), conf.resolve("hostkey.pem"));
+        Pem.write(conf.resolve("grid-mapfile"), "", "rw-r--r--");
+    }
+
+    static TestPki create(Path root) throws IOException {
+        return new TestPki(root);
+    }
+
+    /** A strong user under the strong CA's namespace. */
+    Credential strongUser(String cn) {
+        return Credential.of(strong.issueUser(strong.namespace() + "/OU=People/CN=" + cn, Duration.ofDays(1)));
+    }
+
+    /** A weak user under the weak CA's namespace. */
+    Credential weakUser(String cn) {
+        return Credential.of(weak.issueUser(weak.namespace() + "/OU=People/CN=" + cn, Duration.ofDays(1)));
+    }
+
+    /** Adds a grid-mapfile line. */
+    void map(String dn, String... accounts) throws IOException {
+        GridMapLines.add(conf.resolve("grid-mapfile"), dn, List.of(accounts));
+    }
+
+    /** Writes {@code sandgate.yaml}. */
+    void config(String yaml) throws IOException {
+        Files.writeString(conf.resolve("sandgate.yaml"), yaml);
+    }
+
+    /** The configuration that marks the weak CA as weak, plus more YAML. */
+    String baseConfig() {
+        return "tiers:\n  weak_issuers:\n    - \"" + WEAK_CA + "\"\ntls:\n  refresh_seconds: 1\n";
+    }
+}

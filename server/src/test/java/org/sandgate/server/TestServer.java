@@ -1,0 +1,37 @@
+package org.sandgate.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.sandgate.server.config.ConfigLoader;
+import org.sandgate.server.config.SandgateConfig;
+
+/** The real server on ephemeral ports, from a configuration directory; stopped by close(). */
+final class TestServer implements AutoCloseable {
+    final SandgateServer server;
+
+    private TestServer(SandgateServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server on the configuration in {@code conf}, with extra API components. */
+    static TestServer start(Path conf, Object... extraApi) throws Exception {
+        SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
+                .withPorts(0, SandgateConfig.Server.ANY_FREE_PORT);
+        SandgateServer server = SandgateServer.create(conf, config, extraApi);
+        server.start();
+        return new TestServer(server);
+    }
+
+    URI https(String path) {
+        return URI.create("https://localhost:" + server.httpsPort() + path);
+    }
+
+    URI http(String path) {
+        return URI.create("http://localhost:" + server.httpPort() + path);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

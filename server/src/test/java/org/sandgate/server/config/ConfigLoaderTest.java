@@ -1,0 +1,151 @@
+package org.sandgate.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.service.Tier;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader();
+
+    private ConfigException refused(String yaml) {
+        return assertThrows(ConfigException.class, () -> loader.parse("sandgate.yaml", yaml));
+    }
+
+    @Test
+    void theContractExampleParses() {
+        SandgateConfig c = loader.parse("sandgate.yaml", """
+                mode: personal
+                anonymous: true
+                tiers:
+                  weak_issuers:
+                    - "/C=US/O=Example VO/CN=Example VO CA"
+                  limits:
+                    anonymous: 60
+                    weak: 3600
+                    strong: -1
+                  accounts:
+                    anonymous: "account:nobody"
+                    weak: gridmap
+                    strong: gridmap
+                sandbox:
+                  public: true
+                  retention_days: 7
+                batch:
+                  default: local
+                """);
+        assertEquals(SandgateConfig.Mode.PERSONAL, c.mode());
+        assertTrue(c.anonymousAllowed());
+        assertEquals(List.of("/C=US/O=Example VO/CN=Example VO CA"), c.tiers().weakIssuers());
+        assertEquals(60, c.tiers().limits().of(Tier.ANONYMOUS));
+        assertEquals(-1, c.tiers().limits().of(Tier.STRONG));
+        assertEquals(List.of(new AccountRule.Fixed("nobody")), c.tiers().accounts().anonymous());
+        assertEquals(List.of(new AccountRule.Gridmap()), c.tiers().accounts().strong());
+        assertTrue(c.sandbox().publicUrls());
+        assertEquals(7, c.sandbox().retentionDays());
+        assertEquals("local", c.batch().defaultBackend());
+    }
+
+    @Test
+    void everyKeyIsOptional() {
+        SandgateConfig c = loader.parse("sandgate.yaml", "");
+        assertEquals(SandgateConfig.defaults(), c);
+        assertEquals(8443, c.server().httpsPort());
+        assertEquals(8080, c.server().httpPort());
+        assertEquals(3600, c.tiers().limits().weak());
+    }
+
+    @Test
+    void aMissingFileMeansDefaults(@TempDir Path dir) {
+        assertEquals(SandgateConfig.defaults(), loader.load(dir.resolve("sandgate.yaml")));
+    }
+
+    @Test
+    void accountRulesMayBeAListWithDnPatterns() {
+        SandgateConfig c = loader.parse("x", """
+                tiers:
+                  accounts:
+                    strong:
+                      - {dn: "/O=Grid/OU=Physics/*", account: physics}
+                      - gridmap
+                """);
+        assertEquals(List.of(new AccountRule.DnPattern("/O=Grid/OU=Physics/*", "physics"), new AccountRule.Gridmap()),
+                c.tiers().accounts().strong());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithItsLine() {
+        ConfigException e = refused("""
+                mode: personal
+                tiers:
+                  limit:
+                    weak: 5
+                """);
+        assertEquals(1, e.problems().size());
+        String p = e.problems().get(0);
+        assertTrue(p.startsWith("line 3: unknown key 'tiers.limit'"), p);
+        assertTrue(p.contains("limits"), "lists the known keys: " + p);
+    }
+
+    @Test
+    void aWrongTypeIsNamedWithItsKey() {
+        String p = refused("tiers:\n  limits:\n    weak: lots\n").problems().get(0);
+        assertTrue(p.contains("line 3") && p.contains("'tiers.limits.weak'") && p.contains("integer"), p);
+    }
+
+    @Test
+    void aWrongEnumValueListsTheAllowedOnes() {
+        String p = refused("mode: sharde\n").problems().get(0);
+        assertTrue(p.contains("'mode'") && p.contains("personal, shared"), p);
+    }
+
+    @Test
+    void aBadAccountRuleIsExplained() {
+        String p = refused("tiers:\n  accounts:\n    weak: everyone\n").problems().get(0);
+        assertTrue(p.contains("tiers.accounts.weak") && p.contains("account:NAME"), p);
+    }
+
+    @Test
+    void everyValueProblemIsReportedAtOnce() {
+        ConfigException e = refused("""
+                tiers:
+                  limits:
+                    weak: -7
+                  accounts:
+                    anonymous: "account:root"
+                sandbox:
+                  retention_days: -1
+                batch:
+                  default: condor
+                server:
+                  https_port: 70000
+                """);
+        assertEquals(5, e.problems().size(), e.problems().toString());
+        assertTrue(e.getMessage().startsWith("sandgate.yaml: "));
+    }
+
+    @Test
+    void duplicateKeysAreRefused() {
+        String p = refused("mode: personal\nmode: shared\n").problems().get(0);
+        assertTrue(p.contains("mode"), p);
+    }
+
+    @Test
+    void invalidYamlIsRefusedWithItsLine() {
+        String p = refused("tiers:\n  limits: [\n").problems().get(0);
+        assertTrue(p.startsWith("line "), p);
+    }
+
+    @Test
+    void httpPortZeroDisablesThePlainPort() {
+        SandgateConfig c = loader.parse("x", "server:\n  http_port: 0\n");
+        assertEquals(0, c.server().httpPort());
+        assertFalse(ConfigLoader.check(c).iterator().hasNext());
+    }
+}
