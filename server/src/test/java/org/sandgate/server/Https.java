@@ -33,6 +33,13 @@ final class Https {
     }
 
     Https(TestPki.Credential credential, X509Certificate trusted) throws GeneralSecurityException, IOException {
+        this.client = HttpClient.newBuilder().sslContext(sslContext(credential, trusted))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A TLS context that presents the credential (or none) and trusts one CA. */
+    static SSLContext sslContext(TestPki.Credential credential, X509Certificate trusted)
+            throws GeneralSecurityException, IOException {
         SSLContext ssl = SSLContext.getInstance("TLS");
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -41,7 +48,7 @@ final class Https {
         tmf.init(trust);
         KeyManager[] km = credential == null ? null : new KeyManager[] {new FixedKeyManager(credential)};
         ssl.init(km, tmf.getTrustManagers(), null);
-        this.client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        return ssl;
     }
 
     Reply get(URI uri) throws IOException, InterruptedException {

@@ -1,0 +1,176 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.api.AuthenticationFilter;
+
+/** Every error a client can provoke is JSON with a code and a message, and nothing internal leaks. */
+class ErrorHandlingIT {
+    @TempDir
+    static java.nio.file.Path dir;
+    static TestPki pki;
+    static TestServer server;
+    static TestPki.Credential alice;
+    static TestPki.Credential carol;
+
+    /** Endpoints that exist only in this test: one needs an account, one fails inside. */
+    @Path("v1/probe")
+    @Produces(MediaType.APPLICATION_JSON)
+    public static final class Probe {
+        @GET
+        @Path("account")
+        public Map<String, String> account(@Context SecurityContext security) {
+            return Map.of("account", AuthenticationFilter.callerOf(security).requireAccount());
+        }
+
+        @GET
+        @Path("boom")
+        public Map<String, String> boom() {
+            throw new IllegalStateException("secret internal detail at /etc/sandgate/hostkey.pem");
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir);
+        alice = pki.strongUser("Alice");
+        carol = pki.strongUser("Carol");
+        pki.map(alice.dn(), "alice");
+        pki.config(pki.baseConfig());
+        server = TestServer.start(pki.conf, new Probe());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    private static Https client(TestPki.Credential c) throws Exception {
+        return new Https(c, pki.strong.certificate());
+    }
+
+    private static void assertJsonError(Https.Reply r, int status, String code) {
+        assertEquals(status, r.status(), r.body());
+        assertEquals(code, r.error(), r.body());
+        assertTrue(r.json().path("message").isTextual(), r.body());
+        assertTrue(r.raw().headers().firstValue("content-type").orElse("").startsWith("application/json"));
+    }
+
+    @Test
+    void unknownApiPathIsA404InJson() throws Exception {
+        assertJsonError(client(alice).get(server.https("/api/v1/nothing-here")), 404, "not_found");
+    }
+
+    @Test
+    void unknownPathOutsideTheApiIsA404InJson() throws Exception {
+        assertJsonError(client(alice).get(server.https("/etc/passwd")), 404, "not_found");
+        assertJsonError(client(alice).get(server.https("/")), 404, "not_found");
+    }
+
+    @Test
+    void wrongMethodIsA405InJson() throws Exception {
+        Https.Reply r = client(alice).send(HttpRequest.newBuilder(server.https("/api/v1/whoami"))
+                .DELETE().build());
+        assertJsonError(r, 405, "method_not_allowed");
+    }
+
+    @Test
+    void bodyOverTheLimitIsA413InJsonBeforeItIsRead() throws Exception {
+        javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
+        try (Socket s = factory.createSocket("localhost", server.server.httpsPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/v1/whoami HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2097152\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 413"), response);
+            assertTrue(response.contains("\"error\":\"request_too_large\""), response);
+        }
+    }
+
+    @Test
+    void internalFailureIsA500WithACorrelationIdAndNoInternals() throws Exception {
+        Https.Reply r = client(alice).get(server.https("/api/v1/probe/boom"));
+        assertJsonError(r, 500, "internal_error");
+        assertTrue(r.json().path("correlation_id").asText().matches("[0-9a-f-]{36}"), r.body());
+        assertFalse(r.body().contains("secret") || r.body().contains("Exception") || r.body().contains("hostkey"),
+                r.body());
+    }
+
+    @Test
+    void callerWithoutAnAccountIsForbiddenWhereAnAccountIsNeeded() throws Exception {
+        assertJsonError(client(carol).get(server.https("/api/v1/probe/account")), 403, "not_authorized");
+        Https.Reply ok = client(alice).get(server.https("/api/v1/probe/account"));
+        assertEquals(200, ok.status(), ok.body());
+        assertEquals("alice", ok.json().get("account").asText());
+    }
+
+    @Test
+    void healthAnswersWithoutAuthentication() throws Exception {
+        Https.Reply r = client(null).get(server.https("/health"));
+        assertEquals(200, r.status());
+        assertEquals("ok", r.json().get("status").asText());
+    }
+
+    @Test
+    void plainHttpPortServesNothingButSandboxes() throws Exception {
+        for (String path : new String[] {"/health", "/api/v1/whoami", "/sandbox/", "/"}) {
+            Https.Reply r = client(null).get(server.http(path));
+            assertJsonError(r, 404, "not_found");
+        }
+    }
+
+    @Test
+    void malformedRequestIsA400InJson() throws Exception {
+        try (Socket s = new Socket("localhost", server.server.httpPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write("GET /sandbox/\u0001bad HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 400"), response);
+            assertTrue(response.contains("\"error\":\"bad_request\""), response);
+        }
+    }
+
+    @Test
+    void serverHeaderDoesNotAdvertiseTheVersion() throws Exception {
+        Https.Reply r = client(alice).get(server.https("/api/v1/whoami"));
+        assertTrue(r.raw().headers().firstValue("server").isEmpty(), r.raw().headers().toString());
+    }
+
+    @Test
+    void anonymousRequestsAreRefusedWhenAnonymousIsOff() throws Exception {
+        java.nio.file.Path other = dir.resolve("closed");
+        TestPki closed = TestPki.create(other);
+        closed.config("anonymous: false\n");
+        try (TestServer s = TestServer.start(closed.conf)) {
+            Https anonymous = new Https(null, closed.strong.certificate());
+            assertJsonError(anonymous.get(s.https("/api/v1/whoami")), 401, "certificate_required");
+            assertEquals(200, anonymous.get(s.https("/health")).status());
+            Https.Reply r = new Https(closed.strongUser("Dora"), closed.strong.certificate())
+                    .get(s.https("/api/v1/whoami"));
+            assertEquals(200, r.status(), r.body());
+        }
+    }
+
+}
