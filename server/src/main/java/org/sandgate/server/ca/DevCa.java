@@ -2,7 +2,6 @@ package org.sandgate.server.ca;
 
 import eu.emi.security.authn.x509.helpers.trust.OpensslTruststoreHelper;
 import eu.emi.security.authn.x509.impl.CertificateUtils;
-import eu.emi.security.authn.x509.impl.OpensslNameUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -20,9 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
-import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -273,9 +275,17 @@ public final class DevCa {
         if (!DistinguishedNames.isSlashForm(slashDn)) {
             throw new CaException("'" + slashDn + "' is not a DN in slash form (/O=.../CN=...)");
         }
-        @SuppressWarnings("deprecation")
-        String rfc2253 = OpensslNameUtils.opensslToRfc2253(slashDn);
-        return X500Name.getInstance(new X500Principal(rfc2253).getEncoded());
+        X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
+        for (Map.Entry<String, String> attribute : DistinguishedNames.attributes(slashDn)) {
+            ASN1ObjectIdentifier oid;
+            try {
+                oid = BCStyle.INSTANCE.attrNameToOID(attribute.getKey());
+            } catch (IllegalArgumentException e) {
+                throw new CaException("unknown attribute '" + attribute.getKey() + "' in " + slashDn);
+            }
+            name.addRDN(oid, attribute.getValue());
+        }
+        return name.build();
     }
 
     private static boolean isIpAddress(String s) {

@@ -1,6 +1,8 @@
 package org.sandgate.server.gridmap;
 
 import eu.emi.security.authn.x509.impl.OpensslNameUtils;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -72,6 +74,29 @@ public final class DistinguishedNames {
         }
         key.append(slashDn, last, slashDn.length());
         return key.toString();
+    }
+
+    /**
+     * The attributes of a slash-form DN, from the root: label and value pairs. A slash inside a value
+     * that is not followed by a label stays in the value.
+     *
+     * @throws IllegalArgumentException when the text is not a DN in slash form
+     */
+    public static List<Map.Entry<String, String>> attributes(String slashDn) {
+        Matcher m = LABEL.matcher(slashDn);
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        if (!m.lookingAt()) {
+            throw new IllegalArgumentException("not a DN in slash form: " + slashDn);
+        }
+        String label = m.group(1);
+        int valueStart = m.end();
+        while (m.find()) {
+            out.add(Map.entry(label, slashDn.substring(valueStart, m.start())));
+            label = m.group(1);
+            valueStart = m.end();
+        }
+        out.add(Map.entry(label, slashDn.substring(valueStart)));
+        return out;
     }
 
     /** Whether a string looks like a slash-form DN: starts with a label such as {@code /C=}. */

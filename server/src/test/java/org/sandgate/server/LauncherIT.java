@@ -1,0 +1,180 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launchers as a site runs them: {@code bin/sandgate-server} after {@code mvn package}, as root
+ * (refused) and as an unprivileged account, with the CA tooling checked by the real openssl.
+ */
+class LauncherIT {
+    private static final Path LAUNCHER = Path.of("..", "bin", "sandgate-server").toAbsolutePath().normalize();
+    private static final boolean ROOT = new UnixSystem().getUid() == 0;
+
+    private Path dir;
+    private final List<Process> started = new ArrayList<>();
+
+    @BeforeEach
+    void makeDir() throws IOException {
+        dir = Files.createTempDirectory("sandgate-launcher");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        Tools.run(Path.of("/"), null, "rm", "-rf", dir.toString());
+    }
+
+    /** The launcher command line, run as an unprivileged account: nobody when the tests run as root. */
+    private static List<String> unprivileged(String... args) {
+        List<String> argv = new ArrayList<>();
+        if (ROOT) {
+            argv.addAll(List.of("runuser", "-u", "nobody", "--"));
+        }
+        argv.add(LAUNCHER.toString());
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    private Tools.Result launch(List<String> argv) throws Exception {
+        return Tools.run(dir, null, argv.toArray(new String[0]));
+    }
+
+    private TestPki site() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("site"));
+        pki.config("server:\n  bind: 127.0.0.1\n");
+        if (ROOT) {
+            assertEquals(0, Tools.run(dir, null, "chown", "-R", "nobody", dir.toString()).exit());
+        }
+        return pki;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void runAsRootIsRefusedWithOneLineThatSaysWhatToDo() throws Exception {
+        if (!ROOT) {
+            System.err.println("SKIPPED: the tests do not run as root, so the root refusal cannot be shown here");
+        }
+        assumeTrue(ROOT, "not root: test SKIPPED, not passed");
+        TestPki pki = TestPki.create(dir.resolve("site"));
+        Tools.Result r = launch(List.of(LAUNCHER.toString(), "run", "--conf", pki.conf.toString(),
+                "--data", dir.resolve("var").toString()));
+        assertEquals(3, r.exit(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.toString());
+        assertTrue(r.err().contains("refuses to run as root") && r.err().contains("runuser -u sandgate"), r.err());
+    }
+
+    @Test
+    void aHostKeyReadableByOthersIsRefusedWithOneLine() throws Exception {
+        TestPki pki = site();
+        Files.setPosixFilePermissions(pki.conf.resolve("hostkey.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+        Tools.Result r = launch(unprivileged("run", "--conf", pki.conf.toString(), "--data",
+                dir.resolve("var").toString(), "--https-port", "0", "--http-port", "0"));
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("accessible by others") && r.err().contains("chmod 600"), r.toString());
+        assertTrue(r.err().lines().filter(l -> l.startsWith("sandgate-server:")).count() == 1, r.toString());
+    }
+
+    @Test
+    void aBadConfigurationIsReportedWithItsLineAndNothingStarts() throws Exception {
+        TestPki pki = site();
+        Files.writeString(pki.conf.resolve("sandgate.yaml"), "mode: personal\ntiers:\n  limts: {}\n");
+        Tools.Result r = launch(unprivileged("run", "--conf", pki.conf.toString(), "--data",
+                dir.resolve("var").toString()));
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("line 3: unknown key 'tiers.limts'"), r.toString());
+        assertTrue(!r.err().contains("at org."), "no stack trace: " + r);
+    }
+
+    @Test
+    void theServerStartsFromTheLauncherAndAnswers() throws Exception {
+        TestPki pki = site();
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder(unprivileged("run", "--conf", pki.conf.toString(), "--data",
+                dir.resolve("var").toString(), "--https-port", String.valueOf(port), "--http-port", "0"))
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.out").toFile());
+        started.add(pb.start());
+        Https https = new Https(null, pki.strong.certificate());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        Https.Reply health = null;
+        while (health == null && Instant.now().isBefore(deadline)) {
+            try {
+                health = https.get(URI.create("https://localhost:" + port + "/health"));
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        assertTrue(health != null, "server did not answer: " + Files.readString(dir.resolve("server.out")));
+        assertEquals(200, health.status());
+        assertTrue(Files.readString(dir.resolve("var/logs/sandgate.log")).contains("trust anchors from"));
+    }
+
+    @Test
+    void caToolingMakesATrustDirectoryThatOpensslAccepts() throws Exception {
+        Tools.require("openssl");
+        Path ca = dir.resolve("ca");
+        Path trust = dir.resolve("certificates");
+        Path gridmap = dir.resolve("grid-mapfile");
+        assertEquals(0, launch(List.of(LAUNCHER.toString(), "ca", "init", "--dir", ca.toString(),
+                "--subject", "/O=Launcher Test/CN=Launcher CA")).exit());
+        Tools.Result user = launch(List.of(LAUNCHER.toString(), "ca", "user", "--ca", ca.toString(), "--cn",
+                "Jane \"JJ\" Doe", "--out", dir.resolve("jane").toString(), "--gridmap", gridmap.toString(),
+                "--account", "jane,physics"));
+        assertEquals(0, user.exit(), user.toString());
+        assertEquals(0, launch(List.of(LAUNCHER.toString(), "ca", "host", "--ca", ca.toString(), "--out",
+                dir.resolve("host").toString())).exit());
+        assertEquals(0, launch(List.of(LAUNCHER.toString(), "ca", "install", "--ca", ca.toString(),
+                "--trust-dir", trust.toString())).exit());
+        assertEquals("\"/O=Launcher Test/OU=People/CN=Jane \\\"JJ\\\" Doe\" jane,physics\n", Files.readString(gridmap));
+
+        String janeCert = dir.resolve("jane/usercert.pem").toString();
+        Tools.Result ok = Tools.run(dir, null, "openssl", "verify", "-crl_check", "-CApath", trust.toString(), janeCert);
+        assertEquals(0, ok.exit(), ok.toString());
+        Tools.Result host = Tools.run(dir, null, "openssl", "verify", "-purpose", "sslserver", "-CApath",
+                trust.toString(), dir.resolve("host/hostcert.pem").toString());
+        assertEquals(0, host.exit(), host.toString());
+
+        assertEquals(0, launch(List.of(LAUNCHER.toString(), "ca", "revoke", "--ca", ca.toString(), "--cert", janeCert,
+                "--trust-dir", trust.toString())).exit());
+        Tools.Result revoked = Tools.run(dir, null, "openssl", "verify", "-crl_check", "-CApath", trust.toString(),
+                janeCert);
+        assertTrue(revoked.exit() != 0 && (revoked.out() + revoked.err()).contains("certificate revoked"), revoked.toString());
+    }
+
+    @Test
+    void checkReportsWhatIsWrongWithASite() throws Exception {
+        TestPki pki = site();
+        Files.writeString(pki.conf.resolve("grid-mapfile"), "\"/O=Good/CN=User\" good\ngarbage here\n");
+        Tools.Result r = launch(unprivileged("check", "--conf", pki.conf.toString()));
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("host credential: ok"), r.toString());
+        assertTrue(r.err().contains("line 2: 'garbage' is not a DN"), r.toString());
+    }
+}
