@@ -25,6 +25,7 @@ import org.sandgate.server.policy.AccountPolicy;
 import org.sandgate.server.tls.HostCredential;
 import org.sandgate.server.tls.TlsConnectors;
 import org.sandgate.server.tls.TrustAnchors;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The Sandgate container: builds every component from a configuration directory and owns their
@@ -56,6 +57,7 @@ public final class SandgateServer {
      * @param extraApi further JAX-RS components for the {@code /api} application
      */
     public static SandgateServer create(Path confDir, SandgateConfig config, Object... extraApi) {
+        routeJulToSlf4j();
         SandgateConfig.Tls tls = config.tls();
         HostCredential host = HostCredential.load(confDir.resolve(tls.hostCert()), confDir.resolve(tls.hostKey()));
 
@@ -115,6 +117,14 @@ public final class SandgateServer {
         jetty.setStopAtShutdown(true);
         jetty.setStopTimeout(5000);
         return new SandgateServer(jetty, https, plain, gridmap, anchors);
+    }
+
+    /** Jersey and HK2 log through java.util.logging; send it to the server's log. */
+    private static synchronized void routeJulToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     /** Starts every component, then the connectors. */

@@ -1,0 +1,134 @@
+package org.sandgate.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import eu.emi.security.authn.x509.X509CertChainValidator;
+import eu.emi.security.authn.x509.X509Credential;
+import eu.emi.security.authn.x509.helpers.ssl.SSLTrustManager;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+
+/**
+ * A client of one Sandgate server: immutable, made by {@link #builder(URI)}, one method per REST call.
+ * Non-2xx answers become {@link SandgateException}s that carry the server's error code.
+ */
+public final class SandgateClient {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new Jdk8Module())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final URI base;
+    private final HttpClient http;
+
+    private SandgateClient(URI base, HttpClient http) {
+        this.base = base;
+        this.http = http;
+    }
+
+    /** A builder for a client of the server at {@code base} ({@code https://host:port}). */
+    public static Builder builder(URI base) {
+        return new Builder(base);
+    }
+
+    /** {@code GET /api/v1/whoami}. */
+    public Whoami whoami() {
+        return get("/api/v1/whoami", Whoami.class);
+    }
+
+    /** The raw JSON of {@code GET /api/v1/whoami}, for {@code --json} output. */
+    public JsonNode whoamiJson() {
+        return get("/api/v1/whoami", JsonNode.class);
+    }
+
+    private <T> T get(String path, Class<T> type) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(60)).GET().build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (SSLHandshakeException e) {
+            throw new SandgateException(0, "tls_failed", "TLS handshake with " + base + " failed: "
+                    + e.getMessage());
+        } catch (IOException e) {
+            throw new SandgateException(0, "connection_failed", "cannot reach " + base + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandgateException(0, "interrupted", "interrupted");
+        }
+        try {
+            if (response.statusCode() / 100 != 2) {
+                JsonNode error = JSON.readTree(response.body());
+                throw new SandgateException(response.statusCode(),
+                        error.path("error").asText("http_" + response.statusCode()),
+                        error.path("message").asText("HTTP status " + response.statusCode()));
+            }
+            return JSON.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new SandgateException(response.statusCode(), "bad_response",
+                    "the server's answer is not the expected JSON: " + e.getMessage());
+        }
+    }
+
+    /** Builds a client; the trust anchors are required, the credential is optional (anonymous). */
+    public static final class Builder {
+        private final URI base;
+        private X509Credential credential;
+        private X509CertChainValidator trust;
+        private Duration connectTimeout = Duration.ofSeconds(20);
+
+        private Builder(URI base) {
+            this.base = Objects.requireNonNull(base, "base");
+        }
+
+        /** The certificate or proxy to present; without one the calls are anonymous. */
+        public Builder credential(X509Credential credential) {
+            this.credential = credential;
+            return this;
+        }
+
+        /** The CAs the server's certificate is checked against. */
+        public Builder trust(X509CertChainValidator trust) {
+            this.trust = trust;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** The client; fails when the trust anchors are missing or the URL is not HTTPS. */
+        public SandgateClient build() {
+            if (trust == null) {
+                throw new IllegalStateException("no trust anchors: the server's certificate cannot be checked");
+            }
+            if (!"https".equals(base.getScheme()) || base.getHost() == null) {
+                throw new IllegalArgumentException("the server URL must be https://HOST[:PORT], not " + base);
+            }
+            try {
+                SSLContext ssl = SSLContext.getInstance("TLS");
+                KeyManager[] keys = Optional.ofNullable(credential)
+                        .map(c -> new KeyManager[] {c.getKeyManager()}).orElse(null);
+                ssl.init(keys, new TrustManager[] {new SSLTrustManager(trust)}, null);
+                HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(connectTimeout).build();
+                return new SandgateClient(base, http);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+    }
+}
