@@ -15,6 +15,9 @@ final class HealthHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (!"/health".equals(request.getHttpURI().getCanonicalPath())) {
+            return false;
+        }
         String method = request.getMethod();
         if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
             Response.writeError(request, response, callback, 405);

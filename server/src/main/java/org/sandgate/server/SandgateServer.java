@@ -4,19 +4,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SizeLimitHandler;
-import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.glassfish.jersey.servlet.ServletContainer;
+import org.glassfish.jersey.jetty.JettyHttpContainer;
+import org.glassfish.jersey.server.ContainerFactory;
 import org.sandgate.server.api.ApiApplication;
+import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
@@ -102,13 +100,15 @@ public final class SandgateServer {
                 config.anonymousAllowed(), cacheFor, Clock.systemUTC());
         AccountPolicy accounts = new AccountPolicy(config.tiers().accounts(), gridmap::current);
 
-        ServletContextHandler api = new ServletContextHandler("/api");
-        api.addServlet(new ServletHolder("api",
-                new ServletContainer(ApiApplication.create(config, authenticator, accounts, extraApi))), "/*");
+        JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
+                ApiApplication.create(config, extraApi));
+        // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
+        // in a context: resources carry the /api prefix themselves (ApiPaths).
+        AuthenticationHandler api = new AuthenticationHandler(authenticator, accounts, jersey);
 
-        PathMappingsHandler routes = new PathMappingsHandler();
-        routes.addMapping(PathSpec.from("/api/*"), api);
-        routes.addMapping(PathSpec.from("/health"), new HealthHandler());
+        Routes routes = new Routes()
+                .add("/api", api)
+                .add("/health", new HealthHandler());
 
         SizeLimitHandler sizeLimit = new SizeLimitHandler(config.server().maxRequestBytes(), -1);
         sizeLimit.setHandler(routes);

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sandgate.server.api.AuthenticationFilter;
 
 /** Every error a client can provoke is JSON with a code and a message, and nothing internal leaks. */
 class ErrorHandlingIT {
@@ -33,13 +32,13 @@ class ErrorHandlingIT {
     static TestPki.Credential carol;
 
     /** Endpoints that exist only in this test: one needs an account, one fails inside. */
-    @Path("v1/probe")
+    @Path(org.sandgate.server.api.ApiPaths.V1 + "/probe")
     @Produces(MediaType.APPLICATION_JSON)
     public static final class Probe {
         @GET
         @Path("account")
         public Map<String, String> account(@Context SecurityContext security) {
-            return Map.of("account", AuthenticationFilter.callerOf(security).requireAccount());
+            return Map.of("account", org.sandgate.server.api.RequestCaller.of(security).requireAccount());
         }
 
         @GET
@@ -150,6 +149,13 @@ class ErrorHandlingIT {
             assertTrue(response.startsWith("HTTP/1.1 400"), response);
             assertTrue(response.contains("\"error\":\"bad_request\""), response);
         }
+    }
+
+    @Test
+    void jsonAnswersCarryAContentLengthSoHttp10ClientsKeepTheirConnection() throws Exception {
+        Https.Reply r = client(alice).get(server.https("/api/v1/whoami"));
+        assertEquals(String.valueOf(r.body().getBytes(StandardCharsets.UTF_8).length),
+                r.raw().headers().firstValue("content-length").orElse("none"));
     }
 
     @Test

@@ -4,8 +4,6 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.sandgate.server.config.SandgateConfig;
-import org.sandgate.server.identity.CertificateAuthenticator;
-import org.sandgate.server.policy.AccountPolicy;
 
 /**
  * The JAX-RS application under {@code /api}: every resource, filter and mapper registered explicitly
@@ -20,18 +18,20 @@ public final class ApiApplication {
      *
      * @param extra further resources or providers, registered after the built-in ones
      */
-    public static ResourceConfig create(SandgateConfig config, CertificateAuthenticator authenticator,
-                                        AccountPolicy accounts, Object... extra) {
+    public static ResourceConfig create(SandgateConfig config, Object... extra) {
         ResourceConfig rc = new ResourceConfig();
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(new JsonMapping());
         rc.register(new ErrorMapper());
-        rc.register(new AuthenticationFilter(authenticator, accounts));
+        rc.register(new ContentLengthInterceptor());
         rc.register(new WhoamiResource(config.tiers().limits()));
         for (Object component : extra) {
             rc.register(component);
         }
         rc.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        rc.property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+        rc.property(ServerProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);
+        rc.property(ServerProperties.BV_FEATURE_DISABLE, true);
         rc.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         rc.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         return rc;

@@ -49,6 +49,20 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
     }
 
+    /** Writes an error from a Jetty handler in front of the JAX-RS application, in the same shape. */
+    static void write(org.eclipse.jetty.server.Response response, org.eclipse.jetty.util.Callback callback,
+                      ApiException error) {
+        byte[] body;
+        try {
+            body = JsonMapping.mapper().writeValueAsBytes(new ApiError(error.code(), error.getMessage(), error.details()));
+        } catch (JsonProcessingException e) {
+            body = ("{\"error\":\"" + error.code() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        response.setStatus(error.status());
+        response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    }
+
     /** The error code for a bare HTTP status. */
     public static String codeOf(int status) {
         return switch (status) {

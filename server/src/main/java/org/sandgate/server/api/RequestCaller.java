@@ -8,7 +8,7 @@ import org.sandgate.service.Caller;
 
 /**
  * The authenticated caller of one request: the identity and the accounts the policy allows it.
- * Set as the request's principal by {@link AuthenticationFilter}.
+ * Set as the request's principal by {@link AuthenticationHandler}.
  *
  * @param identity who the request comes from
  * @param accounts the local accounts allowed, the default first; empty when the rules allow none
@@ -37,6 +37,11 @@ public record RequestCaller(Identity identity, List<String> accounts) implements
     /** The caller as the service API sees it. */
     public Caller toCaller() {
         return new Caller(identity.dn(), identity.tier(), account());
+    }
+
+    /** The caller of a request that passed the {@link AuthenticationHandler}. */
+    public static RequestCaller of(jakarta.ws.rs.core.SecurityContext context) {
+        return (RequestCaller) context.getUserPrincipal();
     }
 
     @Override

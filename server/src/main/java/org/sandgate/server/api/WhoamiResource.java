@@ -13,7 +13,7 @@ import org.sandgate.server.identity.CertificateIdentity;
 import org.sandgate.server.identity.ProxyKind;
 
 /** {@code GET /api/v1/whoami}: what the server makes of the caller's credential. */
-@Path("v1/whoami")
+@Path(ApiPaths.V1 + "/whoami")
 @Produces(MediaType.APPLICATION_JSON)
 public final class WhoamiResource {
     private final SandgateConfig.TierLimits limits;
@@ -47,7 +47,7 @@ public final class WhoamiResource {
 
     @GET
     public Whoami whoami(@Context SecurityContext security) {
-        RequestCaller caller = AuthenticationFilter.callerOf(security);
+        RequestCaller caller = RequestCaller.of(security);
         CertificateIdentity cert = caller.identity().certificate().orElse(null);
         boolean proxy = cert != null && cert.proxy() != ProxyKind.NONE;
         return new Whoami(

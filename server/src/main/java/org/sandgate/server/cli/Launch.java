@@ -74,7 +74,7 @@ final class Launch {
             return server;
         } catch (TlsSetupException e) {
             err.println("sandgate-server: " + e.getMessage());
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             err.println("sandgate-server: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
             LoggerFactory.getLogger(Launch.class).error("start failed", e);
         }
