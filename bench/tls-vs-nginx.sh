@@ -97,8 +97,8 @@ sg_url="https://localhost:$sg_port/api/v1/whoami"
 ngx_url="https://localhost:$ngx_port/api/v1/whoami"
 
 # warm the JVM up (JIT) before measuring
-rps "$sg_url" 20000 yes >/dev/null
-rps "$sg_url" 1000 no >/dev/null
+rps "$sg_url" 150000 yes >/dev/null
+rps "$sg_url" 2000 no >/dev/null
 
 echo "| round | keep-alive sandgate | keep-alive nginx | ratio | handshake sandgate | handshake nginx | ratio |"
 echo "|---|---|---|---|---|---|---|"
