@@ -20,6 +20,8 @@ import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.identity.TierPolicy;
 import org.sandgate.server.policy.AccountPolicy;
+import org.sandgate.server.services.PluginLoader;
+import org.sandgate.server.services.ServiceRegistry;
 import org.sandgate.server.tls.HostCredential;
 import org.sandgate.server.tls.TlsConnectors;
 import org.sandgate.server.tls.TrustAnchors;
@@ -36,14 +38,16 @@ public final class SandgateServer {
     private final ServerConnector plain;
     private final GridMapFile gridmap;
     private final TrustAnchors anchors;
+    private final ServiceRegistry services;
 
     private SandgateServer(Server jetty, ServerConnector https, ServerConnector plain,
-                           GridMapFile gridmap, TrustAnchors anchors) {
+                           GridMapFile gridmap, TrustAnchors anchors, ServiceRegistry services) {
         this.jetty = jetty;
         this.https = https;
         this.plain = plain;
         this.gridmap = gridmap;
         this.anchors = anchors;
+        this.services = services;
     }
 
     /**
@@ -100,8 +104,10 @@ public final class SandgateServer {
                 config.anonymousAllowed(), cacheFor, Clock.systemUTC());
         AccountPolicy accounts = new AccountPolicy(config.tiers().accounts(), gridmap::current);
 
+        PluginLoader.Result plugins = new PluginLoader().loadDirectory(confDir.resolve("services"));
+        ServiceRegistry services = new ServiceRegistry(plugins.services(), plugins.problems());
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
-                ApiApplication.create(config, extraApi));
+                ApiApplication.create(config, services, extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
         AuthenticationHandler api = new AuthenticationHandler(authenticator, accounts, jersey);
@@ -116,7 +122,7 @@ public final class SandgateServer {
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopAtShutdown(true);
         jetty.setStopTimeout(5000);
-        return new SandgateServer(jetty, https, plain, gridmap, anchors);
+        return new SandgateServer(jetty, https, plain, gridmap, anchors, services);
     }
 
     /** Jersey and HK2 log through java.util.logging; send it to the server's log. */
@@ -155,6 +161,11 @@ public final class SandgateServer {
     /** The grid-mapfile component. */
     public GridMapFile gridmap() {
         return gridmap;
+    }
+
+    /** The deployed services. */
+    public ServiceRegistry services() {
+        return services;
     }
 
     /** The trust-anchor component. */

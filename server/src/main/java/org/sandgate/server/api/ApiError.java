@@ -14,7 +14,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ApiError(String error, String message, @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> details) {
     public ApiError {
-        details = Map.copyOf(details);
+        details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
     }
 
     /** The details, written as fields beside {@code error} and {@code message}. */

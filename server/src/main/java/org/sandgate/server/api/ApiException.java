@@ -20,7 +20,7 @@ public class ApiException extends RuntimeException {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
-        this.details = Map.copyOf(details);
+        this.details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
     }
 
     /** The HTTP status. */

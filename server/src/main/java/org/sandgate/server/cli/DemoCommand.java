@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             makeSite(out);
         }
+        deployExamples(conf.resolve("services"), out);
         if (setupOnly) {
             return 0;
         }
@@ -133,6 +135,28 @@ final class DemoCommand implements Callable<Integer> {
                 + "), carol (strong, not in the grid-mapfile)");
     }
 
+    /** Copies the example service jars built with Sandgate into the deploy directory. */
+    private static void deployExamples(Path services, PrintWriter out) throws IOException {
+        String home = System.getProperty("sandgate.home");
+        if (home == null) {
+            return;
+        }
+        Path examples = Path.of(home, "services", "examples");
+        if (!Files.isDirectory(examples)) {
+            return;
+        }
+        Files.createDirectories(services);
+        try (var dirs = Files.list(examples)) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path jar = dir.resolve("target").resolve("sandgate-example-" + dir.getFileName() + ".jar");
+                if (Files.isRegularFile(jar)) {
+                    Files.copy(jar, services.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    out.println("deployed example service " + jar.getFileName());
+                }
+            }
+        }
+    }
+
     private Path user(String name, String file) {
         return dir.resolve("users").resolve(name).resolve(file);
     }
@@ -156,6 +180,11 @@ final class DemoCommand implements Callable<Integer> {
                     + u.resolve("userkey.pem") + " " + url + "/api/v1/whoami");
         }
         out.println("  curl --cacert " + ca + " " + url + "/api/v1/whoami        # anonymous");
+        Path a = d.resolve("users").resolve("alice");
+        out.println("  curl --cacert " + ca + " --cert " + a.resolve("usercert.pem") + " --key " + a.resolve("userkey.pem")
+                + " -H 'Content-Type: application/json' -d '{\"args\": [\"hello\", 2]}' " + url
+                + "/api/v1/services/echo/echo");
+        out.println("  curl --cacert " + ca + " " + url + "/api/v1/services          # what is deployed");
         out.println("  curl --cacert " + ca + " " + url + "/health");
         out.println();
         out.flush();
