@@ -51,7 +51,7 @@ class WhoamiCommandIT {
         GridMapLines.add(conf.resolve("grid-mapfile"), "/O=Client Test/CN=Uma", List.of("uma"));
         SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
                 .withPorts(0, 0);
-        server = SandgateServer.create(conf, config);
+        server = SandgateServer.create(conf, dir.resolve("var"), config);
         server.start();
         url = "https://localhost:" + server.httpsPort();
     }

@@ -1,5 +1,7 @@
 package org.sandgate.server;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +15,11 @@ import org.eclipse.jetty.server.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jetty.JettyHttpContainer;
 import org.glassfish.jersey.server.ContainerFactory;
+import org.sandgate.batch.local.LocalBatchSystem;
+import org.sandgate.sandbox.Sandboxes;
+import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.api.ApiApplication;
+import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
@@ -55,10 +61,12 @@ public final class SandgateServer {
      * anything listens.
      *
      * @param confDir  the configuration directory (relative paths in the configuration start here)
+     * @param dataDir  the data directory: sandboxes, state, job control files
      * @param config   the configuration
      * @param extraApi further JAX-RS components for the {@code /api} application
      */
-    public static SandgateServer create(Path confDir, SandgateConfig config, Object... extraApi) {
+    public static SandgateServer create(Path confDir, Path dataDir, SandgateConfig config, Object... extraApi)
+            throws IOException {
         routeJulToSlf4j();
         SandgateConfig.Tls tls = config.tls();
         HostCredential host = HostCredential.load(confDir.resolve(tls.hostCert()), confDir.resolve(tls.hostKey()));
@@ -106,8 +114,14 @@ public final class SandgateServer {
 
         PluginLoader.Result plugins = new PluginLoader().loadDirectory(confDir.resolve("services"));
         ServiceRegistry services = new ServiceRegistry(plugins.services(), plugins.problems());
+        Files.createDirectories(dataDir.resolve("state"));
+        Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
+        SessionManager sessions = new SessionManager(
+                new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes,
+                new LocalBatchSystem(dataDir.resolve("jobs")), config.batch().local(), Clock.systemUTC(), 500);
+        jetty.addBean(sessions, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
-                ApiApplication.create(config, services, extraApi));
+                ApiApplication.create(config, services, sessions, sandboxes, extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
         AuthenticationHandler api = new AuthenticationHandler(authenticator, accounts, jersey);

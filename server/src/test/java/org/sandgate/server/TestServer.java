@@ -17,7 +17,7 @@ final class TestServer implements AutoCloseable {
     static TestServer start(Path conf, Object... extraApi) throws Exception {
         SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
                 .withPorts(0, SandgateConfig.Server.ANY_FREE_PORT);
-        SandgateServer server = SandgateServer.create(conf, config, extraApi);
+        SandgateServer server = SandgateServer.create(conf, conf.resolveSibling("var"), config, extraApi);
         server.start();
         return new TestServer(server);
     }

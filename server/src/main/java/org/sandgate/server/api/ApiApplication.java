@@ -5,6 +5,8 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.services.ServiceRegistry;
+import org.sandgate.server.sessions.SessionManager;
+import org.sandgate.sandbox.Sandboxes;
 
 /**
  * The JAX-RS application under {@code /api}: every resource, filter and mapper registered explicitly
@@ -19,14 +21,16 @@ public final class ApiApplication {
      *
      * @param extra further resources or providers, registered after the built-in ones
      */
-    public static ResourceConfig create(SandgateConfig config, ServiceRegistry services, Object... extra) {
+    public static ResourceConfig create(SandgateConfig config, ServiceRegistry services, SessionManager sessions,
+                                        Sandboxes sandboxes, Object... extra) {
         ResourceConfig rc = new ResourceConfig();
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(new JsonMapping());
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
         rc.register(new WhoamiResource(config.tiers().limits()));
-        rc.register(new ServicesResource(services, config.tiers().limits()));
+        rc.register(new ServicesResource(services, config.tiers().limits(), sessions));
+        rc.register(new SessionsResource(sessions, sandboxes));
         for (Object component : extra) {
             rc.register(component);
         }

@@ -11,16 +11,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.PathSegment;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import org.sandgate.sandbox.Session;
+import org.sandgate.server.sessions.SessionManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.policy.GraduatedSecurity;
 import org.sandgate.server.services.ArgumentBinder;
 import org.sandgate.server.services.DeployedService;
+import org.sandgate.server.services.PluginCalls;
 import org.sandgate.server.services.ServiceNames;
 import org.sandgate.server.services.ServiceRegistry;
 import org.sandgate.service.Argument;
@@ -28,8 +32,6 @@ import org.sandgate.service.Arguments;
 import org.sandgate.service.Call;
 import org.sandgate.service.ServiceMethod;
 import org.sandgate.service.Tier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/services}: what is deployed; {@code POST /api/v1/services/{path}/{method}}:
@@ -40,14 +42,15 @@ import org.slf4j.LoggerFactory;
 @Path(ApiPaths.V1 + "/services")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ServicesResource {
-    private static final Logger LOG = LoggerFactory.getLogger(ServicesResource.class);
-
     private final ServiceRegistry registry;
     private final GraduatedSecurity security;
     private final SandgateConfig.TierLimits limits;
 
-    public ServicesResource(ServiceRegistry registry, SandgateConfig.TierLimits limits) {
+    private final SessionManager sessions;
+
+    public ServicesResource(ServiceRegistry registry, SandgateConfig.TierLimits limits, SessionManager sessions) {
         this.registry = registry;
+        this.sessions = sessions;
         this.security = new GraduatedSecurity(limits);
         this.limits = limits;
     }
@@ -60,7 +63,7 @@ public final class ServicesResource {
             for (ServiceMethod m : s.methods().values()) {
                 Map<String, Object> method = new LinkedHashMap<>();
                 method.put("name", m.name());
-                method.put("kind", "immediate");
+                method.put("kind", m.kind().name().toLowerCase());
                 method.put("description", m.description());
                 method.put("path", "/api/v1/services/" + s.name().replace('.', '/') + "/" + m.name());
                 method.put("arguments", m.arguments().stream().map(ServicesResource::describe).toList());
@@ -96,8 +99,8 @@ public final class ServicesResource {
     @POST
     @Path("{service: .+}/{method}")
     @Consumes(MediaType.WILDCARD)
-    public Map<String, Object> call(@PathParam("service") List<PathSegment> service, @PathParam("method") String method,
-                                    String body, @Context SecurityContext context) {
+    public Response call(@PathParam("service") List<PathSegment> service, @PathParam("method") String method,
+                         String body, @Context SecurityContext context, @Context UriInfo uri) {
         String name = ServiceNames.fromSegments(service.stream().map(PathSegment::getPath).toList());
         DeployedService deployed = registry.find(name).orElseThrow(() ->
                 new ApiException(404, "not_found", "no service named '" + printable(name) + "' is deployed"));
@@ -108,10 +111,21 @@ public final class ServicesResource {
         Arguments args = ArgumentBinder.bind(m.arguments(), argsOf(body));
         double cost = cost(deployed, m, args);
         security.check(caller.identity().tier(), cost);
-        Object result = invoke(deployed, m, new Call(caller.toCaller(), args, cost));
+        Call call = new Call(caller.toCaller(), args, cost);
+        if (m.kind() == ServiceMethod.Kind.JOB) {
+            Session session = sessions.launch(deployed, m, call, SessionsResource.ownerOf(caller),
+                    caller.requireAccount());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("session", session.id().value());
+            answer.put("url", SessionsResource.sandboxUrl(uri, session.id()));
+            answer.put("status_url", SessionsResource.statusUrl(uri, session.id()));
+            answer.put("state", session.state().name());
+            return Response.created(java.net.URI.create(SessionsResource.statusUrl(uri, session.id())))
+                    .entity(answer).build();
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("result", result);
-        return answer;
+        answer.put("result", invoke(deployed, m, call));
+        return Response.ok(answer).build();
     }
 
     private static JsonNode argsOf(String body) {
@@ -131,48 +145,21 @@ public final class ServicesResource {
     }
 
     private static double cost(DeployedService service, ServiceMethod m, Arguments args) {
-        double cost = inPlugin(service, () -> m.cost().cost(args), service.name() + "." + m.name() + " cost");
+        double cost = PluginCalls.run(service, () -> m.cost().cost(args), service.name() + "." + m.name() + " cost");
         if (!Double.isFinite(cost) || cost < 0) {
-            throw serviceError(service.name() + "." + m.name(), new IllegalStateException("cost function returned " + cost));
+            throw PluginCalls.serviceError(service.name() + "." + m.name(), new IllegalStateException("cost function returned " + cost));
         }
         return cost;
     }
 
     private static Object invoke(DeployedService service, ServiceMethod m, Call call) {
-        Object result = inPlugin(service, () -> m.immediateHandler().handle(call), service.name() + "." + m.name());
+        Object result = PluginCalls.run(service, () -> m.immediateHandler().handle(call), service.name() + "." + m.name());
         try {
             JsonMapping.mapper().writeValueAsBytes(result);
         } catch (JsonProcessingException e) {
-            throw serviceError(service.name() + "." + m.name(), e);
+            throw PluginCalls.serviceError(service.name() + "." + m.name(), e);
         }
         return result;
-    }
-
-    /** Runs plugin code with the plugin's class loader as context loader; any failure is a 500 service_error. */
-    private static <T> T inPlugin(DeployedService service, PluginCode<T> code, String what) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(service.loader());
-        try {
-            return code.run();
-        } catch (ApiException e) {
-            throw e;
-        } catch (Exception | LinkageError | StackOverflowError e) {
-            throw serviceError(what, e);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    private interface PluginCode<T> {
-        T run() throws Exception;
-    }
-
-    private static ApiException serviceError(String what, Throwable e) {
-        String id = UUID.randomUUID().toString();
-        LOG.warn("service error {} in {}", id, what, e);
-        return new ApiException(500, "service_error", "the service failed; quote " + id + " to the administrator",
-                Map.of("correlation_id", id));
     }
 
     private static String printable(String s) {

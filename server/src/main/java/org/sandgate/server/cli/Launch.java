@@ -69,7 +69,7 @@ final class Launch {
         }
         logTo(dataDir.resolve("logs").resolve("sandgate.log"));
         try {
-            SandgateServer server = SandgateServer.create(confDir, config);
+            SandgateServer server = SandgateServer.create(confDir, dataDir, config);
             server.start();
             return server;
         } catch (TlsSetupException e) {

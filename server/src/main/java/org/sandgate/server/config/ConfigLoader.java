@@ -205,6 +205,12 @@ public final class ConfigLoader {
             problems.add("key 'batch.default': '" + c.batch().defaultBackend() + "' is not one of: "
                     + String.join(", ", BACKENDS));
         }
+        if (c.batch().local().slots() < 1) {
+            problems.add("key 'batch.local.slots': must be at least 1");
+        }
+        if (!(c.batch().local().wallFactor() > 0) || c.batch().local().wallGraceSeconds() < 0) {
+            problems.add("key 'batch.local': wall_factor must be positive and wall_grace_seconds 0 or more");
+        }
         checkPort(problems, "server.https_port", c.server().httpsPort(), 0);
         checkPort(problems, "server.http_port", c.server().httpPort(), 0);
         if (c.server().maxRequestBytes() < 1024) {

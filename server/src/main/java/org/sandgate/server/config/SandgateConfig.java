@@ -34,7 +34,7 @@ public record SandgateConfig(
         anonymous = Objects.requireNonNullElse(anonymous, Boolean.TRUE);
         tiers = Objects.requireNonNullElseGet(tiers, () -> new Tiers(null, null, null));
         sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null));
-        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null));
+        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null));
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
         tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null));
         gridmap = Objects.requireNonNullElseGet(gridmap, () -> new Gridmap(null, null));
@@ -138,10 +138,30 @@ public record SandgateConfig(
         }
     }
 
-    /** @param defaultBackend {@code local}, {@code slurm}, {@code pbs} or {@code drmaa} */
-    public record Batch(@JsonProperty("default") String defaultBackend) {
+    /**
+     * @param defaultBackend {@code local}, {@code slurm}, {@code pbs} or {@code drmaa}
+     * @param local          the embedded back end
+     */
+    public record Batch(@JsonProperty("default") String defaultBackend, Local local) {
         public Batch {
             defaultBackend = Objects.requireNonNullElse(defaultBackend, "local");
+            local = Objects.requireNonNullElseGet(local, () -> new Local(null, null, null));
+        }
+    }
+
+    /**
+     * The embedded back end.
+     *
+     * @param slots             jobs run at once; more wait in the queue
+     * @param wallFactor        the wall-clock limit of a job is its cost times this ...
+     * @param wallGraceSeconds  ... plus this many seconds
+     */
+    public record Local(Integer slots, @JsonProperty("wall_factor") Double wallFactor,
+                        @JsonProperty("wall_grace_seconds") Integer wallGraceSeconds) {
+        public Local {
+            slots = Objects.requireNonNullElseGet(slots, () -> Math.max(1, Runtime.getRuntime().availableProcessors()));
+            wallFactor = Objects.requireNonNullElse(wallFactor, 2.0);
+            wallGraceSeconds = Objects.requireNonNullElse(wallGraceSeconds, 60);
         }
     }
 

@@ -26,6 +26,23 @@ public final class ServiceMethod {
         double cost(Arguments arguments);
     }
 
+    /**
+     * Prepares the job of a job-launching method: it may write input files into the sandbox, and
+     * returns what to run there. The container has already created the session.
+     */
+    @FunctionalInterface
+    public interface JobHandler {
+        JobSpec prepare(Call call, java.nio.file.Path sandbox) throws Exception;
+    }
+
+    /** Whether a method answers at once or launches a job in a session. */
+    public enum Kind {
+        /** Runs in the server and returns its result. */
+        IMMEDIATE,
+        /** Creates a session with a sandbox and runs a job there. */
+        JOB
+    }
+
     /** Runs an immediate method in the server and returns its result (JSON values: maps, lists, strings, numbers, booleans or null). */
     @FunctionalInterface
     public interface ImmediateHandler {
@@ -37,19 +54,36 @@ public final class ServiceMethod {
     private final List<Argument> arguments;
     private final CostFunction cost;
     private final ImmediateHandler immediate;
+    private final JobHandler job;
 
     private ServiceMethod(String name, String description, List<Argument> arguments, CostFunction cost,
-                          ImmediateHandler immediate) {
+                          ImmediateHandler immediate, JobHandler job) {
         this.name = name;
         this.description = description;
         this.arguments = List.copyOf(arguments);
         this.cost = cost;
         this.immediate = immediate;
+        this.job = job;
     }
 
     /** Starts an immediate method: it runs in the server and returns its result at once. */
     public static Builder immediate(String name) {
         return new Builder(name);
+    }
+
+    /** Starts a job-launching method: each call gets a session and runs a job in its sandbox. */
+    public static Builder job(String name) {
+        return new Builder(name);
+    }
+
+    /** Whether this method answers at once or launches a job. */
+    public Kind kind() {
+        return job != null ? Kind.JOB : Kind.IMMEDIATE;
+    }
+
+    /** What a job-launching method runs; null for an immediate method. */
+    public JobHandler jobHandler() {
+        return job;
     }
 
     public String name() {
@@ -109,12 +143,22 @@ public final class ServiceMethod {
             return this;
         }
 
-        /** Ends the method with what it does. */
+        /** Ends an immediate method with what it does. */
         public ServiceMethod handler(ImmediateHandler handler) {
+            requireCost();
+            return new ServiceMethod(name, description, arguments, cost, Objects.requireNonNull(handler), null);
+        }
+
+        /** Ends a job-launching method with the job it runs. */
+        public ServiceMethod jobHandler(JobHandler handler) {
+            requireCost();
+            return new ServiceMethod(name, description, arguments, cost, null, Objects.requireNonNull(handler));
+        }
+
+        private void requireCost() {
             if (cost == null) {
                 throw new IllegalStateException("method '" + name + "' has no cost function");
             }
-            return new ServiceMethod(name, description, arguments, cost, Objects.requireNonNull(handler));
         }
     }
 }

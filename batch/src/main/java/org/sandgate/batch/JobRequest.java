@@ -1,0 +1,23 @@
+package org.sandgate.batch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job to run.
+ *
+ * @param name        a label for logs and the batch system (the session id)
+ * @param workDir     the sandbox: working directory, where {@code stdout} and {@code stderr} go
+ * @param argv        the program and its arguments, each passed as exactly one argument
+ * @param environment extra environment variables
+ * @param wallTime    the wall-clock limit; the job is killed when it is over
+ */
+public record JobRequest(String name, Path workDir, List<String> argv, Map<String, String> environment,
+                         Duration wallTime) {
+    public JobRequest {
+        argv = List.copyOf(argv);
+        environment = Map.copyOf(environment);
+    }
+}

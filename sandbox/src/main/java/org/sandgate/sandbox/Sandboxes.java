@@ -1,0 +1,102 @@
+package org.sandgate.sandbox;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The sandbox directories, one per session under the data directory. Paths asked for from outside
+ * are resolved here and only here: nothing outside a sandbox is ever returned, whatever the path
+ * says and whatever symbolic links a job made.
+ */
+public final class Sandboxes {
+    private final Path root;
+
+    /** Sandboxes under {@code root} (made mode 700 if missing). */
+    public Sandboxes(Path root) throws IOException {
+        Files.createDirectories(root);
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        this.root = root.toRealPath();
+    }
+
+    /** Makes the sandbox of a new session. */
+    public Path create(SessionId id) throws IOException {
+        Path dir = root.resolve(id.value());
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return dir;
+    }
+
+    /** The sandbox directory of a session (it may not exist). */
+    public Path of(SessionId id) {
+        return root.resolve(id.value());
+    }
+
+    /**
+     * A file or directory inside a session's sandbox, from a decoded relative path as a URL gives it.
+     * Empty when the path is malformed, leaves the sandbox (by {@code ..}, an absolute part, a
+     * backslash, a NUL, or a symbolic link anywhere on the way), or does not exist.
+     */
+    public Optional<Path> resolve(SessionId id, String relative) {
+        if (relative.indexOf('\0') >= 0 || relative.indexOf('\\') >= 0) {
+            return Optional.empty();
+        }
+        Path sandbox = of(id);
+        Path candidate = sandbox;
+        for (String part : relative.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                return Optional.empty();
+            }
+            candidate = candidate.resolve(part);
+        }
+        try {
+            Path real = candidate.toRealPath();
+            Path realSandbox = sandbox.toRealPath();
+            if (!real.startsWith(realSandbox)) {
+                return Optional.empty();
+            }
+            return Optional.of(real);
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes a sandbox and everything in it; symbolic links are removed, never followed. */
+    public void delete(SessionId id) throws IOException {
+        Path dir = of(id);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

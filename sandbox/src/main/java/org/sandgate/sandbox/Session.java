@@ -1,0 +1,47 @@
+package org.sandgate.sandbox;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A session: one call of a job-launching method, with its sandbox and its job.
+ *
+ * @param id           the session id
+ * @param service      the dotted service name
+ * @param method       the method name
+ * @param owner        the caller's DN, or {@code anonymous}
+ * @param account      the local account the job runs as
+ * @param tier         the caller's tier
+ * @param cost         the cost of the call in CPU-seconds
+ * @param state        where the job is
+ * @param exitCode     the job's exit code once it ended
+ * @param backend      the back end that runs the job ({@code local} ...)
+ * @param backendJobId the back end's id of the job, once submitted
+ * @param message      why it failed, when the reason is not the exit code
+ * @param created      when the session was made
+ * @param updated      when its state last changed
+ */
+public record Session(SessionId id, String service, String method, String owner, String account, String tier,
+                      double cost, SessionState state, Optional<Integer> exitCode, String backend,
+                      Optional<String> backendJobId, Optional<String> message, Instant created, Instant updated) {
+    public Session {
+        Objects.requireNonNull(id);
+        Objects.requireNonNull(state);
+        Objects.requireNonNull(exitCode);
+        Objects.requireNonNull(backendJobId);
+        Objects.requireNonNull(message);
+    }
+
+    /** This session in another state. */
+    public Session withState(SessionState newState, Optional<Integer> code, Optional<String> why, Instant when) {
+        return new Session(id, service, method, owner, account, tier, cost, newState, code, backend, backendJobId,
+                why, created, when);
+    }
+
+    /** This session once its job was submitted. */
+    public Session submitted(String jobId, Instant when) {
+        return new Session(id, service, method, owner, account, tier, cost, SessionState.RUNNING, exitCode, backend,
+                Optional.of(jobId), message, created, when);
+    }
+}

@@ -1,0 +1,35 @@
+package org.sandgate.sandbox;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable state of the sessions. Every change is on disk when the call returns, so a crash or a
+ * {@code kill -9} of the server loses no session. SQLite is the embedded implementation; the
+ * interface keeps the way open for PostgreSQL.
+ */
+public interface SessionStore extends AutoCloseable {
+
+    /** Stores a new session with the description of its job (opaque text, JSON), in one transaction. */
+    void insert(Session session, String job);
+
+    /** The description of a session's job, as stored with it. */
+    Optional<String> job(SessionId id);
+
+    /** Replaces a stored session with its new state. */
+    void update(Session session);
+
+    Optional<Session> find(SessionId id);
+
+    /** The sessions of one owner, newest first. */
+    List<Session> byOwner(String owner);
+
+    /** Sessions whose job is not finished (queued or running), oldest first. */
+    List<Session> unfinished();
+
+    /** Removes a session. */
+    void delete(SessionId id);
+
+    @Override
+    void close();
+}

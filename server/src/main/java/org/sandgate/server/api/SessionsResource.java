@@ -1,0 +1,146 @@
+package org.sandgate.server.api;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sandgate.sandbox.Sandboxes;
+import org.sandgate.sandbox.Session;
+import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.sessions.SessionManager;
+
+/**
+ * {@code /api/v1/sessions}: a caller's sessions, one session's state and files, and removing one.
+ * A session belongs to the DN that made it; anyone else gets 404, the same answer as for an id that
+ * does not exist. Sessions of anonymous callers are never listed; their id is their capability.
+ */
+@Path(ApiPaths.V1 + "/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+public final class SessionsResource {
+    private static final int MAX_FILES = 1000;
+
+    private final SessionManager sessions;
+    private final Sandboxes sandboxes;
+
+    public SessionsResource(SessionManager sessions, Sandboxes sandboxes) {
+        this.sessions = sessions;
+        this.sandboxes = sandboxes;
+    }
+
+    /** The owner recorded for a caller's sessions. */
+    static String ownerOf(RequestCaller caller) {
+        return caller.identity().dn().orElse(SessionManager.ANONYMOUS);
+    }
+
+    static String statusUrl(UriInfo uri, SessionId id) {
+        return uri.getBaseUri().resolve("/api/v1/sessions/" + id.value()).toString();
+    }
+
+    static String sandboxUrl(UriInfo uri, SessionId id) {
+        return uri.getBaseUri().resolve("/sandbox/" + id.value() + "/").toString();
+    }
+
+    @GET
+    public Map<String, Object> mine(@Context SecurityContext security, @Context UriInfo uri) {
+        RequestCaller caller = RequestCaller.of(security);
+        List<Map<String, Object>> list = new ArrayList<>();
+        if (caller.identity().dn().isPresent()) {
+            for (Session s : sessions.ownedBy(ownerOf(caller))) {
+                list.add(describe(s, uri, false));
+            }
+        }
+        return Map.of("sessions", list);
+    }
+
+    @GET
+    @Path("{id}")
+    public Map<String, Object> one(@PathParam("id") String id, @Context SecurityContext security,
+                                   @Context UriInfo uri) {
+        return describe(visible(id, RequestCaller.of(security)), uri, true);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response remove(@PathParam("id") String id, @Context SecurityContext security) {
+        sessions.remove(visible(id, RequestCaller.of(security)));
+        return Response.noContent().build();
+    }
+
+    private Session visible(String id, RequestCaller caller) {
+        ApiException notFound = new ApiException(404, "not_found", "no such session");
+        Session s = SessionId.parse(id).flatMap(sessions::find).orElseThrow(() -> notFound);
+        boolean anonymousSession = s.owner().equals(SessionManager.ANONYMOUS);
+        boolean owner = caller.identity().dn().map(dn -> dn.equals(s.owner())).orElse(false);
+        if (!owner && !anonymousSession) {
+            throw notFound;
+        }
+        return s;
+    }
+
+    private Map<String, Object> describe(Session s, UriInfo uri, boolean withFiles) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("session", s.id().value());
+        d.put("service", s.service());
+        d.put("method", s.method());
+        d.put("owner", s.owner());
+        d.put("account", s.account());
+        d.put("tier", s.tier());
+        d.put("cost", s.cost());
+        d.put("state", s.state().name());
+        d.put("exit_code", s.exitCode().orElse(null));
+        d.put("message", s.message().orElse(null));
+        d.put("backend", s.backend());
+        d.put("backend_job_id", s.backendJobId().orElse(null));
+        d.put("created", s.created().toString());
+        d.put("updated", s.updated().toString());
+        d.put("url", sandboxUrl(uri, s.id()));
+        if (withFiles) {
+            d.put("files", files(s.id()));
+        }
+        return d;
+    }
+
+    /** The regular files of the sandbox, without following links, at most {@value #MAX_FILES}. */
+    private List<Map<String, Object>> files(SessionId id) {
+        java.nio.file.Path root = sandboxes.of(id);
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(java.nio.file.Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        out.add(Map.of("path", root.relativize(file).toString(), "size", attrs.size(),
+                                "mtime", attrs.lastModifiedTime().toInstant().toString()));
+                    }
+                    return out.size() >= MAX_FILES ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(java.nio.file.Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,237 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.plugins.JobLab;
+
+/** Job-launching calls end to end: sessions, sandboxes and the local back end, through real HTTPS. */
+class SessionIT {
+    private static final Path SLEEPY_JAR = Path.of("..", "services", "examples", "sleepy", "target",
+            "sandgate-example-sleepy.jar");
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestServer server;
+    static TestPki.Credential alice;
+    static TestPki.Credential dave;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir);
+        alice = pki.strongUser("Alice");
+        dave = pki.strongUser("Dave");
+        pki.map(alice.dn(), "alice");
+        pki.map(dave.dn(), "dave");
+        Path services = pki.conf.resolve("services");
+        Files.createDirectories(services);
+        Files.copy(SLEEPY_JAR, services.resolve("sandgate-example-sleepy.jar"), StandardCopyOption.REPLACE_EXISTING);
+        PluginJar.build(services.resolve("joblab.jar"), JobLab.class);
+        pki.config(pki.baseConfig() + "batch:\n  local:\n    slots: 2\n");
+        server = TestServer.start(pki.conf);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static Https.Reply post(TestPki.Credential who, String path, String body) throws Exception {
+        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    static Https.Reply get(TestPki.Credential who, String path) throws Exception {
+        return new Https(who, pki.strong.certificate()).get(server.https(path));
+    }
+
+    static JsonNode waitForEnd(TestPki.Credential who, String id) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        JsonNode s = get(who, "/api/v1/sessions/" + id).json();
+        while (!List.of("DONE", "FAILED", "CANCELLED").contains(s.path("state").asText())
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            s = get(who, "/api/v1/sessions/" + id).json();
+        }
+        return s;
+    }
+
+    /** Whether a process runs: zombies (killed, not yet reaped) count as gone. */
+    static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    static Path sandbox(String id) {
+        return pki.root.resolve("var").resolve("sandboxes").resolve(id);
+    }
+
+    @Test
+    void sleepyAddRunsInItsSandboxAndEndsDone() throws Exception {
+        Https.Reply created = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [1, 3, 5]}");
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().get("session").asText();
+        assertTrue(id.matches("[0-9a-f]{32}"), id);
+        assertEquals(server.https("/sandbox/" + id + "/").toString(), created.json().get("url").asText());
+        assertEquals(server.https("/api/v1/sessions/" + id).toString(), created.json().get("status_url").asText());
+        assertEquals(created.json().get("status_url").asText(),
+                created.raw().headers().firstValue("location").orElse(""));
+        assertTrue(List.of("QUEUED", "RUNNING").contains(created.json().get("state").asText()));
+
+        JsonNode done = waitForEnd(alice, id);
+        assertEquals("DONE", done.get("state").asText(), done.toString());
+        assertEquals(0, done.get("exit_code").asInt());
+        assertEquals("sleepy", done.get("service").asText());
+        assertEquals("add", done.get("method").asText());
+        assertEquals(alice.dn(), done.get("owner").asText());
+        assertEquals("alice", done.get("account").asText());
+        assertEquals("local", done.get("backend").asText());
+        assertEquals(id, done.get("backend_job_id").asText());
+        List<String> files = new ArrayList<>();
+        done.get("files").forEach(f -> files.add(f.get("path").asText()));
+        assertTrue(files.containsAll(List.of("stdout", "stderr")), files.toString());
+        assertEquals("sleepyadd 3 + 5 = 8\n", Files.readString(sandbox(id).resolve("stdout")));
+    }
+
+    @Test
+    void costOfAJobIsCheckedLikeAnyCall() throws Exception {
+        TestPki.Credential walt = pki.weakUser("Walt");
+        pki.map(walt.dn(), "walt");
+        Thread.sleep(2500);
+        Https.Reply r = post(walt, "/api/v1/services/sleepy/add", "{\"args\": [4000, 1, 2]}");
+        assertEquals(403, r.status(), r.body());
+        assertEquals("insufficient_credential", r.error());
+        assertEquals("strong", r.json().get("required_tier").asText());
+    }
+
+    @Test
+    void exitCodesAndOutputsAreRecorded() throws Exception {
+        String id = post(alice, "/api/v1/services/lab/jobs/exit", "{\"args\": [3]}").json().get("session").asText();
+        JsonNode s = waitForEnd(alice, id);
+        assertEquals("FAILED", s.get("state").asText(), s.toString());
+        assertEquals(3, s.get("exit_code").asInt());
+        assertEquals("out\n", Files.readString(sandbox(id).resolve("stdout")));
+        assertEquals("err\n", Files.readString(sandbox(id).resolve("stderr")));
+    }
+
+    @Test
+    void argumentsReachTheProgramAsSeparateLiteralArguments() throws Exception {
+        String hostile = "$(id); rm -rf / `id` \"quoted\" 'single' --flag\nnewline";
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                java.util.Map.of("args", List.of(hostile)));
+        String id = post(alice, "/api/v1/services/lab/jobs/argv", body).json().get("session").asText();
+        JsonNode s = waitForEnd(alice, id);
+        assertEquals("DONE", s.get("state").asText(), s.toString());
+        assertEquals(hostile + "|second|", Files.readString(sandbox(id).resolve("stdout")));
+        assertEquals(hostile, Files.readString(sandbox(id).resolve("input.txt")));
+    }
+
+    @Test
+    void aJobOverItsWallClockLimitIsKilledAndFails() throws Exception {
+        String id = post(alice, "/api/v1/services/lab/jobs/overrun", "{}").json().get("session").asText();
+        JsonNode s = waitForEnd(alice, id);
+        assertEquals("FAILED", s.get("state").asText(), s.toString());
+        assertEquals(124, s.get("exit_code").asInt());
+        assertTrue(s.get("message").asText().contains("wall-clock limit"), s.toString());
+    }
+
+    @Test
+    void aServiceThatFailsToPrepareItsJobLeavesNothingBehind() throws Exception {
+        long before = Files.list(pki.root.resolve("var").resolve("sandboxes")).count();
+        Https.Reply r = post(alice, "/api/v1/services/lab/jobs/broken", "{}");
+        assertEquals(500, r.status(), r.body());
+        assertEquals("service_error", r.error());
+        assertFalse(r.body().contains("secret"));
+        assertEquals(before, Files.list(pki.root.resolve("var").resolve("sandboxes")).count());
+    }
+
+    @Test
+    void anotherUsersSessionIsA404LikeAnUnknownOne() throws Exception {
+        String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [0, 1, 1]}").json().get("session").asText();
+        Https.Reply other = get(dave, "/api/v1/sessions/" + id);
+        Https.Reply unknown = get(dave, "/api/v1/sessions/" + "0".repeat(32));
+        Https.Reply malformed = get(dave, "/api/v1/sessions/not-a-session-id");
+        for (Https.Reply r : List.of(other, unknown, malformed)) {
+            assertEquals(404, r.status(), r.body());
+            assertEquals("not_found", r.error());
+        }
+        assertEquals(other.body(), unknown.body());
+        Https.Reply delete = new Https(dave, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/sessions/" + id)).DELETE().build());
+        assertEquals(404, delete.status());
+        List<String> mine = new ArrayList<>();
+        get(dave, "/api/v1/sessions").json().get("sessions").forEach(s -> mine.add(s.get("session").asText()));
+        assertFalse(mine.contains(id));
+        List<String> alices = new ArrayList<>();
+        get(alice, "/api/v1/sessions").json().get("sessions").forEach(s -> alices.add(s.get("session").asText()));
+        assertTrue(alices.contains(id));
+    }
+
+    @Test
+    void deletingARunningSessionKillsItsJobAndRemovesEverything() throws Exception {
+        String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [300, 1, 1]}").json().get("session").asText();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!get(alice, "/api/v1/sessions/" + id).json().path("state").asText().equals("RUNNING")
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        Path pidFile = pki.root.resolve("var").resolve("jobs").resolve(id).resolve("pid");
+        while (!Files.exists(pidFile) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        List<ProcessHandle> tree = new ArrayList<>(ProcessHandle.of(pid).orElseThrow().descendants().toList());
+        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/sessions/" + id)).DELETE().build());
+        assertEquals(204, r.status(), r.body());
+        assertEquals(404, get(alice, "/api/v1/sessions/" + id).status());
+        assertFalse(Files.exists(sandbox(id)));
+        Thread.sleep(500);
+        assertFalse(running(pid), "the job's shell is gone");
+        assertFalse(tree.isEmpty());
+        for (ProcessHandle p : tree) {
+            assertFalse(running(p.pid()), "the job's process " + p.pid() + " is gone");
+        }
+    }
+
+    @Test
+    void jobsBeyondTheSlotsWaitQueued() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(post(alice, "/api/v1/services/sleepy/add", "{\"args\": [3, 1, 1]}").json().get("session").asText());
+        }
+        Thread.sleep(1500);
+        long running = 0;
+        long queued = 0;
+        for (String id : ids) {
+            String state = get(alice, "/api/v1/sessions/" + id).json().get("state").asText();
+            running += state.equals("RUNNING") ? 1 : 0;
+            queued += state.equals("QUEUED") ? 1 : 0;
+        }
+        assertTrue(running <= 2, "at most two slots run at once");
+        assertTrue(queued >= 1, "the third waits");
+        for (String id : ids) {
+            assertEquals("DONE", waitForEnd(alice, id).get("state").asText());
+        }
+    }
+
+}
