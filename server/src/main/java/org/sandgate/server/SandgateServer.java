@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -19,6 +20,7 @@ import org.sandgate.batch.local.LocalBatchSystem;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.api.ApiApplication;
+import org.sandgate.server.sandbox.SandboxHandler;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.config.SandgateConfig;
@@ -81,7 +83,18 @@ public final class SandgateServer {
         jetty.addBean(anchors, true);
         jetty.addBean(gridmap, true);
 
+        Files.createDirectories(dataDir.resolve("state"));
+        Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
+        SessionManager sessions = new SessionManager(
+                new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes,
+                new LocalBatchSystem(dataDir.resolve("jobs")), config.batch().local(), Clock.systemUTC(), 500);
+        jetty.addBean(sessions, true);
         HttpConfiguration httpConfig = new HttpConfiguration();
+        // encoded dot-segments and separators reach the handlers, which refuse them with 404
+        // (the sandbox handler) or resolve them canonically (the router), instead of a bare 400
+        httpConfig.setUriCompliance(UriCompliance.DEFAULT.with("sandgate",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         httpConfig.setSendServerVersion(false);
         httpConfig.setSendXPoweredBy(false);
         HttpConfiguration httpsConfig = new HttpConfiguration(httpConfig);
@@ -114,12 +127,6 @@ public final class SandgateServer {
 
         PluginLoader.Result plugins = new PluginLoader().loadDirectory(confDir.resolve("services"));
         ServiceRegistry services = new ServiceRegistry(plugins.services(), plugins.problems());
-        Files.createDirectories(dataDir.resolve("state"));
-        Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
-        SessionManager sessions = new SessionManager(
-                new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes,
-                new LocalBatchSystem(dataDir.resolve("jobs")), config.batch().local(), Clock.systemUTC(), 500);
-        jetty.addBean(sessions, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
                 ApiApplication.create(config, services, sessions, sandboxes, extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
@@ -128,6 +135,7 @@ public final class SandgateServer {
 
         Routes routes = new Routes()
                 .add("/api", api)
+                .add("/sandbox", new SandboxHandler(sandboxes, sessions, config.sandbox().publicUrls(), authenticator))
                 .add("/health", new HealthHandler());
 
         SizeLimitHandler sizeLimit = new SizeLimitHandler(config.server().maxRequestBytes(), -1);

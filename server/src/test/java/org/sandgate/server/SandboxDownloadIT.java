@@ -1,0 +1,170 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sandbox downloads on both ports: listings, files with ETag and ranges, and nothing outside a sandbox. */
+class SandboxDownloadIT {
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestServer server;
+    static TestPki.Credential alice;
+    static String id;
+    static Path sandbox;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir);
+        alice = pki.strongUser("Alice");
+        pki.map(alice.dn(), "alice");
+        Path services = pki.conf.resolve("services");
+        Files.createDirectories(services);
+        Files.copy(Path.of("..", "services", "examples", "sleepy", "target", "sandgate-example-sleepy.jar"),
+                services.resolve("sleepy.jar"), StandardCopyOption.REPLACE_EXISTING);
+        pki.config(pki.baseConfig());
+        server = TestServer.start(pki.conf);
+        Https https = new Https(alice, pki.strong.certificate());
+        Https.Reply created = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 3, 5]}")).build());
+        id = created.json().get("session").asText();
+        for (int i = 0; i < 300 && !https.get(server.https("/api/v1/sessions/" + id)).json().path("state").asText()
+                .equals("DONE"); i++) {
+            Thread.sleep(100);
+        }
+        sandbox = pki.root.resolve("var/sandboxes").resolve(id);
+        Files.createDirectories(sandbox.resolve("results/deeper"));
+        Files.writeString(sandbox.resolve("results/deeper/data.csv"), "a,b\n1,2\n");
+        Files.writeString(sandbox.resolve("<img src=x onerror=alert(1)>.html"), "<script>alert(1)</script>");
+        Files.createSymbolicLink(sandbox.resolve("leak"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(sandbox.resolve("up"), Path.of(".."));
+        Files.createSymbolicLink(sandbox.resolve("etcdir"), Path.of("/etc"));
+        Path other = pki.root.resolve("var/sandboxes").resolve("f".repeat(32));
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("secret"), "root: another session's file");
+        Files.createSymbolicLink(sandbox.resolve("inside"), Path.of("results/deeper/data.csv"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    /** A raw request on the plain-HTTP port, so no client normalises the path first. */
+    private static String raw(String path, String... headers) throws Exception {
+        try (Socket s = new Socket("localhost", server.server.httpPort())) {
+            OutputStream out = s.getOutputStream();
+            StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+            for (String h : headers) {
+                req.append(h).append("\r\n");
+            }
+            out.write(req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void filesAreServedOnBothPorts() throws Exception {
+        Https.Reply https = new Https(null, pki.strong.certificate()).get(server.https("/sandbox/" + id + "/stdout"));
+        assertEquals(200, https.status());
+        assertEquals("sleepyadd 3 + 5 = 8\n", https.body());
+        String plain = raw("/sandbox/" + id + "/stdout");
+        assertTrue(plain.startsWith("HTTP/1.1 200"), plain);
+        assertTrue(plain.endsWith("sleepyadd 3 + 5 = 8\n"), plain);
+        assertTrue(raw("/sandbox/" + id + "/results/deeper/data.csv").endsWith("a,b\n1,2\n"));
+        assertTrue(raw("/sandbox/" + id + "/inside").endsWith("a,b\n1,2\n"), "a link inside the sandbox is followed");
+    }
+
+    @Test
+    void directoriesAreListedAsJsonOrHtml() throws Exception {
+        Https.Reply json = new Https(null, pki.strong.certificate()).get(server.https("/sandbox/" + id + "/"));
+        assertEquals(200, json.status(), json.body());
+        List<String> names = new ArrayList<>();
+        json.json().get("entries").forEach(e -> names.add(e.get("name").asText()));
+        assertTrue(names.containsAll(List.of("stdout", "stderr", "results")), names.toString());
+        String html = raw("/sandbox/" + id + "/", "Accept: text/html");
+        assertTrue(html.contains("Content-Type: text/html"), html);
+        assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;.html"), "names are escaped");
+        assertFalse(html.contains("<img src=x"), html);
+    }
+
+    @Test
+    void activeContentIsNeverServedAsSuch() throws Exception {
+        Files.writeString(sandbox.resolve("page.html"), "<script>alert(1)</script>");
+        String page = raw("/sandbox/" + id + "/page.html");
+        assertTrue(page.contains("Content-Type: application/octet-stream"), page);
+        assertTrue(page.contains("Content-Security-Policy: sandbox"), page);
+        assertTrue(page.contains("X-Content-Type-Options: nosniff"), page);
+    }
+
+    @Test
+    void etagsAndRangesWork() throws Exception {
+        String full = raw("/sandbox/" + id + "/stdout");
+        String etag = full.lines().filter(l -> l.startsWith("ETag: ")).findFirst().orElseThrow().substring(6);
+        assertTrue(raw("/sandbox/" + id + "/stdout", "If-None-Match: " + etag).startsWith("HTTP/1.1 304"));
+        String part = raw("/sandbox/" + id + "/stdout", "Range: bytes=0-8");
+        assertTrue(part.startsWith("HTTP/1.1 206"), part);
+        assertTrue(part.contains("Content-Range: bytes 0-8/20"), part);
+        assertTrue(part.endsWith("\r\n\r\nsleepyadd"), part);
+        assertTrue(raw("/sandbox/" + id + "/stdout", "Range: bytes=-2").endsWith("8\n"));
+        assertTrue(raw("/sandbox/" + id + "/stdout", "Range: bytes=500-").startsWith("HTTP/1.1 416"));
+    }
+
+    @Test
+    void nothingOutsideASandboxIsEverServed() throws Exception {
+        String[] paths = {
+            "/sandbox/" + id + "/../../../../etc/passwd",
+            "/sandbox/" + id + "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+            "/sandbox/" + id + "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+            "/sandbox/" + id + "/%252e%252e/%252e%252e/etc/passwd",
+            "/sandbox/" + id + "/..%5c..%5cetc%5cpasswd",
+            "/sandbox/" + id + "/%00",
+            "/sandbox/" + id + "/stdout%00.txt",
+            "/sandbox/" + id + "//etc/passwd",
+            "/sandbox/" + id + "/leak",
+            "/sandbox/" + id + "/up/",
+            "/sandbox/" + id + "/up/" + "f".repeat(32) + "/secret",
+            "/sandbox/" + id + "/etcdir/passwd",
+            "/sandbox/",
+            "/sandbox/not-an-id/",
+            "/sandbox/" + "0".repeat(32) + "/",
+            "/sandbox/" + id.toUpperCase() + "/stdout",
+        };
+        for (String path : paths) {
+            String r = raw(path);
+            assertTrue(r.startsWith("HTTP/1.1 404") || r.startsWith("HTTP/1.1 400"), path + " -> " + r);
+            assertFalse(r.contains("root:"), path + " leaked /etc/passwd");
+        }
+        String unknown = raw("/sandbox/" + "0".repeat(32) + "/stdout");
+        String malformed = raw("/sandbox/xyz/stdout");
+        assertEquals(body(unknown), body(malformed), "unknown and ill-formed ids get the same answer");
+    }
+
+    @Test
+    void onlyReadsAreAllowed() throws Exception {
+        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/sandbox/" + id + "/stdout")).DELETE().build());
+        assertEquals(405, r.status());
+        assertTrue(Files.exists(sandbox.resolve("stdout")));
+    }
+
+    private static String body(String response) {
+        return response.substring(response.indexOf("\r\n\r\n"));
+    }
+}
