@@ -23,6 +23,7 @@ import org.sandgate.server.api.ApiApplication;
 import org.sandgate.server.sandbox.SandboxHandler;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
+import org.sandgate.server.api.SessionEventsHandler;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
@@ -131,7 +132,8 @@ public final class SandgateServer {
                 ApiApplication.create(config, services, sessions, sandboxes, extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
-        AuthenticationHandler api = new AuthenticationHandler(authenticator, accounts, jersey);
+        AuthenticationHandler api = new AuthenticationHandler(authenticator, accounts,
+                new SessionEventsHandler(sessions, jersey));
 
         Routes routes = new Routes()
                 .add("/api", api)

@@ -113,6 +113,33 @@ class SessionIT {
     }
 
     @Test
+    void theEventStreamSendsEachStateUntilTheEnd() throws Exception {
+        String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [1, 2, 2]}").json().get("session").asText();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(Https.sslContext(alice, pki.strong.certificate())).build();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> r = client.send(
+                HttpRequest.newBuilder(server.https("/api/v1/sessions/" + id + "/events")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        List<String> states = new ArrayList<>();
+        r.body().filter(l -> l.startsWith("data: ")).forEach(l -> {
+            try {
+                states.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l.substring(6)).get("state").asText());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals("DONE", states.get(states.size() - 1), states.toString());
+        assertTrue(states.size() >= 2 && List.of("QUEUED", "RUNNING").contains(states.get(0)), states.toString());
+        assertEquals(states.size(), states.stream().distinct().count(), "one event per state: " + states);
+
+        Https.Reply other = get(dave, "/api/v1/sessions/" + id + "/events");
+        assertEquals(404, other.status(), other.body());
+        assertEquals("not_found", other.error());
+    }
+
+    @Test
     void costOfAJobIsCheckedLikeAnyCall() throws Exception {
         TestPki.Credential walt = pki.weakUser("Walt");
         pki.map(walt.dn(), "walt");

@@ -82,6 +82,14 @@ public final class SessionsResource {
     }
 
     private Session visible(String id, RequestCaller caller) {
+        return visible(sessions, id, caller);
+    }
+
+    /**
+     * The session if this caller may see it: its owner, or anyone for an anonymous session (whose id
+     * is its capability). Otherwise the same 404 as for an unknown id.
+     */
+    static Session visible(SessionManager sessions, String id, RequestCaller caller) {
         ApiException notFound = new ApiException(404, "not_found", "no such session");
         Session s = SessionId.parse(id).flatMap(sessions::find).orElseThrow(() -> notFound);
         boolean anonymousSession = s.owner().equals(SessionManager.ANONYMOUS);

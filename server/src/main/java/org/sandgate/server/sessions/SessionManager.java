@@ -94,6 +94,10 @@ public final class SessionManager extends AbstractLifeCycle {
         listeners.add(listener);
     }
 
+    public void removeListener(Consumer<Session> listener) {
+        listeners.remove(listener);
+    }
+
     /**
      * Creates a session for a call: makes its sandbox, lets the service prepare the job there, and
      * stores the session queued. If the service fails, nothing is left behind.
