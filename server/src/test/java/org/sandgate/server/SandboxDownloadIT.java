@@ -156,6 +156,49 @@ class SandboxDownloadIT {
         assertEquals(body(unknown), body(malformed), "unknown and ill-formed ids get the same answer");
     }
 
+    private static java.util.Map<String, String> archive(String format) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(Https.sslContext(null, pki.strong.certificate())).build();
+        java.net.http.HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(
+                server.https("/sandbox/" + id + "/?archive=" + format)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("content-disposition").orElse("").contains(id + "." + format));
+        java.util.Map<String, String> entries = new java.util.TreeMap<>();
+        if (format.equals("zip")) {
+            try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+                    new java.io.ByteArrayInputStream(r.body()))) {
+                for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                    entries.put(e.getName(), new String(zip.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        } else {
+            try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+                         new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                                 new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body())))) {
+                for (org.apache.commons.compress.archivers.tar.TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                    entries.put(e.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return entries;
+    }
+
+    @Test
+    void theWholeSandboxComesAsOneArchiveWithoutItsLinks() throws Exception {
+        for (String format : List.of("zip", "tar.gz")) {
+            java.util.Map<String, String> entries = archive(format);
+            assertEquals("sleepyadd 3 + 5 = 8\n", entries.get("stdout"), format + " " + entries.keySet());
+            assertEquals("a,b\n1,2\n", entries.get("results/deeper/data.csv"), format);
+            for (String link : List.of("leak", "up", "etcdir", "inside")) {
+                assertFalse(entries.containsKey(link) || entries.containsKey(link + "/"), format + " holds " + link);
+            }
+            assertFalse(entries.values().stream().anyMatch(v -> v.contains("root:x:")), format);
+        }
+        String unknown = raw("/sandbox/" + id + "/?archive=rar");
+        assertTrue(unknown.startsWith("HTTP/1.1 400"), unknown);
+    }
+
     @Test
     void onlyReadsAreAllowed() throws Exception {
         Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(

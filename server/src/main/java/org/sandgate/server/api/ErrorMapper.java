@@ -50,7 +50,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     }
 
     /** Writes an error from a Jetty handler in front of the JAX-RS application, in the same shape. */
-    static void write(org.eclipse.jetty.server.Response response, org.eclipse.jetty.util.Callback callback,
+    public static void write(org.eclipse.jetty.server.Response response, org.eclipse.jetty.util.Callback callback,
                       ApiException error) {
         byte[] body;
         try {

@@ -36,6 +36,7 @@ import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.server.api.ApiException;
+import org.sandgate.server.api.ErrorMapper;
 import org.sandgate.server.api.JsonMapping;
 import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.identity.Identity;
@@ -97,7 +98,15 @@ public final class SandboxHandler extends Handler.Abstract {
                 callback.succeeded();
                 return true;
             }
-            listing(request, response, callback, id.get(), relative.get(), target.get());
+            String archive = archiveFormat(request);
+            if (archive == null) {
+                listing(request, response, callback, id.get(), relative.get(), target.get());
+            } else if (Archives.FORMATS.contains(archive)) {
+                Archives.write(archive, target.get(), id.get().value(), request, response, callback);
+            } else {
+                ErrorMapper.write(response, callback,
+                        new ApiException(400, "bad_request", "archive must be one of " + Archives.FORMATS));
+            }
             return true;
         }
         if (!attrs.isRegularFile()) {
@@ -105,6 +114,19 @@ public final class SandboxHandler extends Handler.Abstract {
         }
         file(request, response, callback, target.get(), attrs);
         return true;
+    }
+
+    private static String archiveFormat(Request request) {
+        String query = request.getHttpURI().getQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("archive=")) {
+                return URLDecoder.decode(pair.substring("archive=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private boolean mayRead(Request request, Session session) {
