@@ -27,6 +27,9 @@ public interface SessionStore extends AutoCloseable {
     /** Sessions whose job is not finished (queued or running), oldest first. */
     List<Session> unfinished();
 
+    /** Sessions in a final state whose last change is older than the cutoff. */
+    List<Session> finishedBefore(java.time.Instant cutoff);
+
     /** Removes a session. */
     void delete(SessionId id);
 

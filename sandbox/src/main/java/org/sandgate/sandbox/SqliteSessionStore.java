@@ -142,6 +142,12 @@ public final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized List<Session> finishedBefore(Instant cutoff) {
+        return query("SELECT " + COLUMNS + " FROM sessions WHERE state IN ('DONE','FAILED','CANCELLED') "
+                + "AND updated < ? ORDER BY updated", cutoff.toString());
+    }
+
+    @Override
     public synchronized void delete(SessionId id) {
         try (PreparedStatement p = connection.prepareStatement("DELETE FROM sessions WHERE id=?");
              PreparedStatement j = connection.prepareStatement("DELETE FROM jobs WHERE id=?")) {

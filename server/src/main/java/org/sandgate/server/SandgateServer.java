@@ -21,6 +21,7 @@ import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.api.ApiApplication;
 import org.sandgate.server.sandbox.SandboxHandler;
+import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.api.SessionEventsHandler;
@@ -90,6 +91,8 @@ public final class SandgateServer {
                 new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes,
                 new LocalBatchSystem(dataDir.resolve("jobs")), config.batch().local(), Clock.systemUTC(), 500);
         jetty.addBean(sessions, true);
+        jetty.addBean(new RetentionSweeper(sessions, Duration.ofDays(config.sandbox().retentionDays()),
+                Duration.ofSeconds(config.sandbox().sweepIntervalSeconds())), true);
         HttpConfiguration httpConfig = new HttpConfiguration();
         // encoded dot-segments and separators reach the handlers, which refuse them with 404
         // (the sandbox handler) or resolve them canonically (the router), instead of a bare 400

@@ -201,6 +201,9 @@ public final class ConfigLoader {
         if (c.sandbox().retentionDays() < 0) {
             problems.add("key 'sandbox.retention_days': must be 0 or more");
         }
+        if (c.sandbox().sweepIntervalSeconds() < 1) {
+            problems.add("key 'sandbox.sweep_interval_seconds': must be at least 1");
+        }
         if (!BACKENDS.contains(c.batch().defaultBackend())) {
             problems.add("key 'batch.default': '" + c.batch().defaultBackend() + "' is not one of: "
                     + String.join(", ", BACKENDS));

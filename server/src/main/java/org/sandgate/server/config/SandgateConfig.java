@@ -33,7 +33,7 @@ public record SandgateConfig(
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
         anonymous = Objects.requireNonNullElse(anonymous, Boolean.TRUE);
         tiers = Objects.requireNonNullElseGet(tiers, () -> new Tiers(null, null, null));
-        sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null));
+        sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null, null));
         batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null));
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
         tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null));
@@ -129,12 +129,15 @@ public record SandgateConfig(
      *
      * @param publicUrls    true: a session URL is a capability anyone may read; false: owner only
      * @param retentionDays days a finished session's sandbox is kept
+     * @param sweepIntervalSeconds how often the retention sweep runs
      */
     public record Sandbox(@JsonProperty("public") Boolean publicUrls,
-                          @JsonProperty("retention_days") Integer retentionDays) {
+                          @JsonProperty("retention_days") Integer retentionDays,
+                          @JsonProperty("sweep_interval_seconds") Integer sweepIntervalSeconds) {
         public Sandbox {
             publicUrls = Objects.requireNonNullElse(publicUrls, Boolean.TRUE);
             retentionDays = Objects.requireNonNullElse(retentionDays, 7);
+            sweepIntervalSeconds = Objects.requireNonNullElse(sweepIntervalSeconds, 3600);
         }
     }
 

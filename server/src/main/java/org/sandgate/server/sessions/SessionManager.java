@@ -166,6 +166,19 @@ public final class SessionManager extends AbstractLifeCycle {
         LOG.info("session {} removed", session.id());
     }
 
+    /** Removes finished sessions, with their sandboxes, whose last change is older than {@code retention}. */
+    public int sweep(Duration retention) {
+        int removed = 0;
+        for (Session s : store.finishedBefore(clock.instant().minus(retention))) {
+            remove(s);
+            removed++;
+        }
+        if (removed > 0) {
+            LOG.info("retention: removed {} finished sessions older than {}", removed, retention);
+        }
+        return removed;
+    }
+
     private void removeSandbox(SessionId id) {
         try {
             sandboxes.delete(id);
