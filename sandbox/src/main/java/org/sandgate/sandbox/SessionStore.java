@@ -30,6 +30,9 @@ public interface SessionStore extends AutoCloseable {
     /** Sessions in a final state whose last change is older than the cutoff. */
     List<Session> finishedBefore(java.time.Instant cutoff);
 
+    /** The number of sessions in each state. */
+    java.util.Map<SessionState, Long> countByState();
+
     /** Removes a session. */
     void delete(SessionId id);
 

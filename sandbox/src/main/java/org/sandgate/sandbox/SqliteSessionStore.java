@@ -148,6 +148,20 @@ public final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized java.util.Map<SessionState, Long> countByState() {
+        java.util.Map<SessionState, Long> counts = new java.util.EnumMap<>(SessionState.class);
+        try (Statement s = connection.createStatement();
+             ResultSet r = s.executeQuery("SELECT state, COUNT(*) FROM sessions GROUP BY state")) {
+            while (r.next()) {
+                counts.put(SessionState.valueOf(r.getString(1)), r.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new StoreException("cannot count sessions: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized void delete(SessionId id) {
         try (PreparedStatement p = connection.prepareStatement("DELETE FROM sessions WHERE id=?");
              PreparedStatement j = connection.prepareStatement("DELETE FROM jobs WHERE id=?")) {

@@ -20,6 +20,9 @@ import org.sandgate.batch.local.LocalBatchSystem;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.api.ApiApplication;
+import org.sandgate.server.metrics.Metrics;
+import org.sandgate.server.metrics.MetricsHandler;
+import org.sandgate.server.metrics.RequestCounter;
 import org.sandgate.server.sandbox.SandboxHandler;
 import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
@@ -91,6 +94,8 @@ public final class SandgateServer {
                 new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes,
                 new LocalBatchSystem(dataDir.resolve("jobs")), config.batch().local(), Clock.systemUTC(), 500);
         jetty.addBean(sessions, true);
+        Metrics metrics = new Metrics(sessions::countByState);
+        sessions.addListener(metrics::sessionChanged);
         jetty.addBean(new RetentionSweeper(sessions, Duration.ofDays(config.sandbox().retentionDays()),
                 Duration.ofSeconds(config.sandbox().sweepIntervalSeconds())), true);
         HttpConfiguration httpConfig = new HttpConfiguration();
@@ -141,11 +146,12 @@ public final class SandgateServer {
         Routes routes = new Routes()
                 .add("/api", api)
                 .add("/sandbox", new SandboxHandler(sandboxes, sessions, config.sandbox().publicUrls(), authenticator))
-                .add("/health", new HealthHandler());
+                .add("/health", new HealthHandler())
+                .add("/metrics", new MetricsHandler(metrics));
 
         SizeLimitHandler sizeLimit = new SizeLimitHandler(config.server().maxRequestBytes(), -1);
         sizeLimit.setHandler(routes);
-        jetty.setHandler(new PlainPortGuard(plain, sizeLimit));
+        jetty.setHandler(new RequestCounter(metrics, new PlainPortGuard(plain, sizeLimit)));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopAtShutdown(true);
         jetty.setStopTimeout(5000);

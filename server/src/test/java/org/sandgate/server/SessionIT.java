@@ -140,6 +140,21 @@ class SessionIT {
     }
 
     @Test
+    void metricsCountRequestsSessionsAndJobDurations() throws Exception {
+        String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [0, 1, 1]}").json().get("session").asText();
+        waitForEnd(alice, id);
+        get(alice, "/api/v1/sessions/" + "0".repeat(32));
+        Https.Reply r = get(null, "/metrics");
+        assertEquals(200, r.status());
+        assertTrue(r.raw().headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+        String text = r.body();
+        assertTrue(text.contains("sandgate_http_requests_total{code=\"200\"}"), text);
+        assertTrue(text.contains("sandgate_http_requests_total{code=\"404\"}"), text);
+        assertTrue(text.matches("(?s).*sandgate_sessions\\{state=\"DONE\"\\} [1-9].*"), text);
+        assertTrue(text.matches("(?s).*sandgate_job_duration_seconds_count [1-9].*"), text);
+    }
+
+    @Test
     void costOfAJobIsCheckedLikeAnyCall() throws Exception {
         TestPki.Credential walt = pki.weakUser("Walt");
         pki.map(walt.dn(), "walt");

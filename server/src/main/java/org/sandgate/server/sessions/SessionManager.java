@@ -143,6 +143,11 @@ public final class SessionManager extends AbstractLifeCycle {
         return store.find(id);
     }
 
+    /** The number of stored sessions in each state. */
+    public Map<SessionState, Long> countByState() {
+        return store.countByState();
+    }
+
     /** The sessions of an owner, newest first. */
     public List<Session> ownedBy(String owner) {
         return store.byOwner(owner);

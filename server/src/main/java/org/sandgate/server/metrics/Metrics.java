@@ -1,0 +1,59 @@
+package org.sandgate.server.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.sandgate.sandbox.Session;
+import org.sandgate.sandbox.SessionState;
+
+/**
+ * The server's metrics, in the Prometheus client library: requests by HTTP status, sessions by
+ * state (counted in the store when scraped), and the duration of finished jobs.
+ */
+public final class Metrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram jobDurations;
+
+    /** @param sessionCounts sessions per state, read at each scrape */
+    public Metrics(Supplier<Map<SessionState, Long>> sessionCounts) {
+        requests = Counter.builder().name("sandgate_http_requests_total")
+                .help("HTTP requests answered, by status code").labelNames("code").register(registry);
+        jobDurations = Histogram.builder().name("sandgate_job_duration_seconds")
+                .help("time from session creation to the end of its job")
+                .classicUpperBounds(1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600).register(registry);
+        GaugeWithCallback.builder().name("sandgate_sessions").help("sessions stored, by state")
+                .labelNames("state").callback(cb -> {
+                    Map<SessionState, Long> counts = sessionCounts.get();
+                    for (SessionState s : SessionState.values()) {
+                        cb.call(counts.getOrDefault(s, 0L), s.name());
+                    }
+                }).register(registry);
+    }
+
+    /** Counts an answered request. */
+    public void request(int status) {
+        requests.labelValues(Integer.toString(status)).inc();
+    }
+
+    /** Records a session that reached a final state. */
+    public void sessionChanged(Session s) {
+        if (s.state() == SessionState.DONE || s.state() == SessionState.FAILED) {
+            jobDurations.observe(Duration.between(s.created(), s.updated()).toMillis() / 1000.0);
+        }
+    }
+
+    /** The metrics in the Prometheus text format. */
+    public byte[] scrape() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toByteArray();
+    }
+}
