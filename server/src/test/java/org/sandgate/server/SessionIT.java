@@ -188,6 +188,20 @@ class SessionIT {
     }
 
     @Test
+    void theServiceContextGivesTheSessionTheCallerAndOnlyTheCallersOtherSessions() throws Exception {
+        String first = post(alice, "/api/v1/services/lab/jobs/exit", "{\"args\": [0]}").json().get("session").asText();
+        waitForEnd(alice, first);
+        String mine = post(alice, "/api/v1/services/lab/jobs/context", "{\"args\": [\"" + first + "\"]}")
+                .json().get("session").asText();
+        waitForEnd(alice, mine);
+        assertEquals(mine + " alice DONE:0", Files.readString(sandbox(mine).resolve("stdout")));
+        String theirs = post(dave, "/api/v1/services/lab/jobs/context", "{\"args\": [\"" + first + "\"]}")
+                .json().get("session").asText();
+        waitForEnd(dave, theirs);
+        assertEquals(theirs + " dave invisible", Files.readString(sandbox(theirs).resolve("stdout")));
+    }
+
+    @Test
     void aJobOverItsWallClockLimitIsKilledAndFails() throws Exception {
         String id = post(alice, "/api/v1/services/lab/jobs/overrun", "{}").json().get("session").asText();
         JsonNode s = waitForEnd(alice, id);

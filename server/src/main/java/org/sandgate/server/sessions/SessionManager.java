@@ -31,6 +31,9 @@ import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.PluginCalls;
 import org.sandgate.service.Call;
+import org.sandgate.service.Caller;
+import org.sandgate.service.ServiceContext;
+import org.sandgate.service.SessionStatus;
 import org.sandgate.service.JobSpec;
 import org.sandgate.service.ServiceMethod;
 import org.slf4j.Logger;
@@ -112,7 +115,8 @@ public final class SessionManager extends AbstractLifeCycle {
         }
         String what = service.name() + "." + method.name();
         try {
-            JobSpec spec = PluginCalls.run(service, () -> method.jobHandler().prepare(call, sandbox), what);
+            ServiceContext context = new Context(call.caller(), owner, id, sandbox);
+            JobSpec spec = PluginCalls.run(service, () -> method.jobHandler().prepare(call, context), what);
             long wall = wallSeconds(call.cost(), spec);
             Instant now = clock.instant();
             Session session = new Session(id, service.name(), method.name(), owner, account,
@@ -129,6 +133,45 @@ public final class SessionManager extends AbstractLifeCycle {
                 throw api;
             }
             throw PluginCalls.serviceError(what + " job", e);
+        }
+    }
+
+    /** The context a service prepares its job in: the caller's own sessions only. */
+    private final class Context implements ServiceContext {
+        private final Caller caller;
+        private final String owner;
+        private final SessionId id;
+        private final Path sandbox;
+
+        Context(Caller caller, String owner, SessionId id, Path sandbox) {
+            this.caller = caller;
+            this.owner = owner;
+            this.id = id;
+            this.sandbox = sandbox;
+        }
+
+        @Override
+        public Caller caller() {
+            return caller;
+        }
+
+        @Override
+        public String sessionId() {
+            return id.value();
+        }
+
+        @Override
+        public Path sandbox() {
+            return sandbox;
+        }
+
+        @Override
+        public Optional<SessionStatus> status(String sessionId) {
+            if (owner.equals(ANONYMOUS)) {
+                return Optional.empty();
+            }
+            return SessionId.parse(sessionId).flatMap(store::find).filter(s -> s.owner().equals(owner))
+                    .map(s -> new SessionStatus(s.id().value(), s.state().name(), s.exitCode()));
         }
     }
 

@@ -27,12 +27,13 @@ public final class ServiceMethod {
     }
 
     /**
-     * Prepares the job of a job-launching method: it may write input files into the sandbox, and
-     * returns what to run there. The container has already created the session.
+     * Prepares the job of a job-launching method: it may write input files into the sandbox
+     * ({@link ServiceContext#sandbox()}), and returns what to run there. The container has already
+     * created the session; it runs the returned job on the configured back end.
      */
     @FunctionalInterface
     public interface JobHandler {
-        JobSpec prepare(Call call, java.nio.file.Path sandbox) throws Exception;
+        JobSpec prepare(Call call, ServiceContext context) throws Exception;
     }
 
     /** Whether a method answers at once or launches a job in a session. */

@@ -35,7 +35,7 @@ public final class SleepyService implements Service {
                 .argument(Argument.number("a").withRange(-1e15, 1e15))
                 .argument(Argument.number("b").withRange(-1e15, 1e15))
                 .cost(args -> args.integer("seconds") + 1)
-                .jobHandler((call, sandbox) -> {
+                .jobHandler((call, context) -> {
                     BigDecimal a = BigDecimal.valueOf(call.arguments().number("a"));
                     BigDecimal b = BigDecimal.valueOf(call.arguments().number("b"));
                     return JobSpec.of("/bin/sh", "-c", SCRIPT, "sleepy",
