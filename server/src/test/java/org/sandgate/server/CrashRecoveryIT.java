@@ -26,8 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "sandgate-server").toAbsolutePath().normalize();
-    private static final Path SLEEPY_JAR = Path.of("..", "services", "examples", "sleepy", "target",
-            "sandgate-example-sleepy.jar").toAbsolutePath().normalize();
     private static final boolean ROOT = new UnixSystem().getUid() == 0;
 
     private Path dir;
@@ -82,8 +80,7 @@ class CrashRecoveryIT {
         TestPki pki = TestPki.create(dir.resolve("site"));
         TestPki.Credential alice = pki.strongUser("Alice");
         pki.map(alice.dn(), "alice");
-        Files.createDirectories(pki.conf.resolve("services"));
-        Files.copy(SLEEPY_JAR, pki.conf.resolve("services").resolve("sleepy.jar"));
+        pki.deploy(TestPki.SLEEPY_JAR);
         pki.config("server:\n  bind: 127.0.0.1\nbatch:\n  local:\n    slots: 4\n");
         if (ROOT) {
             assertEquals(0, Tools.run(dir, null, "chown", "-R", "nobody", dir.toString()).exit());

@@ -3,7 +3,6 @@ package org.sandgate.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +18,7 @@ class PrivateSandboxIT {
         TestPki.Credential alice = pki.strongUser("Alice");
         TestPki.Credential dave = pki.strongUser("Dave");
         pki.map(alice.dn(), "alice");
-        Files.createDirectories(pki.conf.resolve("services"));
-        Files.copy(Path.of("..", "services", "examples", "sleepy", "target", "sandgate-example-sleepy.jar"),
-                pki.conf.resolve("services/sleepy.jar"));
+        pki.deploy(TestPki.SLEEPY_JAR);
         pki.config(pki.baseConfig() + "sandbox:\n  public: false\n");
         try (TestServer server = TestServer.start(pki.conf)) {
             Https owner = new Https(alice, pki.strong.certificate());

@@ -22,9 +22,7 @@ class RetentionIT {
         TestPki pki = TestPki.create(dir);
         TestPki.Credential alice = pki.strongUser("Alice");
         pki.map(alice.dn(), "alice");
-        Files.createDirectories(pki.conf.resolve("services"));
-        Files.copy(Path.of("..", "services", "examples", "sleepy", "target", "sandgate-example-sleepy.jar"),
-                pki.conf.resolve("services/sleepy.jar"));
+        pki.deploy(TestPki.SLEEPY_JAR);
         pki.config(pki.baseConfig() + "sandbox:\n  retention_days: 0\n  sweep_interval_seconds: 1\n");
         try (TestServer server = TestServer.start(pki.conf)) {
             Https https = new Https(alice, pki.strong.certificate());

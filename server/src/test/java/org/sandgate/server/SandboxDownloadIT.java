@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -33,10 +32,7 @@ class SandboxDownloadIT {
         pki = TestPki.create(dir);
         alice = pki.strongUser("Alice");
         pki.map(alice.dn(), "alice");
-        Path services = pki.conf.resolve("services");
-        Files.createDirectories(services);
-        Files.copy(Path.of("..", "services", "examples", "sleepy", "target", "sandgate-example-sleepy.jar"),
-                services.resolve("sleepy.jar"), StandardCopyOption.REPLACE_EXISTING);
+        pki.deploy(TestPki.SLEEPY_JAR);
         pki.config(pki.baseConfig());
         server = TestServer.start(pki.conf);
         Https https = new Https(alice, pki.strong.certificate());

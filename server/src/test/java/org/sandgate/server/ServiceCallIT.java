@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -25,8 +24,6 @@ import org.sandgate.server.plugins.LabService;
  */
 class ServiceCallIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path ECHO_JAR = Path.of("..", "services", "examples", "echo", "target",
-            "sandgate-example-echo.jar");
 
     @TempDir
     static Path dir;
@@ -44,9 +41,8 @@ class ServiceCallIT {
         carol = pki.strongUser("Carol");
         pki.map(alice.dn(), "alice");
         pki.map(bob.dn(), "bob");
+        pki.deploy(TestPki.ECHO_JAR);
         Path services = pki.conf.resolve("services");
-        Files.createDirectories(services);
-        Files.copy(ECHO_JAR, services.resolve("sandgate-example-echo.jar"), StandardCopyOption.REPLACE_EXISTING);
         PluginJar.build(services.resolve("lab.jar"), LabService.class);
         PluginJar.build(services.resolve("z-duplicate.jar"), DuplicateEcho.class);
         Files.writeString(services.resolve("broken.jar"), "this is not a zip file");

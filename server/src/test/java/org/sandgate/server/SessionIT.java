@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +20,6 @@ import org.sandgate.server.plugins.JobLab;
 
 /** Job-launching calls end to end: sessions, sandboxes and the local back end, through real HTTPS. */
 class SessionIT {
-    private static final Path SLEEPY_JAR = Path.of("..", "services", "examples", "sleepy", "target",
-            "sandgate-example-sleepy.jar");
-
     @TempDir
     static Path dir;
     static TestPki pki;
@@ -38,10 +34,8 @@ class SessionIT {
         dave = pki.strongUser("Dave");
         pki.map(alice.dn(), "alice");
         pki.map(dave.dn(), "dave");
-        Path services = pki.conf.resolve("services");
-        Files.createDirectories(services);
-        Files.copy(SLEEPY_JAR, services.resolve("sandgate-example-sleepy.jar"), StandardCopyOption.REPLACE_EXISTING);
-        PluginJar.build(services.resolve("joblab.jar"), JobLab.class);
+        pki.deploy(TestPki.SLEEPY_JAR);
+        PluginJar.build(pki.conf.resolve("services").resolve("joblab.jar"), JobLab.class);
         pki.config(pki.baseConfig() + "batch:\n  local:\n    slots: 2\n");
         server = TestServer.start(pki.conf);
     }

@@ -19,6 +19,11 @@ import org.sandgate.server.ca.Pem;
 final class TestPki {
     static final String STRONG_CA = "/O=Sandgate Test/CN=Sandgate Test CA";
     static final String WEAK_CA = "/O=Sandgate Test Weak/CN=Sandgate Test Weak CA";
+    /** The example plugins as the build leaves them (the reactor builds them before the server). */
+    static final Path ECHO_JAR = Path.of("..", "services", "examples", "echo", "target", "sandgate-example-echo.jar")
+            .toAbsolutePath().normalize();
+    static final Path SLEEPY_JAR = Path.of("..", "services", "examples", "sleepy", "target",
+            "sandgate-example-sleepy.jar").toAbsolutePath().normalize();
 
     final Path root;
     final Path conf;
@@ -65,6 +70,13 @@ final class TestPki {
     /** A weak user under the weak CA's namespace. */
     Credential weakUser(String cn) {
         return Credential.of(weak.issueUser(weak.namespace() + "/OU=People/CN=" + cn, Duration.ofDays(1)));
+    }
+
+    /** Copies a plugin jar into the deploy directory. */
+    void deploy(Path jar) throws IOException {
+        Path services = conf.resolve("services");
+        Files.createDirectories(services);
+        Files.copy(jar, services.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Adds a grid-mapfile line. */
