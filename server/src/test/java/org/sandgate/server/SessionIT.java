@@ -196,6 +196,18 @@ class SessionIT {
     }
 
     @Test
+    void aJobSeesAFixedEnvironmentAndWhatItsServiceAskedForNotTheServers() throws Exception {
+        String id = post(alice, "/api/v1/services/lab/jobs/environment", "{}").json().get("session").asText();
+        waitForEnd(alice, id);
+        List<String> env = Files.readAllLines(sandbox(id).resolve("stdout"));
+        assertTrue(env.contains("COLOUR=blue"), env.toString());
+        assertTrue(env.contains("SANDGATE_SESSION=" + id), env.toString());
+        assertTrue(env.contains("HOME=" + sandbox(id).toRealPath()) || env.contains("HOME=" + sandbox(id)), env.toString());
+        assertFalse(env.stream().anyMatch(e -> e.startsWith("JAVA_HOME=") || e.startsWith("MAVEN")), env.toString());
+        assertTrue(env.size() <= 8, env.toString());
+    }
+
+    @Test
     void aJobOverItsWallClockLimitIsKilledAndFails() throws Exception {
         String id = post(alice, "/api/v1/services/lab/jobs/overrun", "{}").json().get("session").asText();
         JsonNode s = waitForEnd(alice, id);

@@ -83,7 +83,15 @@ public final class LocalBatchSystem implements BatchSystem {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(request.environment());
+        // a job sees a small, fixed environment plus what its service asked for, never the server's
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
+        env.put("HOME", request.workDir().toString());
+        env.put("TMPDIR", request.workDir().toString());
+        env.put("SANDGATE_SESSION", request.name());
+        env.putAll(request.environment());
         try {
             Process launcher = pb.start();
             if (launcher.waitFor() != 0) {

@@ -42,6 +42,9 @@ public final class JobLab implements Service {
                             return JobSpec.of("printf", "%s %s %s", context.sessionId(),
                                     context.caller().account().orElse("?"), other);
                         }),
+                ServiceMethod.job("environment")
+                        .cost(args -> 1)
+                        .jobHandler((call, context) -> JobSpec.of("env").withEnvironment(java.util.Map.of("COLOUR", "blue"))),
                 ServiceMethod.job("broken")
                         .cost(args -> 1)
                         .jobHandler((call, context) -> {
