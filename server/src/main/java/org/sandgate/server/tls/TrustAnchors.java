@@ -45,6 +45,8 @@ public final class TrustAnchors extends AbstractLifeCycle {
     private final SandgateConfig.Tls settings;
     private final AtomicLong generation = new AtomicLong();
     private volatile X509Certificate[] issuers = new X509Certificate[0];
+    /** Set by store notifications; the issuer list is rebuilt by the next reader, outside canl's locks. */
+    private volatile boolean issuersStale;
     private X509CertChainValidatorExt hashed;
     private X509CertChainValidatorExt plainPem;
 
@@ -101,6 +103,9 @@ public final class TrustAnchors extends AbstractLifeCycle {
 
     /** The CA certificates, as advertised to clients in the TLS certificate request. */
     public X509Certificate[] trustedIssuers() {
+        if (issuersStale && isRunning()) {
+            refreshIssuers();
+        }
         return issuers;
     }
 
@@ -123,12 +128,13 @@ public final class TrustAnchors extends AbstractLifeCycle {
                     cause == null ? "(no detail)" : cause.getMessage());
         }
         generation.incrementAndGet();
-        if (hashed != null && plainPem != null) {
-            refreshIssuers();
-        }
+        // never call back into canl from its notification: its timer holds the observer lock here,
+        // and dispose() takes the validator lock first, then the observer lock
+        issuersStale = true;
     }
 
     private synchronized void refreshIssuers() {
+        issuersStale = false;
         Set<X509Certificate> all = new LinkedHashSet<>(List.of(hashed.getTrustedIssuers()));
         all.addAll(List.of(plainPem.getTrustedIssuers()));
         issuers = all.toArray(new X509Certificate[0]);
