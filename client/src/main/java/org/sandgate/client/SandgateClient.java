@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
@@ -53,9 +54,58 @@ public final class SandgateClient {
         return get("/api/v1/whoami", JsonNode.class);
     }
 
+    /**
+     * Calls a method: {@code call("sleepy", "add", List.of(1, 3, 5))}.
+     *
+     * @param service the dotted service name
+     * @param args    the positional arguments (numbers, strings, booleans)
+     */
+    public CallResult call(String service, String method, List<Object> args) {
+        String path = "/api/v1/services/" + String.join("/", service.split("\\.")) + "/" + method;
+        String body;
+        try {
+            body = JSON.writeValueAsString(java.util.Map.of("args", args));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("arguments cannot be written as JSON", e);
+        }
+        JsonNode answer = send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), JsonNode.class);
+        if (answer.has("session")) {
+            return new CallResult(Optional.empty(), Optional.of(new CallResult.SessionRef(
+                    answer.get("session").asText(), answer.path("url").asText(), answer.path("status_url").asText(),
+                    answer.path("state").asText())));
+        }
+        return new CallResult(Optional.ofNullable(answer.get("result")), Optional.empty());
+    }
+
+    /** {@code GET /api/v1/sessions/{id}}. */
+    public SessionInfo session(String id) {
+        return get("/api/v1/sessions/" + sessionId(id), SessionInfo.class);
+    }
+
+    /** The raw JSON of a session, for {@code --json} output. */
+    public JsonNode sessionJson(String id) {
+        return get("/api/v1/sessions/" + sessionId(id), JsonNode.class);
+    }
+
+    /** {@code DELETE /api/v1/sessions/{id}}: cancels the job and removes the session. */
+    public void cancel(String id) {
+        send(HttpRequest.newBuilder(base.resolve("/api/v1/sessions/" + sessionId(id))).DELETE(), Void.class);
+    }
+
+    private static String sessionId(String id) {
+        if (!id.matches("[0-9a-f]{32}")) {
+            throw new SandgateException(0, "invalid_session", "'" + id + "' is not a session id (32 hex digits)");
+        }
+        return id;
+    }
+
     private <T> T get(String path, Class<T> type) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(60)).GET().build();
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), type);
+    }
+
+    private <T> T send(HttpRequest.Builder builder, Class<T> type) {
+        HttpRequest request = builder.header("Accept", "application/json").timeout(Duration.ofSeconds(60)).build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -75,6 +125,9 @@ public final class SandgateClient {
                 throw new SandgateException(response.statusCode(),
                         error.path("error").asText("http_" + response.statusCode()),
                         error.path("message").asText("HTTP status " + response.statusCode()));
+            }
+            if (type == Void.class) {
+                return null;
             }
             return JSON.readValue(response.body(), type);
         } catch (IOException e) {

@@ -2,9 +2,7 @@ package org.sandgate.client.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.sandgate.client.SandgateException;
 import org.sandgate.client.Whoami;
-import org.sandgate.client.credentials.CredentialException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +22,7 @@ final class WhoamiCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try {
+        return Failures.run(err, () -> {
             if (connection.json) {
                 out.println(connection.client().whoamiJson().toPrettyString());
                 return 0;
@@ -40,12 +38,6 @@ final class WhoamiCommand implements Callable<Integer> {
             }
             w.expires().ifPresent(e -> out.println("expires:  " + e));
             return 0;
-        } catch (CredentialException e) {
-            err.println("sandgate: " + e.getMessage());
-            return Main.USAGE;
-        } catch (SandgateException e) {
-            err.println("sandgate: " + e.getMessage() + (e.status() > 0 ? " (" + e.code() + ", HTTP " + e.status() + ")" : ""));
-            return e.status() == 0 ? Main.UNREACHABLE : Main.REFUSED;
-        }
+        });
     }
 }

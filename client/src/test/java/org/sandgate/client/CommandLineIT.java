@@ -23,8 +23,8 @@ import org.sandgate.server.ca.GridMapLines;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.SandgateConfig;
 
-/** {@code bin/sandgate whoami} as a user runs it, against a real server, with grid credential conventions. */
-class WhoamiCommandIT {
+/** {@code bin/sandgate} as a user runs it, against a real server, with grid credential conventions. */
+class CommandLineIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "sandgate").toAbsolutePath().normalize();
 
     @TempDir
@@ -49,6 +49,11 @@ class WhoamiCommandIT {
         ca.issueUser("/O=Client Test/CN=Old", Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1)))
                 .write(dir.resolve("old/usercert.pem"), dir.resolve("old/userkey.pem"));
         GridMapLines.add(conf.resolve("grid-mapfile"), "/O=Client Test/CN=Uma", List.of("uma"));
+        Files.createDirectories(conf.resolve("services"));
+        for (String example : List.of("echo", "sleepy")) {
+            Files.copy(Path.of("..", "services", "examples", example, "target", "sandgate-example-" + example + ".jar"),
+                    conf.resolve("services").resolve(example + ".jar"));
+        }
         SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
                 .withPorts(0, 0);
         server = SandgateServer.create(conf, dir.resolve("var"), config);
@@ -99,6 +104,43 @@ class WhoamiCommandIT {
         Run r = sandgate(user("uma"), "whoami", "--json");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("\"dn_rfc2253\" : \"CN=Uma,O=Client Test\""), r.out());
+    }
+
+    @Test
+    void callWithWaitFollowsTheJobAndExitsWithItsExitCode() throws Exception {
+        Run r = sandgate(user("uma"), "call", "sleepy.add", "1", "3", "5", "--wait");
+        assertEquals(0, r.exit(), r.toString());
+        String id = r.out().lines().findFirst().orElseThrow().replace("session ", "");
+        assertTrue(id.matches("[0-9a-f]{32}"), r.out());
+        assertTrue(r.out().contains("DONE (exit 0)"), r.out());
+        Run status = sandgate(user("uma"), "status", id);
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("state:    DONE (exit 0)") && status.out().contains("stdout"), status.out());
+        Run json = sandgate(user("uma"), "status", id, "--json");
+        assertTrue(json.out().contains("\"exit_code\" : 0"), json.out());
+    }
+
+    @Test
+    void anImmediateCallPrintsItsResult() throws Exception {
+        Run r = sandgate(user("uma"), "call", "echo.echo", "--strings", "$(id); 42", "2");
+        assertEquals(1, r.exit(), "--strings makes 2 a string, which the server refuses for times: " + r);
+        assertTrue(r.err().contains("'times'"), r.err());
+        Run ok = sandgate(user("uma"), "call", "echo.echo", "$(id); 42", "2", "--json");
+        assertEquals(0, ok.exit(), ok.toString());
+        assertTrue(ok.out().contains("\"echo\" : \"$(id); 42$(id); 42\""), ok.out());
+    }
+
+    @Test
+    void cancelStopsAJobAndUnknownSessionsAreRefused() throws Exception {
+        Run started = sandgate(user("uma"), "call", "sleepy.add", "300", "1", "1");
+        assertEquals(0, started.exit(), started.toString());
+        String id = started.out().lines().findFirst().orElseThrow().split(" ")[1];
+        Run cancel = sandgate(user("uma"), "cancel", id);
+        assertEquals(0, cancel.exit(), cancel.toString());
+        Run gone = sandgate(user("uma"), "status", id);
+        assertEquals(1, gone.exit(), gone.toString());
+        assertTrue(gone.err().contains("not_found"), gone.err());
+        assertEquals(2, sandgate(user("uma"), "status", "../../etc").exit());
     }
 
     @Test

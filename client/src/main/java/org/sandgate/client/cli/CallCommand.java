@@ -1,0 +1,112 @@
+package org.sandgate.client.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.sandgate.client.CallResult;
+import org.sandgate.client.SandgateClient;
+import org.sandgate.client.SessionInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sandgate call SERVICE.METHOD ARG...}: calls a method; {@code --wait} follows its job to the end. */
+@Command(name = "call", mixinStandardHelpOptions = true,
+        description = "Call a service method. Arguments that read as JSON numbers or true/false are sent as such; "
+                + "the rest as strings (--strings sends all as strings).")
+final class CallCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Parameters(index = "0", paramLabel = "SERVICE.METHOD", description = "e.g. sleepy.add")
+    String target;
+
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "the method's arguments, in order")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--wait", description = "follow the job until it ends; exit with the job's exit code")
+    boolean waitForEnd;
+
+    @Option(names = "--strings", description = "send every argument as a string")
+    boolean strings;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        return Failures.run(spec.commandLine().getErr(), () -> {
+            int dot = target.lastIndexOf('.');
+            if (dot <= 0 || dot == target.length() - 1) {
+                spec.commandLine().getErr().println("sandgate: name the method as SERVICE.METHOD, e.g. sleepy.add");
+                return Main.USAGE;
+            }
+            SandgateClient client = connection.client();
+            CallResult result = client.call(target.substring(0, dot), target.substring(dot + 1), values());
+            if (result.result().isPresent()) {
+                out.println(connection.json ? result.result().get().toPrettyString() : text(result.result().get()));
+                return 0;
+            }
+            CallResult.SessionRef session = result.session().orElseThrow();
+            if (!waitForEnd) {
+                if (connection.json) {
+                    java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+                    doc.put("session", session.session());
+                    doc.put("url", session.url());
+                    doc.put("status_url", session.statusUrl());
+                    doc.put("state", session.state());
+                    out.println(JSON.valueToTree(doc).toPrettyString());
+                } else {
+                    out.println("session " + session.session() + " " + session.state());
+                    out.println(session.url());
+                }
+                return 0;
+            }
+            out.println("session " + session.session());
+            out.println(session.url());
+            out.flush();
+            SessionInfo info = client.session(session.session());
+            while (!info.finished()) {
+                Thread.sleep(500);
+                info = client.session(session.session());
+            }
+            out.println(info.state() + info.exitCode().map(c -> " (exit " + c + ")").orElse("")
+                    + info.message().map(m -> ": " + m).orElse(""));
+            return info.exitCode().orElse(info.state().equals("DONE") ? 0 : 1);
+        });
+    }
+
+    private List<Object> values() {
+        List<Object> values = new ArrayList<>();
+        for (String a : args) {
+            values.add(strings ? a : guess(a));
+        }
+        return values;
+    }
+
+    private static Object guess(String a) {
+        if (a.equals("true") || a.equals("false")) {
+            return Boolean.valueOf(a);
+        }
+        if (a.matches("-?(0|[1-9][0-9]{0,17})")) {
+            return Long.valueOf(a);
+        }
+        if (a.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) {
+            return Double.valueOf(a);
+        }
+        return a;
+    }
+
+    private static String text(JsonNode result) {
+        return result.isTextual() ? result.asText() : result.toPrettyString();
+    }
+}

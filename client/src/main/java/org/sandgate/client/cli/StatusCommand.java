@@ -1,0 +1,47 @@
+package org.sandgate.client.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.sandgate.client.SandgateClient;
+import org.sandgate.client.SessionInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sandgate status ID}: a session's state, exit code and files. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a session's state and files.")
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Parameters(index = "0", paramLabel = "ID", description = "the session id")
+    String id;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        return Failures.run(spec.commandLine().getErr(), () -> {
+            SandgateClient client = connection.client();
+            if (connection.json) {
+                out.println(client.sessionJson(id).toPrettyString());
+                return 0;
+            }
+            SessionInfo s = client.session(id);
+            out.println("session:  " + s.session() + " (" + s.service() + "." + s.method() + ")");
+            out.println("state:    " + s.state() + s.exitCode().map(c -> " (exit " + c + ")").orElse("")
+                    + s.message().map(m -> ": " + m).orElse(""));
+            out.println("sandbox:  " + s.url());
+            if (s.files() != null) {
+                for (SessionInfo.FileInfo f : s.files()) {
+                    out.printf("  %12d  %s%n", f.size(), f.path());
+                }
+            }
+            return 0;
+        });
+    }
+}
