@@ -93,6 +93,59 @@ public final class SandgateClient {
         send(HttpRequest.newBuilder(base.resolve("/api/v1/sessions/" + sessionId(id))).DELETE(), Void.class);
     }
 
+    /**
+     * Downloads one file of a sandbox to {@code target}, resuming from {@code target}'s partial copy
+     * ({@code target + ".part"}) with a Range request when there is one.
+     *
+     * @return the number of bytes the file has
+     */
+    public long fetch(String id, String path, java.nio.file.Path target) {
+        java.nio.file.Path part = target.resolveSibling(target.getFileName() + ".part");
+        long have = 0;
+        try {
+            have = java.nio.file.Files.exists(part) ? java.nio.file.Files.size(part) : 0;
+        } catch (IOException e) {
+            have = 0;
+        }
+        String encoded = java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty())
+                .map(p -> java.net.URLEncoder.encode(p, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(java.util.stream.Collectors.joining("/"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/sandbox/" + sessionId(id) + "/" + encoded))
+                .timeout(Duration.ofHours(12)).GET();
+        if (have > 0) {
+            b.header("Range", "bytes=" + have + "-");
+        }
+        try {
+            HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = r.body()) {
+                if (r.statusCode() == 416 && have > 0) {
+                    java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    return have;
+                }
+                if (r.statusCode() != 200 && r.statusCode() != 206) {
+                    throw new SandgateException(r.statusCode(), r.statusCode() == 404 ? "not_found" : "http_" + r.statusCode(),
+                            "cannot fetch " + path + " of session " + id);
+                }
+                boolean append = r.statusCode() == 206;
+                java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
+                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(part,
+                        java.nio.file.StandardOpenOption.CREATE, append ? java.nio.file.StandardOpenOption.APPEND
+                                : java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    in.transferTo(out);
+                }
+            }
+            java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return java.nio.file.Files.size(target);
+        } catch (IOException e) {
+            throw new SandgateException(0, "connection_failed", "download of " + path + " interrupted ("
+                    + e.getMessage() + "); run the same fetch again to resume");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandgateException(0, "interrupted", "interrupted; run the same fetch again to resume");
+        }
+    }
+
     private static String sessionId(String id) {
         if (!id.matches("[0-9a-f]{32}")) {
             throw new SandgateException(0, "invalid_session", "'" + id + "' is not a session id (32 hex digits)");

@@ -121,6 +121,33 @@ class CommandLineIT {
     }
 
     @Test
+    void lsAndFetchGetTheSandboxAndAnInterruptedDownloadResumes() throws Exception {
+        Run r = sandgate(user("uma"), "call", "sleepy.add", "0", "20", "22", "--wait");
+        String id = r.out().lines().findFirst().orElseThrow().replace("session ", "");
+        Run ls = sandgate(user("uma"), "ls", id);
+        assertEquals(0, ls.exit(), ls.toString());
+        assertTrue(ls.out().contains("stdout") && ls.out().contains("stderr"), ls.out());
+
+        Path all = dir.resolve("fetched-all");
+        Run fetch = sandgate(user("uma"), "fetch", id, "-o", all.toString());
+        assertEquals(0, fetch.exit(), fetch.toString());
+        assertEquals("sleepyadd 20 + 22 = 42\n", Files.readString(all.resolve("stdout")));
+        assertTrue(Files.exists(all.resolve("stderr")));
+
+        Path resumed = dir.resolve("fetched-resumed");
+        Files.createDirectories(resumed);
+        Files.writeString(resumed.resolve("stdout.part"), "XXXXXXXXX");
+        Run again = sandgate(user("uma"), "fetch", id, "stdout", "-o", resumed.toString());
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals("XXXXXXXXX" + "sleepyadd 20 + 22 = 42\n".substring(9), Files.readString(resumed.resolve("stdout")),
+                "only the missing bytes were asked for (Range)");
+        assertTrue(!Files.exists(resumed.resolve("stdout.part")));
+
+        Run missing = sandgate(user("uma"), "fetch", id, "nothing-here", "-o", resumed.toString());
+        assertEquals(1, missing.exit(), missing.toString());
+    }
+
+    @Test
     void anImmediateCallPrintsItsResult() throws Exception {
         Run r = sandgate(user("uma"), "call", "echo.echo", "--strings", "$(id); 42", "2");
         assertEquals(1, r.exit(), "--strings makes 2 a string, which the server refuses for times: " + r);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code sandgate}: the command-line client. */
 @Command(name = "sandgate", mixinStandardHelpOptions = true, version = "sandgate 0.1.0",
         description = "Command-line client of Sandgate servers.",
-        subcommands = {WhoamiCommand.class, CallCommand.class, StatusCommand.class, CancelCommand.class})
+        subcommands = {WhoamiCommand.class, CallCommand.class, StatusCommand.class, LsCommand.class, FetchCommand.class,
+                       CancelCommand.class})
 public final class Main {
     /** Exit status: the server refused the call. */
     static final int REFUSED = 1;
