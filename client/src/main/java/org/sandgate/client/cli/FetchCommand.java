@@ -3,15 +3,11 @@ package org.sandgate.client.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.sandgate.client.SandgateClient;
 import org.sandgate.client.SessionInfo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sandgate fetch ID [PATH] [-o DIR]}: one file, or every file of the sandbox, into a directory.
@@ -19,16 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         description = "Download a file of a session's sandbox, or all of them; run again to resume.")
-final class FetchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
-
-    @Parameters(index = "0", paramLabel = "ID", description = "the session id")
-    String id;
-
+final class FetchCommand extends SessionCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "a file in the sandbox (default: all)")
     String path;
 

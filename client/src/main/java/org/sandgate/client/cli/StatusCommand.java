@@ -1,27 +1,13 @@
 package org.sandgate.client.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.sandgate.client.SandgateClient;
 import org.sandgate.client.SessionInfo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code sandgate status ID}: a session's state, exit code and files. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a session's state and files.")
-final class StatusCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
-
-    @Parameters(index = "0", paramLabel = "ID", description = "the session id")
-    String id;
-
+final class StatusCommand extends SessionCommand {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
