@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * A back end that runs jobs: the embedded local one or a site's batch system. Narrow on purpose:
  * submit, the status of many jobs in one call, cancel. Jobs outlive the server; after a restart
- * the server asks for the status of the ids it stored, which is how it re-attaches.
+ * the server asks for the status of the jobs it stored, which is how it re-attaches to them.
  */
 public interface BatchSystem {
 
@@ -22,11 +22,23 @@ public interface BatchSystem {
     String submit(JobRequest request);
 
     /**
-     * The status of jobs by their back-end ids. Ids the back end no longer knows of are reported
+     * The status of jobs, in as few calls to the back end as it allows (one for Slurm and PBS).
+     * Jobs the back end no longer knows of, and that left no exit code behind, are reported
      * {@link JobStatus.Phase#LOST}.
+     *
+     * @return the status by job id
+     * @throws BackendException when the back end cannot be asked; the caller tries again later
      */
-    Map<String, JobStatus> status(Collection<String> jobIds);
+    Map<String, JobStatus> status(Collection<SubmittedJob> jobs);
 
-    /** Cancels a job; a job that already ended is left as it is. */
-    void cancel(String jobId);
+    /**
+     * Cancels a job; a job that already ended is left as it is.
+     *
+     * @throws BackendException when the back end refuses or cannot be reached
+     */
+    void cancel(SubmittedJob job);
+
+    /** Forgets what the back end kept about a job outside its sandbox, once its session is removed. */
+    default void forget(SubmittedJob job) {
+    }
 }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A job to run.
@@ -13,11 +15,22 @@ import java.util.Map;
  * @param argv        the program and its arguments, each passed as exactly one argument
  * @param environment extra environment variables
  * @param wallTime    the wall-clock limit; the job is killed when it is over
+ * @param account     the account to run as in shared mode; empty: the server's own account
  */
 public record JobRequest(String name, Path workDir, List<String> argv, Map<String, String> environment,
-                         Duration wallTime) {
+                         Duration wallTime, Optional<String> account) {
     public JobRequest {
         argv = List.copyOf(argv);
         environment = Map.copyOf(environment);
+        Objects.requireNonNull(account, "account");
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("a job needs a program");
+        }
+    }
+
+    /** A job that runs as the server's own account. */
+    public JobRequest(String name, Path workDir, List<String> argv, Map<String, String> environment,
+                      Duration wallTime) {
+        this(name, workDir, argv, environment, wallTime, Optional.empty());
     }
 }

@@ -39,9 +39,9 @@ public record Session(SessionId id, String service, String method, String owner,
                 why, created, when);
     }
 
-    /** This session once its job was submitted. */
-    public Session submitted(String jobId, Instant when) {
-        return new Session(id, service, method, owner, account, tier, cost, SessionState.RUNNING, exitCode, backend,
+    /** This session once its job was submitted: running, or queued in a batch system. */
+    public Session submitted(String jobId, SessionState newState, Instant when) {
+        return new Session(id, service, method, owner, account, tier, cost, newState, exitCode, backend,
                 Optional.of(jobId), message, created, when);
     }
 }

@@ -25,7 +25,7 @@ class SqliteSessionStoreTest {
         Session s = session("/O=A/CN=B", Instant.parse("2026-01-01T00:00:00Z"));
         try (SqliteSessionStore store = new SqliteSessionStore(file)) {
             store.insert(s, "{\"argv\":[\"true\"]}");
-            store.update(s.submitted(s.id().value(), Instant.parse("2026-01-01T00:00:01Z")));
+            store.update(s.submitted(s.id().value(), SessionState.RUNNING, Instant.parse("2026-01-01T00:00:01Z")));
         }
         try (SqliteSessionStore store = new SqliteSessionStore(file)) {
             Session back = store.find(s.id()).orElseThrow();

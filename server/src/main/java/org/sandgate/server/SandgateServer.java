@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,9 +17,9 @@ import org.eclipse.jetty.server.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jetty.JettyHttpContainer;
 import org.glassfish.jersey.server.ContainerFactory;
-import org.sandgate.batch.local.LocalBatchSystem;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SqliteSessionStore;
+import org.sandgate.server.backends.Backends;
 import org.sandgate.server.api.ApiApplication;
 import org.sandgate.server.metrics.Metrics;
 import org.sandgate.server.metrics.MetricsHandler;
@@ -90,11 +91,12 @@ public final class SandgateServer {
 
         Files.createDirectories(dataDir.resolve("state"));
         Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
+        Backends backends = Backends.create(config.batch(), dataDir, Optional.empty());
         SessionManager sessions = new SessionManager(
                 new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes,
-                new LocalBatchSystem(dataDir.resolve("jobs")), config.batch().local(), Clock.systemUTC(), 500);
+                backends, config.batch().local(), false, Clock.systemUTC(), 500);
         jetty.addBean(sessions, true);
-        Metrics metrics = new Metrics(sessions::countByState);
+        Metrics metrics = new Metrics(sessions::countByState, backends::commandCounts);
         sessions.addListener(metrics::sessionChanged);
         jetty.addBean(new RetentionSweeper(sessions, Duration.ofDays(config.sandbox().retentionDays()),
                 Duration.ofSeconds(config.sandbox().sweepIntervalSeconds())), true);

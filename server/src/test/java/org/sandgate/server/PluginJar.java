@@ -28,23 +28,27 @@ final class PluginJar {
             out.putNextEntry(new JarEntry("META-INF/services/" + Service.class.getName()));
             out.write((service.getName() + "\n").getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
-            add(out, service);
+            java.util.Set<String> added = new java.util.HashSet<>();
+            add(out, service, added);
             for (Class<?> c : more) {
-                add(out, c);
+                add(out, c, added);
             }
         }
         return jar;
     }
 
-    private static void add(JarOutputStream out, Class<?> c) throws IOException {
+    private static void add(JarOutputStream out, Class<?> c, java.util.Set<String> added) throws IOException {
         String entry = c.getName().replace('.', '/') + ".class";
+        if (!added.add(entry)) {
+            return;
+        }
         try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
             out.putNextEntry(new JarEntry(entry));
             in.transferTo(out);
             out.closeEntry();
         }
         for (Class<?> nested : c.getDeclaredClasses()) {
-            add(out, nested);
+            add(out, nested, added);
         }
         // lambdas compile into the class itself; anonymous classes are Outer$1, Outer$2 ...
         for (int i = 1; ; i++) {

@@ -17,8 +17,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.sandgate.batch.BackendException;
 import org.sandgate.batch.BatchSystem;
+import org.sandgate.batch.JobFiles;
 import org.sandgate.batch.JobRequest;
 import org.sandgate.batch.JobStatus;
+import org.sandgate.batch.SubmittedJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,12 +88,7 @@ public final class LocalBatchSystem implements BatchSystem {
         // a job sees a small, fixed environment plus what its service asked for, never the server's
         Map<String, String> env = pb.environment();
         env.clear();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("LANG", "C.UTF-8");
-        env.put("HOME", request.workDir().toString());
-        env.put("TMPDIR", request.workDir().toString());
-        env.put("SANDGATE_SESSION", request.name());
-        env.putAll(request.environment());
+        env.putAll(JobFiles.environment(request));
         try {
             Process launcher = pb.start();
             if (launcher.waitFor() != 0) {
@@ -107,10 +104,10 @@ public final class LocalBatchSystem implements BatchSystem {
     }
 
     @Override
-    public Map<String, JobStatus> status(Collection<String> jobIds) {
+    public Map<String, JobStatus> status(Collection<SubmittedJob> jobs) {
         Map<String, JobStatus> out = new HashMap<>();
-        for (String id : jobIds) {
-            out.put(id, statusOf(id));
+        for (SubmittedJob job : jobs) {
+            out.put(job.id(), statusOf(job.id()));
         }
         return out;
     }
@@ -167,7 +164,8 @@ public final class LocalBatchSystem implements BatchSystem {
     }
 
     @Override
-    public void cancel(String jobId) {
+    public void cancel(SubmittedJob job) {
+        String jobId = job.id();
         if (!JOB_ID.matcher(jobId).matches()) {
             return;
         }
@@ -180,7 +178,9 @@ public final class LocalBatchSystem implements BatchSystem {
     }
 
     /** Removes a job's control files (after its session is deleted). */
-    public void forget(String jobId) {
+    @Override
+    public void forget(SubmittedJob job) {
+        String jobId = job.id();
         if (!JOB_ID.matcher(jobId).matches()) {
             return;
         }

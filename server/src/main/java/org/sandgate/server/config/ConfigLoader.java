@@ -208,6 +208,28 @@ public final class ConfigLoader {
             problems.add("key 'batch.default': '" + c.batch().defaultBackend() + "' is not one of: "
                     + String.join(", ", BACKENDS));
         }
+        c.batch().services().forEach((service, backend) -> {
+            if (!BACKENDS.contains(backend)) {
+                problems.add("key 'batch.services." + service + "': '" + backend + "' is not one of: "
+                        + String.join(", ", BACKENDS));
+            }
+        });
+        if (!(c.batch().pollSeconds() >= 0.1)) {
+            problems.add("key 'batch.poll_seconds': must be at least 0.1");
+        }
+        if (c.mode() == SandgateConfig.Mode.SHARED) {
+            if (!AccountRule.ACCOUNT_NAME.matcher(c.shared().checkAccount()).matches()) {
+                problems.add("key 'shared.check_account': shared mode needs an account that sudo lets the server "
+                        + "run the job wrapper as; it is tried at start");
+            }
+            if (c.batch().defaultBackend().equals("drmaa") || c.batch().services().containsValue("drmaa")) {
+                problems.add("key 'batch': the drmaa back end submits as the server's account and cannot be "
+                        + "used in shared mode; use slurm or pbs");
+            }
+        }
+        if (c.shared().minUid() < 1) {
+            problems.add("key 'shared.min_uid': must be at least 1 (root is never an account)");
+        }
         if (c.batch().local().slots() < 1) {
             problems.add("key 'batch.local.slots': must be at least 1");
         }

@@ -14,7 +14,8 @@ import org.sandgate.service.Tier;
  * @param anonymous whether requests without a client certificate are accepted (tier anonymous)
  * @param tiers     weak issuers, cost ceilings and account rules per tier
  * @param sandbox   sandbox visibility and retention
- * @param batch     the default batch back end
+ * @param batch     the batch back ends
+ * @param shared    how shared mode runs work as the mapped accounts
  * @param server    network settings
  * @param tls       host credential and trust anchors
  * @param gridmap   the grid-mapfile
@@ -25,6 +26,7 @@ public record SandgateConfig(
         Tiers tiers,
         Sandbox sandbox,
         Batch batch,
+        Shared shared,
         Server server,
         Tls tls,
         Gridmap gridmap) {
@@ -34,7 +36,8 @@ public record SandgateConfig(
         anonymous = Objects.requireNonNullElse(anonymous, Boolean.TRUE);
         tiers = Objects.requireNonNullElseGet(tiers, () -> new Tiers(null, null, null));
         sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null, null));
-        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null));
+        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null, null, null, null, null, null));
+        shared = Objects.requireNonNullElseGet(shared, () -> new Shared(null, null, null, null));
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
         tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null));
         gridmap = Objects.requireNonNullElseGet(gridmap, () -> new Gridmap(null, null));
@@ -42,14 +45,14 @@ public record SandgateConfig(
 
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
-        return new SandgateConfig(null, null, null, null, null, null, null, null);
+        return new SandgateConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with other ports (from the command line); null keeps the configured one. */
     public SandgateConfig withPorts(Integer httpsPort, Integer httpPort) {
         Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
                 httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
-        return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, s, tls, gridmap);
+        return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap);
     }
 
     /** Whether anonymous requests are accepted. */
@@ -142,13 +145,102 @@ public record SandgateConfig(
     }
 
     /**
+     * Batch back ends.
+     *
      * @param defaultBackend {@code local}, {@code slurm}, {@code pbs} or {@code drmaa}
+     * @param services       back end by service name, for services that do not use the default
+     * @param pollSeconds    how often Slurm, PBS and DRMAA are asked about live jobs (the local back
+     *                       end is followed every half second)
      * @param local          the embedded back end
+     * @param slurm          Slurm
+     * @param pbs            PBS (Torque, PBS Pro, Slurm's PBS commands)
+     * @param drmaa          any batch system with a DRMAA 1.0 C library
      */
-    public record Batch(@JsonProperty("default") String defaultBackend, Local local) {
+    public record Batch(@JsonProperty("default") String defaultBackend,
+                        Map<String, String> services,
+                        @JsonProperty("poll_seconds") Double pollSeconds,
+                        Local local, Slurm slurm, Pbs pbs, Drmaa drmaa) {
         public Batch {
             defaultBackend = Objects.requireNonNullElse(defaultBackend, "local");
+            services = Map.copyOf(Objects.requireNonNullElse(services, Map.of()));
+            pollSeconds = Objects.requireNonNullElse(pollSeconds, 2.0);
             local = Objects.requireNonNullElseGet(local, () -> new Local(null, null, null));
+            slurm = Objects.requireNonNullElseGet(slurm, () -> new Slurm(null, null, null, null));
+            pbs = Objects.requireNonNullElseGet(pbs, () -> new Pbs(null, null, null));
+            drmaa = Objects.requireNonNullElseGet(drmaa, () -> new Drmaa(null, null, null));
+        }
+
+        /** The back end a service's jobs go to. */
+        public String backendOf(String service) {
+            return services.getOrDefault(service, defaultBackend);
+        }
+    }
+
+    /**
+     * Slurm.
+     *
+     * @param binDir    where sbatch, squeue and scancel are; empty: the standard PATH
+     * @param partition {@code --partition}; empty: the cluster's default
+     * @param account   {@code --account} to charge; empty: the user's default
+     * @param options   more sbatch options, one argument each (e.g. {@code --qos=grid})
+     */
+    public record Slurm(@JsonProperty("bin_dir") String binDir, String partition, String account,
+                        List<String> options) {
+        public Slurm {
+            binDir = Objects.requireNonNullElse(binDir, "");
+            partition = Objects.requireNonNullElse(partition, "");
+            account = Objects.requireNonNullElse(account, "");
+            options = List.copyOf(Objects.requireNonNullElse(options, List.of()));
+        }
+    }
+
+    /**
+     * PBS.
+     *
+     * @param binDir  where qsub, qstat and qdel are; empty: the standard PATH
+     * @param queue   {@code -q}; empty: the server's default queue
+     * @param options more qsub options, one argument each
+     */
+    public record Pbs(@JsonProperty("bin_dir") String binDir, String queue, List<String> options) {
+        public Pbs {
+            binDir = Objects.requireNonNullElse(binDir, "");
+            queue = Objects.requireNonNullElse(queue, "");
+            options = List.copyOf(Objects.requireNonNullElse(options, List.of()));
+        }
+    }
+
+    /**
+     * DRMAA 1.0.
+     *
+     * @param library             the C library; empty: {@code DRMAA_LIBRARY_PATH}
+     * @param contact             contact string for drmaa_init; empty: the library's default
+     * @param nativeSpecification options for every job; {@code {wall_seconds}} and
+     *                            {@code {wall_minutes}} stand for the job's wall-clock limit
+     */
+    public record Drmaa(String library, String contact,
+                        @JsonProperty("native_specification") String nativeSpecification) {
+        public Drmaa {
+            library = Objects.requireNonNullElse(library, "");
+            contact = Objects.requireNonNullElse(contact, "");
+            nativeSpecification = Objects.requireNonNullElse(nativeSpecification, "");
+        }
+    }
+
+    /**
+     * Shared mode: how the server runs work as the mapped accounts.
+     *
+     * @param wrapper      the job wrapper; empty: {@code libexec/sandgate-job-wrapper} of the installation
+     * @param sudo         the sudo program
+     * @param minUid       accounts with a smaller uid (system accounts) are refused
+     * @param checkAccount an account sudo must let the server act as; tried at start
+     */
+    public record Shared(String wrapper, String sudo, @JsonProperty("min_uid") Integer minUid,
+                         @JsonProperty("check_account") String checkAccount) {
+        public Shared {
+            wrapper = Objects.requireNonNullElse(wrapper, "");
+            sudo = Objects.requireNonNullElse(sudo, "/usr/bin/sudo");
+            minUid = Objects.requireNonNullElse(minUid, 1000);
+            checkAccount = Objects.requireNonNullElse(checkAccount, "");
         }
     }
 

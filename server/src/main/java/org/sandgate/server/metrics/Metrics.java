@@ -1,6 +1,7 @@
 package org.sandgate.server.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -22,8 +23,14 @@ public final class Metrics {
     private final Counter requests;
     private final Histogram jobDurations;
 
-    /** @param sessionCounts sessions per state, read at each scrape */
-    public Metrics(Supplier<Map<SessionState, Long>> sessionCounts) {
+    /**
+     * @param sessionCounts  sessions per state, read at each scrape
+     * @param batchCommands  batch-system commands run since start, by program
+     */
+    public Metrics(Supplier<Map<SessionState, Long>> sessionCounts, Supplier<Map<String, Long>> batchCommands) {
+        CounterWithCallback.builder().name("sandgate_batch_commands_total")
+                .help("batch-system commands run (sbatch, squeue, qstat ...), by program").labelNames("program")
+                .callback(cb -> batchCommands.get().forEach((program, n) -> cb.call(n, program))).register(registry);
         requests = Counter.builder().name("sandgate_http_requests_total")
                 .help("HTTP requests answered, by status code").labelNames("code").register(registry);
         jobDurations = Histogram.builder().name("sandgate_job_duration_seconds")

@@ -8,9 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,12 +24,14 @@ import org.sandgate.batch.BackendException;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobRequest;
 import org.sandgate.batch.JobStatus;
+import org.sandgate.batch.SubmittedJob;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.sandbox.SessionState;
 import org.sandgate.sandbox.SessionStore;
 import org.sandgate.server.api.ApiException;
+import org.sandgate.server.backends.Backends;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.PluginCalls;
@@ -54,23 +59,37 @@ public final class SessionManager extends AbstractLifeCycle {
 
     private final SessionStore store;
     private final Sandboxes sandboxes;
-    private final BatchSystem backend;
+    private final Backends backends;
     private final SandgateConfig.Local local;
+    private final boolean runAsAccount;
     private final Clock clock;
     private final long pollMillis;
     private final List<Consumer<Session>> listeners = new CopyOnWriteArrayList<>();
+    /** Sessions whose job is being submitted by a call right now: the poller leaves them alone. */
+    private final Set<SessionId> submitting = ConcurrentHashMap.newKeySet();
+    /** When each back end was last asked about its jobs, and its last failure (logged once). */
+    private final Map<String, Instant> lastPoll = new HashMap<>();
+    private final Map<String, String> lastFailure = new HashMap<>();
     private ScheduledExecutorService poller;
 
     /** A job as stored with its session, so a queued job survives a restart. */
     record StoredJob(List<String> argv, Map<String, String> environment, long wallSeconds) {
     }
 
-    public SessionManager(SessionStore store, Sandboxes sandboxes, BatchSystem backend, SandgateConfig.Local local,
-                          Clock clock, long pollMillis) {
+    /**
+     * @param backends     the back ends, by service
+     * @param local        the local back end's slots and the wall-clock rule of every back end
+     * @param runAsAccount shared mode: jobs run as the session's account
+     * @param pollMillis   how often the poller runs (batch systems are asked less often, see
+     *                     {@link Backends#pollInterval})
+     */
+    public SessionManager(SessionStore store, Sandboxes sandboxes, Backends backends, SandgateConfig.Local local,
+                          boolean runAsAccount, Clock clock, long pollMillis) {
         this.store = store;
         this.sandboxes = sandboxes;
-        this.backend = backend;
+        this.backends = backends;
         this.local = local;
+        this.runAsAccount = runAsAccount;
         this.clock = clock;
         this.pollMillis = pollMillis;
     }
@@ -89,6 +108,7 @@ public final class SessionManager extends AbstractLifeCycle {
     protected void doStop() throws InterruptedException {
         poller.shutdownNow();
         poller.awaitTermination(5, TimeUnit.SECONDS);
+        backends.close();
         store.close();
     }
 
@@ -103,7 +123,9 @@ public final class SessionManager extends AbstractLifeCycle {
 
     /**
      * Creates a session for a call: makes its sandbox, lets the service prepare the job there, and
-     * stores the session queued. If the service fails, nothing is left behind.
+     * stores the session queued. A job for a batch system is submitted before the call returns, so
+     * that a batch system that is down or refuses is the caller's answer ({@code 503
+     * backend_unavailable}). If anything fails, nothing is left behind.
      */
     public Session launch(DeployedService service, ServiceMethod method, Call call, String owner, String account) {
         SessionId id = SessionId.random();
@@ -114,6 +136,9 @@ public final class SessionManager extends AbstractLifeCycle {
             throw new ApiException(503, "unavailable", "cannot make a sandbox: " + e.getMessage());
         }
         String what = service.name() + "." + method.name();
+        BatchSystem backend = backends.forService(service.name());
+        boolean stored = false;
+        submitting.add(id);
         try {
             ServiceContext context = new Context(call.caller(), owner, id, sandbox);
             JobSpec spec = PluginCalls.run(service, () -> method.jobHandler().prepare(call, context), what);
@@ -122,18 +147,60 @@ public final class SessionManager extends AbstractLifeCycle {
             Session session = new Session(id, service.name(), method.name(), owner, account,
                     call.caller().tier().wireName(), call.cost(), SessionState.QUEUED, Optional.empty(),
                     backend.name(), Optional.empty(), Optional.empty(), now, now);
-            store.insert(session, JSON.writeValueAsString(new StoredJob(spec.argv(), spec.environment(), wall)));
-            LOG.info("session {} created: {} for {} as {}", id, what, owner, account);
+            StoredJob job = new StoredJob(spec.argv(), spec.environment(), wall);
+            store.insert(session, JSON.writeValueAsString(job));
+            stored = true;
+            if (!isLocal(backend)) {
+                String jobId = backend.submit(request(session, job));
+                session = session.submitted(jobId, SessionState.QUEUED, clock.instant());
+                store.update(session);
+            }
+            LOG.info("session {} created: {} for {} as {} on {}", id, what, owner, account, backend.name());
             announce(session);
             poller.execute(this::tickSafely);
             return session;
+        } catch (BackendException e) {
+            forgetFailed(id, stored);
+            LOG.warn("session {} not created: {} refused the job: {}", id, backend.name(), e.getMessage());
+            throw new ApiException(503, "backend_unavailable", backend.name() + ": " + e.getMessage());
         } catch (RuntimeException | JsonProcessingException e) {
-            removeSandbox(id);
+            forgetFailed(id, stored);
             if (e instanceof ApiException api) {
                 throw api;
             }
             throw PluginCalls.serviceError(what + " job", e);
+        } finally {
+            submitting.remove(id);
         }
+    }
+
+    private void forgetFailed(SessionId id, boolean stored) {
+        if (stored) {
+            store.delete(id);
+        }
+        removeSandbox(id);
+    }
+
+    private static boolean isLocal(BatchSystem backend) {
+        return backend.name().equals("local");
+    }
+
+    private JobRequest request(Session s, StoredJob job) {
+        return new JobRequest(s.id().value(), sandboxes.of(s.id()), job.argv(), job.environment(),
+                Duration.ofSeconds(job.wallSeconds()), runAs(s));
+    }
+
+    private Optional<String> runAs(Session s) {
+        return runAsAccount ? Optional.of(s.account()) : Optional.empty();
+    }
+
+    private SubmittedJob submitted(Session s) {
+        return new SubmittedJob(s.backendJobId().orElseThrow(), sandboxes.of(s.id()), runAs(s));
+    }
+
+    private BatchSystem backendOf(Session s) {
+        return backends.byName(s.backend()).orElseThrow(() -> new BackendException(
+                "the back end '" + s.backend() + "' of session " + s.id() + " is no longer configured"));
     }
 
     /** The context a service prepares its job in: the caller's own sessions only. */
@@ -196,20 +263,29 @@ public final class SessionManager extends AbstractLifeCycle {
         return store.byOwner(owner);
     }
 
-    /** Cancels a session's job if it has not ended, then removes the session and its sandbox. */
+    /**
+     * Cancels a session's job if it has not ended, then removes the session and its sandbox.
+     *
+     * @throws ApiException 503 when the batch system cannot cancel the job; the session stays
+     */
     public synchronized void remove(Session session) {
         Session current = store.find(session.id()).orElse(session);
         if (!current.state().terminal()) {
-            current.backendJobId().ifPresent(backend::cancel);
+            if (current.backendJobId().isPresent()) {
+                try {
+                    backendOf(current).cancel(submitted(current));
+                } catch (BackendException e) {
+                    throw new ApiException(503, "backend_unavailable", current.backend() + ": " + e.getMessage());
+                }
+            }
             Session cancelled = current.withState(SessionState.CANCELLED, Optional.empty(),
                     Optional.of("cancelled by its owner"), clock.instant());
             store.update(cancelled);
             announce(cancelled);
         }
+        current.backendJobId().ifPresent(jobId -> backends.byName(current.backend())
+                .ifPresent(b -> b.forget(submitted(current))));
         removeSandbox(session.id());
-        if (backend instanceof org.sandgate.batch.local.LocalBatchSystem localBackend) {
-            localBackend.forget(session.id().value());
-        }
         store.delete(session.id());
         LOG.info("session {} removed", session.id());
     }
@@ -243,64 +319,124 @@ public final class SessionManager extends AbstractLifeCycle {
         }
     }
 
-    /** Updates running sessions from the back end and starts queued ones while slots are free. */
+    /**
+     * Follows the live jobs, one status call per back end (batch systems at their poll interval),
+     * and starts queued jobs: local ones while slots are free, batch ones that a restart left
+     * unsubmitted. A back end that cannot be asked is logged once and asked again next time.
+     */
     synchronized void tick() {
         List<Session> unfinished = store.unfinished();
-        List<Session> running = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        Map<String, List<Session>> live = new HashMap<>();
         for (Session s : unfinished) {
-            if (s.state() == SessionState.RUNNING && s.backendJobId().isPresent()) {
-                running.add(s);
-                ids.add(s.backendJobId().get());
+            if (s.backendJobId().isPresent()) {
+                live.computeIfAbsent(s.backend(), b -> new ArrayList<>()).add(s);
             }
         }
-        int busy = running.size();
-        if (!ids.isEmpty()) {
-            Map<String, JobStatus> status = backend.status(ids);
-            for (Session s : running) {
-                JobStatus st = status.get(s.backendJobId().get());
-                if (st == null || st.phase() == JobStatus.Phase.RUNNING || st.phase() == JobStatus.Phase.QUEUED) {
-                    continue;
+        Instant now = clock.instant();
+        int localBusy = live.getOrDefault("local", List.of()).size();
+        for (Map.Entry<String, List<Session>> e : live.entrySet()) {
+            String name = e.getKey();
+            Instant last = lastPoll.get(name);
+            if (last != null && now.isBefore(last.plus(backends.pollInterval(name)))) {
+                continue;
+            }
+            lastPoll.put(name, now);
+            int ended = follow(name, e.getValue());
+            if (name.equals("local")) {
+                localBusy -= ended;
+            }
+        }
+        for (Session s : unfinished) {
+            if (s.state() != SessionState.QUEUED || s.backendJobId().isPresent() || submitting.contains(s.id())) {
+                continue;
+            }
+            if (s.backend().equals("local")) {
+                if (localBusy < local.slots()) {
+                    start(s);
+                    localBusy++;
                 }
-                Session done = st.phase() == JobStatus.Phase.LOST
-                        ? s.withState(SessionState.FAILED, Optional.empty(), st.message(), clock.instant())
-                        : s.withState(st.exitCode().orElse(-1) == 0 ? SessionState.DONE : SessionState.FAILED,
-                                st.exitCode(), st.message(), clock.instant());
-                store.update(done);
-                busy--;
-                LOG.info("session {} {} (exit {})", s.id(), done.state(), done.exitCode().map(String::valueOf).orElse("-"));
-                announce(done);
-            }
-        }
-        for (Session s : unfinished) {
-            if (busy >= local.slots()) {
-                break;
-            }
-            if (s.state() == SessionState.QUEUED) {
+            } else {
                 start(s);
-                busy++;
             }
         }
     }
 
+    /** Asks one back end about its live jobs and stores what changed; returns how many ended. */
+    private int follow(String name, List<Session> sessions) {
+        Map<String, JobStatus> status;
+        try {
+            BatchSystem backend = backends.byName(name).orElseThrow(() -> new BackendException("not configured"));
+            status = backend.status(sessions.stream().map(this::submitted).toList());
+            if (lastFailure.remove(name) != null) {
+                LOG.info("back end {} answers again", name);
+            }
+        } catch (BackendException e) {
+            if (!e.getMessage().equals(lastFailure.put(name, e.getMessage()))) {
+                LOG.warn("back end {} cannot be asked about its jobs (will retry): {}", name, e.getMessage());
+            }
+            return 0;
+        }
+        int ended = 0;
+        for (Session s : sessions) {
+            JobStatus st = status.get(s.backendJobId().get());
+            if (st == null) {
+                continue;
+            }
+            Session next = switch (st.phase()) {
+                case QUEUED -> null;
+                case RUNNING -> s.state() == SessionState.QUEUED
+                        ? s.withState(SessionState.RUNNING, Optional.empty(), Optional.empty(), clock.instant()) : null;
+                case ENDED -> s.withState(st.exitCode().orElse(-1) == 0 ? SessionState.DONE : SessionState.FAILED,
+                        st.exitCode(), st.message(), clock.instant());
+                case LOST -> s.withState(SessionState.FAILED, Optional.empty(), st.message(), clock.instant());
+            };
+            if (next == null) {
+                continue;
+            }
+            store.update(next);
+            if (next.state().terminal()) {
+                ended++;
+                LOG.info("session {} {} (exit {})", s.id(), next.state(),
+                        next.exitCode().map(String::valueOf).orElse("-"));
+            }
+            announce(next);
+        }
+        return ended;
+    }
+
     private void start(Session s) {
         Optional<String> stored = store.job(s.id());
+        BatchSystem backend = null;
         try {
             if (stored.isEmpty()) {
-                throw new BackendException("the session has no stored job");
+                throw new IllegalStateException("the session has no stored job");
             }
+            backend = backendOf(s);
             StoredJob job = JSON.readValue(stored.get(), StoredJob.class);
-            String jobId = backend.submit(new JobRequest(s.id().value(), sandboxes.of(s.id()), job.argv(),
-                    job.environment(), Duration.ofSeconds(job.wallSeconds())));
-            Session running = s.submitted(jobId, clock.instant());
-            store.update(running);
-            announce(running);
-        } catch (BackendException | IOException e) {
-            Session failed = s.withState(SessionState.FAILED, Optional.empty(),
-                    Optional.of("the job could not start: " + e.getMessage()), clock.instant());
-            store.update(failed);
-            announce(failed);
+            String jobId = backend.submit(request(s, job));
+            Session next = s.submitted(jobId, isLocal(backend) ? SessionState.RUNNING : SessionState.QUEUED,
+                    clock.instant());
+            store.update(next);
+            announce(next);
+        } catch (BackendException e) {
+            if (backend != null && !isLocal(backend)) {
+                // a batch system that is down: the session waits for it (it was stored before a restart)
+                if (!e.getMessage().equals(lastFailure.put(backend.name(), e.getMessage()))) {
+                    LOG.warn("session {} waits for {}: {}", s.id(), backend.name(), e.getMessage());
+                }
+                return;
+            }
+            fail(s, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            fail(s, e.getMessage());
         }
+    }
+
+    private void fail(Session s, String why) {
+        Session failed = s.withState(SessionState.FAILED, Optional.empty(),
+                Optional.of("the job could not start: " + why), clock.instant());
+        store.update(failed);
+        announce(failed);
     }
 
     private void announce(Session s) {

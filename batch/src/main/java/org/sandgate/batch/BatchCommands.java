@@ -1,0 +1,83 @@
+package org.sandgate.batch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.sandgate.batch.command.AccountSwitch;
+import org.sandgate.batch.command.CommandResult;
+import org.sandgate.batch.command.Commands;
+
+/**
+ * The command-line tools of one batch system, run as the server's account or, in shared mode, as the
+ * job's account through the job wrapper. Shared by the Slurm and PBS back ends.
+ */
+public final class BatchCommands {
+    private final Commands commands;
+    private final Optional<Path> binDir;
+    private final Optional<AccountSwitch> accounts;
+    private final Map<String, String> environment;
+
+    /**
+     * @param commands runs and counts the commands
+     * @param binDir   where the tools are; empty: found on the standard PATH
+     * @param accounts how to act as a job's account (shared mode); empty: everything runs as the server
+     */
+    public BatchCommands(Commands commands, Optional<Path> binDir, Optional<AccountSwitch> accounts) {
+        this.commands = commands;
+        this.binDir = binDir;
+        this.accounts = accounts;
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", binDir.map(d -> d + ":").orElse("") + "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
+        // site settings the tools need to find their controller
+        for (String name : List.of("SLURM_CONF", "PBS_CONF_FILE", "PBS_SERVER", "PBS_DEFAULT")) {
+            String value = System.getenv(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        this.environment = Map.copyOf(env);
+    }
+
+    /** The counter of commands run, for metrics and benchmarks. */
+    public Commands commands() {
+        return commands;
+    }
+
+    private String program(String name) {
+        return binDir.map(d -> d.resolve(name).toString()).orElse(name);
+    }
+
+    /** Runs a tool as the server's account (queries such as {@code squeue}). */
+    public CommandResult asServer(String tool, List<String> args, Path dir) {
+        List<String> argv = new ArrayList<>();
+        argv.add(program(tool));
+        argv.addAll(args);
+        return commands.run(argv, environment, dir, new byte[0]);
+    }
+
+    /**
+     * Runs a tool for a job: as the job's account in shared mode (through the wrapper's {@code batch}
+     * action, in the job's sandbox), as the server otherwise.
+     *
+     * @param job      environment of the job to pass along (personal mode: the tool's environment is
+     *                 the job's, which is what {@code sbatch --export=ALL} hands on)
+     */
+    public CommandResult forJob(Optional<String> account, String tool, List<String> args, Path sandbox,
+                                Map<String, String> job, byte[] stdin) {
+        if (account.isPresent() && accounts.isPresent()) {
+            List<String> wrapped = new ArrayList<>(List.of(sandbox.toString(), program(tool)));
+            wrapped.addAll(args);
+            return commands.run(accounts.get().command(account.get(), "batch", wrapped), environment, sandbox, stdin);
+        }
+        Map<String, String> env = new HashMap<>(job);
+        env.putAll(environment);
+        List<String> argv = new ArrayList<>();
+        argv.add(program(tool));
+        argv.addAll(args);
+        return commands.run(argv, env, sandbox, stdin);
+    }
+}

@@ -1,0 +1,119 @@
+package org.sandgate.batch;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The files a batch job is made of, in the {@value #DIR} folder of its sandbox: the fixed job
+ * script, the job's argv and environment as NUL-separated data, and the exit code the script writes
+ * when the program ends. Nothing a user sends is ever part of a shell script: the script reads the
+ * argv and environment as data and passes each argv element as one argument. The exit code file is
+ * how the server learns a job's end even when the batch system has forgotten the job (Slurm keeps
+ * finished jobs only {@code MinJobAge} seconds) or the server was down when it ended.
+ */
+public final class JobFiles {
+    /** The folder in a sandbox that holds a job's files. */
+    public static final String DIR = ".sandgate";
+    /** The job script's name in {@link #DIR}, for back ends that submit a file. */
+    public static final String SCRIPT_FILE = "job.sh";
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * The job script; the same text for every job. It starts in the sandbox (the batch system's
+     * working directory, or {@code PBS_O_WORKDIR} under Torque and PBS Pro).
+     */
+    public static final String SCRIPT = """
+            #!/bin/bash
+            # Sandgate batch job. This text is fixed: the job's environment and argv are read as
+            # NUL-separated data from .sandgate/env and .sandgate/argv and never parsed as shell code.
+            if [ -n "${PBS_O_WORKDIR:-}" ]; then cd "$PBS_O_WORKDIR" || exit 126; fi
+            [ -f .sandgate/argv ] || { echo "sandgate: not started in its sandbox ($PWD)" >&2; exit 126; }
+            while IFS= read -r -d '' pair; do export "$pair"; done < .sandgate/env
+            mapfile -d '' -t argv < .sandgate/argv
+            "${argv[@]}" < /dev/null
+            code=$?
+            echo "$code" > .sandgate/exit_code.tmp && mv -f .sandgate/exit_code.tmp .sandgate/exit_code
+            exit "$code"
+            """;
+
+    private JobFiles() {
+    }
+
+    /**
+     * The environment a job sees: a small fixed one (never the server's) plus what its service
+     * asked for.
+     */
+    public static Map<String, String> environment(JobRequest request) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
+        env.put("HOME", request.workDir().toString());
+        env.put("TMPDIR", request.workDir().toString());
+        env.put("SANDGATE_SESSION", request.name());
+        env.put("SANDGATE_SANDBOX", request.workDir().toString());
+        env.putAll(request.environment());
+        return env;
+    }
+
+    /**
+     * Writes the job script, argv and environment into the sandbox. Readable by every account that
+     * can enter the sandbox: in shared mode the job's account reads what the server wrote.
+     *
+     * @throws IllegalArgumentException for an argv element or variable that cannot be passed (a NUL
+     *                                  byte, a bad variable name)
+     */
+    public static void write(JobRequest request) throws IOException {
+        Path dir = request.workDir().resolve(DIR);
+        Files.createDirectories(dir);
+        write(dir.resolve("argv"), nulSeparated(request.argv()));
+        List<String> pairs = environment(request).entrySet().stream().map(e -> {
+            if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                throw new IllegalArgumentException("not an environment variable name: " + e.getKey());
+            }
+            return e.getKey() + "=" + e.getValue();
+        }).toList();
+        write(dir.resolve("env"), nulSeparated(pairs));
+        write(dir.resolve(SCRIPT_FILE), SCRIPT.getBytes(StandardCharsets.UTF_8));
+        Files.setPosixFilePermissions(dir.resolve(SCRIPT_FILE), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static byte[] nulSeparated(List<String> items) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String item : items) {
+            if (item.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a NUL byte cannot be passed to a program");
+            }
+            out.writeBytes(item.getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(Path file, byte[] content) throws IOException {
+        Files.write(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    /** The exit code the job recorded in its sandbox, if it got that far. */
+    public static Optional<Integer> exitCode(Path workDir) {
+        try {
+            String text = Files.readString(workDir.resolve(DIR).resolve("exit_code"), StandardCharsets.US_ASCII).strip();
+            return text.matches("[0-9]{1,3}") ? Optional.of(Integer.parseInt(text)) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

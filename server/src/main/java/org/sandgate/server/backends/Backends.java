@@ -1,0 +1,106 @@
+package org.sandgate.server.backends;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.sandgate.batch.BatchCommands;
+import org.sandgate.batch.BatchSystem;
+import org.sandgate.batch.command.AccountSwitch;
+import org.sandgate.batch.command.Commands;
+import org.sandgate.batch.drmaa.DrmaaBatchSystem;
+import org.sandgate.batch.drmaa.DrmaaSettings;
+import org.sandgate.batch.local.LocalBatchSystem;
+import org.sandgate.batch.pbs.PbsBatchSystem;
+import org.sandgate.batch.pbs.PbsSettings;
+import org.sandgate.batch.slurm.SlurmBatchSystem;
+import org.sandgate.batch.slurm.SlurmSettings;
+import org.sandgate.server.config.SandgateConfig;
+
+/**
+ * The back ends the configuration uses (the default and those named per service), made once at
+ * start, and which one runs a service's jobs.
+ */
+public final class Backends implements AutoCloseable {
+    private final Map<String, BatchSystem> byName;
+    private final SandgateConfig.Batch config;
+    private final Commands commands;
+
+    Backends(Map<String, BatchSystem> byName, SandgateConfig.Batch config, Commands commands) {
+        this.byName = Map.copyOf(byName);
+        this.config = config;
+        this.commands = commands;
+    }
+
+    /**
+     * Makes the configured back ends.
+     *
+     * @param dataDir  the data directory (the local back end keeps its control files there)
+     * @param accounts how to act as a job's account in shared mode; empty in personal mode
+     */
+    public static Backends create(SandgateConfig.Batch config, Path dataDir, Optional<AccountSwitch> accounts)
+            throws IOException {
+        Commands commands = new Commands(Duration.ofSeconds(60));
+        Set<String> used = new TreeSet<>(config.services().values());
+        used.add(config.defaultBackend());
+        used.add("local");
+        Map<String, BatchSystem> made = new LinkedHashMap<>();
+        for (String name : used) {
+            made.put(name, switch (name) {
+                case "local" -> new LocalBatchSystem(dataDir.resolve("jobs"));
+                case "slurm" -> new SlurmBatchSystem(
+                        new BatchCommands(commands, path(config.slurm().binDir()), accounts),
+                        new SlurmSettings(text(config.slurm().partition()), text(config.slurm().account()),
+                                config.slurm().options()));
+                case "pbs" -> new PbsBatchSystem(
+                        new BatchCommands(commands, path(config.pbs().binDir()), accounts),
+                        new PbsSettings(text(config.pbs().queue()), config.pbs().options()));
+                case "drmaa" -> new DrmaaBatchSystem(new DrmaaSettings(path(config.drmaa().library()),
+                        text(config.drmaa().contact()), config.drmaa().nativeSpecification()));
+                default -> throw new IllegalArgumentException("unknown back end " + name);
+            });
+        }
+        return new Backends(made, config, commands);
+    }
+
+    private static Optional<String> text(String value) {
+        return value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<Path> path(String value) {
+        return text(value).map(Path::of);
+    }
+
+    /** The back end that runs the jobs of a service. */
+    public BatchSystem forService(String service) {
+        return byName.get(config.backendOf(service));
+    }
+
+    /** A back end by the name stored with a session. */
+    public Optional<BatchSystem> byName(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** How often a back end is asked about its live jobs. */
+    public Duration pollInterval(String name) {
+        return name.equals("local") ? Duration.ZERO : Duration.ofMillis((long) (config.pollSeconds() * 1000));
+    }
+
+    /** Batch-system commands run since start, by program. */
+    public Map<String, Long> commandCounts() {
+        return commands.counts();
+    }
+
+    @Override
+    public void close() {
+        byName.values().forEach(b -> {
+            if (b instanceof DrmaaBatchSystem drmaa) {
+                drmaa.close();
+            }
+        });
+    }
+}
