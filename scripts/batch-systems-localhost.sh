@@ -110,7 +110,8 @@ PartitionName=debug Nodes=${HOST_SHORT} Default=YES MaxTime=INFINITE State=UP
 EOF
 }
 
-node_idle() { [ "$(sinfo -h -o %t 2>/dev/null)" = idle ]; }
+# the node takes jobs (idle, or busy with some already)
+node_ready() { case "$(sinfo -h -o %t 2>/dev/null)" in idle|mix|alloc) return 0 ;; esac; return 1; }
 
 slurm_up() {
     install_packages munge slurmctld slurmd slurm-client slurm-wlm-jwt-plugin
@@ -126,14 +127,14 @@ slurm_up() {
     chown slurm:slurm "$key" && chmod 600 "$key"
 
     local conf; conf=$(slurm_conf)
-    if [ "$conf" != "$(cat /etc/slurm/slurm.conf 2>/dev/null)" ] || ! node_idle; then
+    if [ "$conf" != "$(cat /etc/slurm/slurm.conf 2>/dev/null)" ] || ! node_ready; then
         printf '%s\n' "$conf" > /etc/slurm/slurm.conf
         # both daemons together: a lone slurmctld restart leaves the node "unknown" for a minute
         stop_by_pidfile /run/slurm/slurmd.pid
         stop_by_pidfile /run/slurm/slurmctld.pid
         /usr/sbin/slurmctld
         /usr/sbin/slurmd
-        retry 60 node_idle || { tail -n 20 /var/log/slurm/*.log; fail "the Slurm node did not become idle"; }
+        retry 60 node_ready || { tail -n 20 /var/log/slurm/*.log; fail "the Slurm node does not take jobs"; }
     fi
     local out; out=$(mktemp -d)
     chmod 755 "$out"
@@ -207,21 +208,21 @@ sge_up() {
     retry 60 qconf -sh || fail "sge_qmaster does not answer"
 
     local tmp; tmp=$(mktemp -d)
-    qconf -sh | grep -qx "$me" || qconf -ah "$me" >/dev/null
-    qconf -ss 2>/dev/null | grep -qx "$me" || qconf -as "$me" >/dev/null
+    qconf -sh | grep -qx "$me" || qconf -ah "$me" >/dev/null 2>&1
+    qconf -ss 2>/dev/null | grep -qx "$me" || qconf -as "$me" >/dev/null 2>&1
     # root may submit (tests run as root); the file must be named after the configuration
     qconf -sconf global | sed -e 's/^min_uid .*/min_uid 0/' -e 's/^min_gid .*/min_gid 0/' > "$tmp/global"
-    qconf -Mconf "$tmp/global" >/dev/null
+    qconf -Mconf "$tmp/global" >/dev/null 2>&1
     qconf -ssconf | sed -e 's/^schedule_interval .*/schedule_interval 0:0:1/' \
         -e 's/^flush_submit_sec .*/flush_submit_sec 1/' -e 's/^flush_finish_sec .*/flush_finish_sec 1/' > "$tmp/sched"
-    qconf -Msconf "$tmp/sched" >/dev/null
+    qconf -Msconf "$tmp/sched" >/dev/null 2>&1
     if ! qconf -se "$me" >/dev/null 2>&1; then
         printf 'hostname %s\nload_scaling NONE\ncomplex_values NONE\nuser_lists NONE\nxuser_lists NONE\nprojects NONE\nxprojects NONE\nusage_scaling NONE\nreport_variables NONE\n' "$me" > "$tmp/host"
-        qconf -Ae "$tmp/host" >/dev/null
+        qconf -Ae "$tmp/host" >/dev/null 2>&1
     fi
     if ! qconf -shgrp @allhosts >/dev/null 2>&1; then
         printf 'group_name @allhosts\nhostlist %s\n' "$me" > "$tmp/group"
-        qconf -Ahgrp "$tmp/group" >/dev/null
+        qconf -Ahgrp "$tmp/group" >/dev/null 2>&1
     fi
     if ! qconf -sq all.q >/dev/null 2>&1; then
         # the template names parallel environments that do not exist, and a load threshold
@@ -229,7 +230,7 @@ sge_up() {
         qconf -sq | sed -e 's/^qname .*/qname all.q/' -e 's/^hostlist .*/hostlist @allhosts/' \
             -e "s/^slots .*/slots $(nproc)/" -e 's/^pe_list .*/pe_list NONE/' \
             -e 's/^load_thresholds .*/load_thresholds NONE/' -e 's#^shell .*#shell /bin/bash#' > "$tmp/queue"
-        qconf -Aq "$tmp/queue" >/dev/null
+        qconf -Aq "$tmp/queue" >/dev/null 2>&1
     fi
     rm -rf "$tmp"
     # the execution daemon reads min_uid at start, so it starts after the change above

@@ -29,6 +29,13 @@ public abstract class BatchLab implements Service {
                         .cost(args -> 1)
                         .jobHandler((call, context) -> JobSpec.of("/bin/sh", "-c", "exit \"$1\"", "exit",
                                 Long.toString(call.arguments().integer("code")))),
+                ServiceMethod.job("late")
+                        .argument(Argument.integer("seconds").withRange(0, 600))
+                        .argument(Argument.integer("code").withRange(0, 255))
+                        .cost(args -> 1)
+                        .jobHandler((call, context) -> JobSpec.of("/bin/sh", "-c", "sleep \"$1\"; exit \"$2\"", "late",
+                                Long.toString(call.arguments().integer("seconds")),
+                                Long.toString(call.arguments().integer("code")))),
                 ServiceMethod.job("sleep")
                         .argument(Argument.integer("seconds").withRange(0, 600))
                         .cost(args -> 1)
