@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
@@ -15,11 +15,13 @@ import java.util.regex.Pattern;
 
 /**
  * The files a batch job is made of, in the {@value #DIR} folder of its sandbox: the fixed job
- * script, the job's argv and environment as NUL-separated data, and the exit code the script writes
+ * script, the job's argv and environment as NUL-separated data, and the exit code the script leaves
  * when the program ends. Nothing a user sends is ever part of a shell script: the script reads the
- * argv and environment as data and passes each argv element as one argument. The exit code file is
- * how the server learns a job's end even when the batch system has forgotten the job (Slurm keeps
- * finished jobs only {@code MinJobAge} seconds) or the server was down when it ended.
+ * argv and environment as data and passes each argv element as one argument. The exit code is how
+ * the server learns a job's end even when the batch system has forgotten the job (Slurm keeps
+ * finished jobs only {@code MinJobAge} seconds) or the server was down when it ended. It is the
+ * name of an empty file, {@code exit-CODE}, so that the server only ever lists that folder: in shared
+ * mode it belongs to the job's account, and a file there could be a link or a FIFO.
  */
 public final class JobFiles {
     /** The folder in a sandbox that holds a job's files. */
@@ -43,7 +45,7 @@ public final class JobFiles {
             mapfile -d '' -t argv < .sandgate/argv
             "${argv[@]}" < /dev/null
             code=$?
-            echo "$code" > .sandgate/exit_code.tmp && mv -f .sandgate/exit_code.tmp .sandgate/exit_code
+            : > ".sandgate/exit-$code"
             exit "$code"
             """;
 
@@ -107,10 +109,21 @@ public final class JobFiles {
 
     /** The exit code the job recorded in its sandbox, if it got that far. */
     public static Optional<Integer> exitCode(Path workDir) {
-        try {
-            String text = Files.readString(workDir.resolve(DIR).resolve("exit_code"), StandardCharsets.US_ASCII).strip();
-            return text.matches("[0-9]{1,3}") ? Optional.of(Integer.parseInt(text)) : Optional.empty();
-        } catch (NoSuchFileException e) {
+        return numberNamed(workDir.resolve(DIR), "exit-");
+    }
+
+    /**
+     * The number in the name of the first entry {@code PREFIXnumber} of a folder: values that a job
+     * leaves as names, read without opening anything the job made.
+     */
+    public static Optional<Integer> numberNamed(Path dir, String prefix) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
+            for (Path entry : entries) {
+                String number = entry.getFileName().toString().substring(prefix.length());
+                if (number.matches("[0-9]{1,9}")) {
+                    return Optional.of(Integer.parseInt(number));
+                }
+            }
             return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

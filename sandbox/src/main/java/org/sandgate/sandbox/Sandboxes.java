@@ -33,6 +33,11 @@ public final class Sandboxes {
         return dir;
     }
 
+    /** The directory that holds the sandboxes. */
+    public Path root() {
+        return root;
+    }
+
     /** The sandbox directory of a session (it may not exist). */
     public Path of(SessionId id) {
         return root.resolve(id.value());

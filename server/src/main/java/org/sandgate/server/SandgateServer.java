@@ -20,6 +20,7 @@ import org.glassfish.jersey.server.ContainerFactory;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.Backends;
+import org.sandgate.server.shared.SharedMode;
 import org.sandgate.server.api.ApiApplication;
 import org.sandgate.server.metrics.Metrics;
 import org.sandgate.server.metrics.MetricsHandler;
@@ -91,10 +92,14 @@ public final class SandgateServer {
 
         Files.createDirectories(dataDir.resolve("state"));
         Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
-        Backends backends = Backends.create(config.batch(), dataDir, Optional.empty());
+        Optional<SharedMode> shared = config.mode() == SandgateConfig.Mode.SHARED
+                ? Optional.of(SharedMode.start(config.shared(), Path.of(System.getProperty("sandgate.home", ".")),
+                        sandboxes.root()))
+                : Optional.empty();
+        Backends backends = Backends.create(config.batch(), dataDir, shared.map(SharedMode::accountSwitch));
         SessionManager sessions = new SessionManager(
-                new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes,
-                backends, config.batch().local(), false, Clock.systemUTC(), 500);
+                new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes, shared,
+                backends, config.batch().local(), Clock.systemUTC(), 500);
         jetty.addBean(sessions, true);
         Metrics metrics = new Metrics(sessions::countByState, backends::commandCounts);
         sessions.addListener(metrics::sessionChanged);

@@ -15,6 +15,7 @@ import org.sandgate.batch.command.Commands;
 import org.sandgate.batch.drmaa.DrmaaBatchSystem;
 import org.sandgate.batch.drmaa.DrmaaSettings;
 import org.sandgate.batch.local.LocalBatchSystem;
+import org.sandgate.batch.local.SharedLocalBatchSystem;
 import org.sandgate.batch.pbs.PbsBatchSystem;
 import org.sandgate.batch.pbs.PbsSettings;
 import org.sandgate.batch.slurm.SlurmBatchSystem;
@@ -51,7 +52,8 @@ public final class Backends implements AutoCloseable {
         Map<String, BatchSystem> made = new LinkedHashMap<>();
         for (String name : used) {
             made.put(name, switch (name) {
-                case "local" -> new LocalBatchSystem(dataDir.resolve("jobs"));
+                case "local" -> accounts.isPresent() ? new SharedLocalBatchSystem(commands, accounts.get())
+                        : new LocalBatchSystem(dataDir.resolve("jobs"));
                 case "slurm" -> new SlurmBatchSystem(
                         new BatchCommands(commands, path(config.slurm().binDir()), accounts),
                         new SlurmSettings(text(config.slurm().partition()), text(config.slurm().account()),

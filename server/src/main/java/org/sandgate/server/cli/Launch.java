@@ -16,6 +16,7 @@ import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigException;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.shared.SharedModeException;
 import org.sandgate.server.tls.TlsSetupException;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,9 @@ final class Launch {
     static SandgateServer start(Path confDir, Path dataDir, SandgateConfig config, PrintWriter err) {
         try {
             Files.createDirectories(dataDir.resolve("logs"));
-            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            // in shared mode the jobs' accounts pass through it to their sandboxes (they cannot list it)
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString(
+                    config.mode() == SandgateConfig.Mode.SHARED ? "rwx--x--x" : "rwx------"));
         } catch (IOException e) {
             err.println("sandgate-server: data directory " + dataDir + " cannot be used: " + e.getMessage());
             return null;
@@ -72,7 +75,7 @@ final class Launch {
             SandgateServer server = SandgateServer.create(confDir, dataDir, config);
             server.start();
             return server;
-        } catch (TlsSetupException e) {
+        } catch (TlsSetupException | SharedModeException e) {
             err.println("sandgate-server: " + e.getMessage());
         } catch (Exception | LinkageError e) {
             err.println("sandgate-server: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));

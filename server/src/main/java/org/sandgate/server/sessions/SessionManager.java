@@ -1,6 +1,5 @@
 package org.sandgate.server.sessions;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +33,7 @@ import org.sandgate.server.api.ApiException;
 import org.sandgate.server.backends.Backends;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.services.DeployedService;
+import org.sandgate.server.shared.SharedMode;
 import org.sandgate.server.services.PluginCalls;
 import org.sandgate.service.Call;
 import org.sandgate.service.Caller;
@@ -59,6 +59,7 @@ public final class SessionManager extends AbstractLifeCycle {
 
     private final SessionStore store;
     private final Sandboxes sandboxes;
+    private final SandboxKeeper keeper;
     private final Backends backends;
     private final SandgateConfig.Local local;
     private final boolean runAsAccount;
@@ -77,19 +78,21 @@ public final class SessionManager extends AbstractLifeCycle {
     }
 
     /**
-     * @param backends     the back ends, by service
-     * @param local        the local back end's slots and the wall-clock rule of every back end
-     * @param runAsAccount shared mode: jobs run as the session's account
-     * @param pollMillis   how often the poller runs (batch systems are asked less often, see
-     *                     {@link Backends#pollInterval})
+     * @param shared     shared mode (jobs and sandboxes belong to the sessions' accounts); empty:
+     *                   personal mode
+     * @param backends   the back ends, by service
+     * @param local      the local back end's slots and the wall-clock rule of every back end
+     * @param pollMillis how often the poller runs (batch systems are asked less often, see
+     *                   {@link Backends#pollInterval})
      */
-    public SessionManager(SessionStore store, Sandboxes sandboxes, Backends backends, SandgateConfig.Local local,
-                          boolean runAsAccount, Clock clock, long pollMillis) {
+    public SessionManager(SessionStore store, Sandboxes sandboxes, Optional<SharedMode> shared, Backends backends,
+                          SandgateConfig.Local local, Clock clock, long pollMillis) {
         this.store = store;
         this.sandboxes = sandboxes;
+        this.keeper = shared.map(m -> SandboxKeeper.shared(sandboxes, m)).orElseGet(() -> SandboxKeeper.personal(sandboxes));
         this.backends = backends;
         this.local = local;
-        this.runAsAccount = runAsAccount;
+        this.runAsAccount = shared.isPresent();
         this.clock = clock;
         this.pollMillis = pollMillis;
     }
@@ -128,11 +131,13 @@ public final class SessionManager extends AbstractLifeCycle {
      * backend_unavailable}). If anything fails, nothing is left behind.
      */
     public Session launch(DeployedService service, ServiceMethod method, Call call, String owner, String account) {
+        keeper.admit(account);
         SessionId id = SessionId.random();
         Path sandbox;
         try {
-            sandbox = sandboxes.create(id);
+            sandbox = keeper.create(id, account);
         } catch (IOException e) {
+            LOG.warn("cannot make a sandbox for {}: {}", account, e.getMessage());
             throw new ApiException(503, "unavailable", "cannot make a sandbox: " + e.getMessage());
         }
         String what = service.name() + "." + method.name();
@@ -142,6 +147,7 @@ public final class SessionManager extends AbstractLifeCycle {
         try {
             ServiceContext context = new Context(call.caller(), owner, id, sandbox);
             JobSpec spec = PluginCalls.run(service, () -> method.jobHandler().prepare(call, context), what);
+            keeper.handOver(id);
             long wall = wallSeconds(call.cost(), spec);
             Instant now = clock.instant();
             Session session = new Session(id, service.name(), method.name(), owner, account,
@@ -160,11 +166,11 @@ public final class SessionManager extends AbstractLifeCycle {
             poller.execute(this::tickSafely);
             return session;
         } catch (BackendException e) {
-            forgetFailed(id, stored);
+            forgetFailed(id, stored, account);
             LOG.warn("session {} not created: {} refused the job: {}", id, backend.name(), e.getMessage());
             throw new ApiException(503, "backend_unavailable", backend.name() + ": " + e.getMessage());
-        } catch (RuntimeException | JsonProcessingException e) {
-            forgetFailed(id, stored);
+        } catch (RuntimeException | IOException e) {
+            forgetFailed(id, stored, account);
             if (e instanceof ApiException api) {
                 throw api;
             }
@@ -174,11 +180,11 @@ public final class SessionManager extends AbstractLifeCycle {
         }
     }
 
-    private void forgetFailed(SessionId id, boolean stored) {
+    private void forgetFailed(SessionId id, boolean stored, String account) {
         if (stored) {
             store.delete(id);
         }
-        removeSandbox(id);
+        removeSandbox(id, account);
     }
 
     private static boolean isLocal(BatchSystem backend) {
@@ -285,7 +291,7 @@ public final class SessionManager extends AbstractLifeCycle {
         }
         current.backendJobId().ifPresent(jobId -> backends.byName(current.backend())
                 .ifPresent(b -> b.forget(submitted(current))));
-        removeSandbox(session.id());
+        removeSandbox(session.id(), session.account());
         store.delete(session.id());
         LOG.info("session {} removed", session.id());
     }
@@ -303,9 +309,9 @@ public final class SessionManager extends AbstractLifeCycle {
         return removed;
     }
 
-    private void removeSandbox(SessionId id) {
+    private void removeSandbox(SessionId id, String account) {
         try {
-            sandboxes.delete(id);
+            keeper.delete(id, account);
         } catch (IOException e) {
             LOG.warn("sandbox of {} not fully removed: {}", id, e.getMessage());
         }

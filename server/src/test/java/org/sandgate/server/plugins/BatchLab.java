@@ -36,11 +36,23 @@ public abstract class BatchLab implements Service {
                         .jobHandler((call, context) -> JobSpec.of("/bin/sh", "-c", "sleep \"$1\"; exit \"$2\"", "late",
                                 Long.toString(call.arguments().integer("seconds")),
                                 Long.toString(call.arguments().integer("code")))),
+                ServiceMethod.job("peek")
+                        .argument(Argument.string("other").withPattern("[0-9a-f]{32}"))
+                        .cost(args -> 1)
+                        .jobHandler((call, context) -> JobSpec.of("cat", "../" + call.arguments().string("other") + "/stdout")),
                 ServiceMethod.job("sleep")
                         .argument(Argument.integer("seconds").withRange(0, 600))
                         .cost(args -> 1)
                         .jobHandler((call, context) -> JobSpec.of("sleep",
                                 Long.toString(call.arguments().integer("seconds")))));
+    }
+
+    /** Jobs that run on this host. */
+    public static final class OnLocal extends BatchLab {
+        @Override
+        public String name() {
+            return "lab.local";
+        }
     }
 
     /** Jobs that go to Slurm. */

@@ -1,0 +1,76 @@
+package org.sandgate.server.sessions;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.sandgate.sandbox.Sandboxes;
+import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.shared.SharedMode;
+
+/**
+ * Who makes and removes sandboxes: the server itself (personal mode), or the job's account through
+ * the job wrapper (shared mode), so that a sandbox belongs to the account its job runs as.
+ */
+interface SandboxKeeper {
+
+    /** Refuses an account that jobs must not run as (shared mode). */
+    void admit(String account);
+
+    /** Makes the sandbox of a new session. */
+    Path create(SessionId id, String account) throws IOException;
+
+    /** Hands what the service prepared in the sandbox over to the job's account. */
+    void handOver(SessionId id) throws IOException;
+
+    /** Removes a sandbox and everything in it. */
+    void delete(SessionId id, String account) throws IOException;
+
+    /** Sandboxes that belong to the server's own account. */
+    static SandboxKeeper personal(Sandboxes sandboxes) {
+        return new SandboxKeeper() {
+            @Override
+            public void admit(String account) {
+            }
+
+            @Override
+            public Path create(SessionId id, String account) throws IOException {
+                return sandboxes.create(id);
+            }
+
+            @Override
+            public void handOver(SessionId id) {
+            }
+
+            @Override
+            public void delete(SessionId id, String account) throws IOException {
+                sandboxes.delete(id);
+            }
+        };
+    }
+
+    /** Sandboxes that belong to the jobs' accounts. */
+    static SandboxKeeper shared(Sandboxes sandboxes, SharedMode mode) {
+        return new SandboxKeeper() {
+            @Override
+            public void admit(String account) {
+                mode.verify(account);
+            }
+
+            @Override
+            public Path create(SessionId id, String account) throws IOException {
+                Path dir = sandboxes.of(id);
+                mode.createSandbox(dir, account);
+                return dir;
+            }
+
+            @Override
+            public void handOver(SessionId id) throws IOException {
+                mode.handOver(sandboxes.of(id));
+            }
+
+            @Override
+            public void delete(SessionId id, String account) throws IOException {
+                mode.removeSandbox(sandboxes.of(id), account);
+            }
+        };
+    }
+}

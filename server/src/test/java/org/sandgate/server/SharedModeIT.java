@@ -1,0 +1,262 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.sandgate.server.plugins.BatchLab;
+
+/**
+ * Shared mode end to end: the server runs from its launcher as its own unprivileged account, and
+ * runs jobs as the mapped accounts through sudo and the job wrapper, with the documented sudoers
+ * line. Real accounts, real sudo, real Slurm.
+ */
+@Tag("batch")
+class SharedModeIT {
+    static final Path LAUNCHER = Path.of("..", "bin", "sandgate-server").toAbsolutePath().normalize();
+    static final Path WRAPPER = Path.of("..", "libexec", "sandgate-job-wrapper").toAbsolutePath().normalize();
+    static final Path SUDOERS = Path.of("/etc/sudoers.d/sandgate-test");
+    static final String SERVER = "sgserver";
+
+    static Path dir;
+    static TestPki pki;
+    static TestPki.Credential alice;
+    static TestPki.Credential bob;
+    static TestPki.Credential sys;
+    static int port;
+    static final List<Process> started = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name")) && Files.exists(Path.of("/etc/debian_version"));
+        if (!root) {
+            System.err.println("SKIPPED: shared mode tests need root on Debian to make accounts and a sudoers rule");
+        }
+        assumeTrue(root, "shared mode needs root on Debian to set up: test SKIPPED, not passed");
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/sudo")), "sudo is not installed: apt-get install sudo");
+        BatchSystems.require("slurm");
+        account(SERVER, "--system");
+        account("sgalice");
+        account("sgbob");
+        account("sgsys", "--system");
+        Files.writeString(SUDOERS, SERVER + " ALL=(sgalice,sgbob,sgsys) NOPASSWD: " + WRAPPER + "\n");
+        Files.setPosixFilePermissions(SUDOERS, PosixFilePermissions.fromString("r--r-----"));
+        Tools.Result check = Tools.run(Path.of("/"), null, "visudo", "-c", "-f", SUDOERS.toString());
+        assertEquals(0, check.exit(), check.toString());
+
+        dir = Files.createTempDirectory("sandgate-shared");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        pki = TestPki.create(dir.resolve("site"));
+        alice = pki.strongUser("Alice");
+        bob = pki.strongUser("Bob");
+        sys = pki.strongUser("Sys");
+        pki.map(alice.dn(), "sgalice");
+        pki.map(bob.dn(), "sgbob");
+        pki.map(sys.dn(), "sgsys");
+        Path services = pki.conf.resolve("services");
+        PluginJar.build(services.resolve("local-lab.jar"), BatchLab.OnLocal.class, BatchLab.class);
+        PluginJar.build(services.resolve("slurm-lab.jar"), BatchLab.OnSlurm.class, BatchLab.class);
+        pki.config(pki.baseConfig() + """
+                mode: shared
+                shared:
+                  check_account: sgalice
+                server:
+                  bind: 127.0.0.1
+                batch:
+                  poll_seconds: 0.5
+                  services: {lab.slurm: slurm}
+                """);
+        assertEquals(0, Tools.run(dir, null, "chown", "-R", SERVER, dir.toString()).exit());
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        launch(pki.conf, dir.resolve("var"), port);
+        awaitHealth(port);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        Files.deleteIfExists(SUDOERS);
+        if (dir != null) {
+            Tools.run(Path.of("/"), null, "rm", "-rf", dir.toString());
+        }
+    }
+
+    static void account(String name, String... options) throws Exception {
+        if (Tools.run(Path.of("/"), null, "id", "-u", name).exit() == 0) {
+            return;
+        }
+        List<String> argv = new ArrayList<>(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin"));
+        argv.addAll(List.of(options));
+        argv.add(name);
+        Tools.Result r = Tools.run(Path.of("/"), null, argv.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.toString());
+    }
+
+    static Process launch(Path conf, Path data, int httpsPort) throws IOException {
+        Process p = new ProcessBuilder("runuser", "-u", SERVER, "--", LAUNCHER.toString(), "run", "--conf",
+                conf.toString(), "--data", data.toString(), "--https-port", String.valueOf(httpsPort), "--http-port", "0")
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.out").toFile())).start();
+        started.add(p);
+        return p;
+    }
+
+    static void awaitHealth(int httpsPort) throws Exception {
+        Https https = new Https(alice, pki.strong.certificate());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (https.get(URI.create("https://localhost:" + httpsPort + "/health")).status() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("server did not come up: " + Files.readString(dir.resolve("server.out")));
+    }
+
+    static Https.Reply send(TestPki.Credential who, HttpRequest.Builder request) throws Exception {
+        return new Https(who, pki.strong.certificate()).send(request.build());
+    }
+
+    static URI url(String path) {
+        return URI.create("https://localhost:" + port + path);
+    }
+
+    static Https.Reply call(TestPki.Credential who, String service, String method, String args) throws Exception {
+        return send(who, HttpRequest.newBuilder(url("/api/v1/services/lab/" + service + "/" + method))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": " + args + "}")));
+    }
+
+    static String started(TestPki.Credential who, String service, String method, String args) throws Exception {
+        Https.Reply r = call(who, service, method, args);
+        assertEquals(201, r.status(), r.body());
+        return r.json().path("session").asText();
+    }
+
+    static JsonNode waitFor(TestPki.Credential who, String id, List<String> states) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        JsonNode s = send(who, HttpRequest.newBuilder(url("/api/v1/sessions/" + id))).json();
+        while (!states.contains(s.path("state").asText()) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            s = send(who, HttpRequest.newBuilder(url("/api/v1/sessions/" + id))).json();
+        }
+        return s;
+    }
+
+    static Path sandbox(String id) {
+        return dir.resolve("var").resolve("sandboxes").resolve(id);
+    }
+
+    static String output(TestPki.Credential who, String id) throws Exception {
+        Https.Reply r = send(who, HttpRequest.newBuilder(url("/sandbox/" + id + "/stdout")));
+        assertEquals(200, r.status(), r.body());
+        return r.body();
+    }
+
+    @Test
+    void jobsRunAsTheMappedAccountInSandboxesThatAccountOwns() throws Exception {
+        for (TestPki.Credential who : List.of(alice, bob)) {
+            String account = who == alice ? "sgalice" : "sgbob";
+            String id = started(who, "local", "argv", "[\"$(id)\"]");
+            JsonNode end = waitFor(who, id, List.of("DONE", "FAILED"));
+            assertEquals("DONE", end.path("state").asText(), end.toString());
+            assertEquals("$(id)|second|" + account + "\nfrom the service\nblue", output(who, id),
+                    "the job runs as " + account + " and reads what the service wrote");
+            PosixFileAttributes a = Files.readAttributes(sandbox(id), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            assertEquals(account, a.owner().getName());
+            assertEquals(SERVER, a.group().getName());
+            assertEquals("rwxrwx---", PosixFilePermissions.toString(a.permissions()));
+        }
+    }
+
+    @Test
+    void oneAccountsJobCannotReadAnothersSandbox() throws Exception {
+        String secret = started(alice, "local", "argv", "[\"alice's secret\"]");
+        assertEquals("DONE", waitFor(alice, secret, List.of("DONE", "FAILED")).path("state").asText());
+        String peek = started(bob, "local", "peek", "[\"" + secret + "\"]");
+        JsonNode end = waitFor(bob, peek, List.of("DONE", "FAILED"));
+        assertEquals("FAILED", end.path("state").asText(), end.toString());
+        assertNotEquals(0, end.path("exit_code").asInt());
+        String err = Files.readString(sandbox(peek).resolve("stderr"));
+        assertTrue(err.contains("Permission denied"), err);
+        assertEquals("", Files.readString(sandbox(peek).resolve("stdout")));
+        assertTrue(output(alice, secret).startsWith("alice's secret|"), "the server still serves it to its owner");
+    }
+
+    @Test
+    void slurmJobsAreSubmittedAsTheMappedAccount() throws Exception {
+        String id = started(alice, "slurm", "argv", "[\"on slurm\"]");
+        JsonNode end = waitFor(alice, id, List.of("DONE", "FAILED"));
+        assertEquals("DONE", end.path("state").asText(), end.toString());
+        assertEquals("on slurm|second|sgalice\nfrom the service\nblue", output(alice, id));
+        String user = Tools.run(Path.of("/"), null, "squeue", "-h", "-t", "all", "-j", end.path("backend_job_id").asText(),
+                "-o", "%u").out().strip();
+        assertEquals("sgalice", user, "Slurm sees the job as the account's own");
+    }
+
+    @Test
+    void systemAccountsAreRefused() throws Exception {
+        Https.Reply r = call(sys, "local", "argv", "[\"x\"]");
+        assertEquals(403, r.status(), r.body());
+        assertEquals("not_authorized", r.error());
+    }
+
+    @Test
+    void cancellingKillsTheJobAndRemovesTheSandboxAsItsAccount() throws Exception {
+        String id = started(bob, "local", "sleep", "[271]");
+        assertEquals("RUNNING", waitFor(bob, id, List.of("RUNNING")).path("state").asText());
+        assertTrue(Tools.run(Path.of("/"), null, "pgrep", "-u", "sgbob", "-f", "sleep 271").exit() == 0);
+        assertEquals(204, send(bob, HttpRequest.newBuilder(url("/api/v1/sessions/" + id)).DELETE()).status());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (Tools.run(Path.of("/"), null, "pgrep", "-u", "sgbob", "-f", "sleep 271").exit() == 0
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertFalse(Tools.run(Path.of("/"), null, "pgrep", "-u", "sgbob", "-f", "sleep 271").exit() == 0,
+                "the job was killed");
+        assertFalse(Files.exists(sandbox(id)), "the sandbox was removed");
+    }
+
+    @Test
+    void theServerRefusesToStartWhenSudoCannotRunTheWrapper() throws Exception {
+        Path other = dir.resolve("other");
+        TestPki second = TestPki.create(other);
+        second.config("mode: shared\nshared:\n  check_account: nobody\nserver:\n  bind: 127.0.0.1\n");
+        assertEquals(0, Tools.run(dir, null, "chown", "-R", SERVER, other.toString()).exit());
+        Process p = new ProcessBuilder("runuser", "-u", SERVER, "--", LAUNCHER.toString(), "run", "--conf",
+                second.conf.toString(), "--data", other.resolve("var").toString(), "--https-port", "0", "--http-port", "0")
+                .redirectErrorStream(true).start();
+        started.add(p);
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertNotEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("sudo does not let") && out.contains("NOPASSWD: " + WRAPPER), out);
+    }
+}
