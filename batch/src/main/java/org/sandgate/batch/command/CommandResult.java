@@ -1,5 +1,8 @@
 package org.sandgate.batch.command;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * What a back-end command did.
  *
@@ -13,16 +16,21 @@ public record CommandResult(int exitCode, String stdout, String stderr) {
         return exitCode == 0;
     }
 
-    /** The first lines of stderr (or stdout when stderr is empty): the back end's own words. */
+    /**
+     * The back end's own words: the lines of stderr (or stdout when stderr is empty) that say
+     * "error", else its first lines.
+     */
     public String complaint() {
         String text = stderr.isBlank() ? stdout : stderr;
-        String[] lines = text.strip().split("\n");
+        List<String> lines = text.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> errors = lines.stream().filter(l -> l.toLowerCase(Locale.ROOT).contains("error")).toList();
+        List<String> chosen = (errors.isEmpty() ? lines : errors).stream().limit(3).toList();
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < Math.min(3, lines.length); i++) {
+        for (String line : chosen) {
             if (out.length() > 0) {
                 out.append(" / ");
             }
-            out.append(lines[i].strip());
+            out.append(line);
         }
         String s = out.length() == 0 ? "exit status " + exitCode : out.toString();
         return s.length() > 500 ? s.substring(0, 500) + "..." : s;

@@ -73,7 +73,13 @@ public final class DrmaaBatchSystem implements BatchSystem, AutoCloseable {
         }
         if (!open) {
             byte[] err = new byte[DrmaaLibrary.BUFFER];
-            int rc = library.drmaa_init(settings.contact().orElse(null), err, err.length);
+            int rc;
+            try {
+                rc = library.drmaa_init(settings.contact().orElse(null), err, err.length);
+            } catch (UnsatisfiedLinkError e) {
+                throw new BackendException(settings.resolvedLibrary().orElseThrow()
+                        + " is not a DRMAA 1.0 library: " + e.getMessage(), e);
+            }
             if (rc != DrmaaLibrary.SUCCESS && rc != DrmaaLibrary.ALREADY_ACTIVE_SESSION) {
                 throw failure(rc, err, "drmaa_init");
             }

@@ -1,0 +1,90 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.plugins.BatchLab;
+
+/**
+ * Batch systems that refuse: a PBS queue that does not exist (qsub fails), a DRMAA library that
+ * does not exist and one that is not DRMAA. The caller gets 503 backend_unavailable with the back
+ * end's words, and nothing is left behind.
+ */
+@Tag("batch")
+class BatchRefusalIT {
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestServer server;
+    static TestPki.Credential alice;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir);
+        alice = pki.strongUser("Alice");
+        pki.map(alice.dn(), "alice");
+        Path services = pki.conf.resolve("services");
+        PluginJar.build(services.resolve("pbs-lab.jar"), BatchLab.OnPbs.class, BatchLab.class);
+        PluginJar.build(services.resolve("drmaa-lab.jar"), BatchLab.OnDrmaa.class, BatchLab.class);
+        pki.config(pki.baseConfig() + """
+                batch:
+                  services: {lab.pbs: pbs, lab.drmaa: drmaa}
+                  pbs:
+                    bin_dir: %s
+                    queue: nosuchqueue
+                  drmaa:
+                    library: /nonexistent/libdrmaa.so.1.0
+                """.formatted(BatchSystems.PBS_BIN));
+        server = TestServer.start(pki.conf);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Https.Reply call(String backend) throws Exception {
+        return new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/services/lab/" + backend + "/exit"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0]}"))
+                .build());
+    }
+
+    static long sandboxes() throws Exception {
+        try (Stream<Path> s = Files.list(pki.root.resolve("var").resolve("sandboxes"))) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void aQsubThatFailsGives503WithItsMessageAndLeavesNothing() throws Exception {
+        BatchSystems.require("pbs");
+        Https.Reply r = call("pbs");
+        assertEquals(503, r.status(), r.body());
+        assertEquals("backend_unavailable", r.error());
+        String message = r.json().path("message").asText();
+        assertTrue(message.startsWith("pbs: qsub: ") && message.toLowerCase().contains("partition"), message);
+        assertEquals(0, sandboxes());
+    }
+
+    @Test
+    void aDrmaaLibraryThatCannotBeLoadedGives503SayingWhy() throws Exception {
+        Https.Reply r = call("drmaa");
+        assertEquals(503, r.status(), r.body());
+        assertEquals("backend_unavailable", r.error());
+        assertEquals("drmaa: the DRMAA library /nonexistent/libdrmaa.so.1.0 does not exist or cannot be read",
+                r.json().path("message").asText());
+        assertEquals(0, sandboxes());
+    }
+}
