@@ -8,12 +8,12 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jetty.JettyHttpContainer;
 import org.glassfish.jersey.server.ContainerFactory;
@@ -22,6 +22,7 @@ import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.Backends;
 import org.sandgate.server.shared.SharedMode;
 import org.sandgate.server.api.ApiApplication;
+import org.sandgate.server.api.ApiPaths;
 import org.sandgate.server.metrics.Metrics;
 import org.sandgate.server.metrics.MetricsHandler;
 import org.sandgate.server.metrics.RequestCounter;
@@ -36,7 +37,9 @@ import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.identity.TierPolicy;
 import org.sandgate.server.policy.AccountPolicy;
 import org.sandgate.server.services.PluginLoader;
-import org.sandgate.server.services.ServiceRegistry;
+import org.sandgate.server.services.Deployer;
+import org.sandgate.server.services.command.CommandServices;
+import org.sandgate.batch.command.Commands;
 import org.sandgate.server.tls.HostCredential;
 import org.sandgate.server.tls.TlsConnectors;
 import org.sandgate.server.tls.TrustAnchors;
@@ -53,10 +56,10 @@ public final class SandgateServer {
     private final ServerConnector plain;
     private final GridMapFile gridmap;
     private final TrustAnchors anchors;
-    private final ServiceRegistry services;
+    private final Deployer services;
 
     private SandgateServer(Server jetty, ServerConnector https, ServerConnector plain,
-                           GridMapFile gridmap, TrustAnchors anchors, ServiceRegistry services) {
+                           GridMapFile gridmap, TrustAnchors anchors, Deployer services) {
         this.jetty = jetty;
         this.https = https;
         this.plain = plain;
@@ -141,8 +144,10 @@ public final class SandgateServer {
                 config.anonymousAllowed(), cacheFor, Clock.systemUTC());
         AccountPolicy accounts = new AccountPolicy(config.tiers().accounts(), gridmap::current);
 
-        PluginLoader.Result plugins = new PluginLoader().loadDirectory(confDir.resolve("services"));
-        ServiceRegistry services = new ServiceRegistry(plugins.services(), plugins.problems());
+        Deployer services = new Deployer(confDir.resolve("services"), dataDir.resolve("deployed"), new PluginLoader(),
+                new CommandServices(new Commands(Duration.ofSeconds(config.services().immediateTimeoutSeconds()))),
+                backends.available(), config.services().scanMillis());
+        jetty.addBean(services, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
                 ApiApplication.create(config, services, sessions, sandboxes, extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
@@ -156,8 +161,8 @@ public final class SandgateServer {
                 .add("/health", new HealthHandler())
                 .add("/metrics", new MetricsHandler(metrics));
 
-        SizeLimitHandler sizeLimit = new SizeLimitHandler(config.server().maxRequestBytes(), -1);
-        sizeLimit.setHandler(routes);
+        Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
+                config.services().maxUploadBytes(), routes);
         jetty.setHandler(new RequestCounter(metrics, new PlainPortGuard(plain, sizeLimit)));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopAtShutdown(true);
@@ -204,7 +209,7 @@ public final class SandgateServer {
     }
 
     /** The deployed services. */
-    public ServiceRegistry services() {
+    public Deployer services() {
         return services;
     }
 

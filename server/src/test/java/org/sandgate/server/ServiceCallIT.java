@@ -202,7 +202,8 @@ class ServiceCallIT {
 
     @Test
     void brokenAndDuplicatePluginsAreReportedAndTheOthersServe() throws Exception {
-        List<String> problems = server.server.services().problems();
+        List<String> problems = server.server.services().current().problems().stream()
+                .map(p -> p.file() + ": " + p.message()).toList();
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("broken.jar: not a jar file")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("z-duplicate.jar: service echo is already deployed")),
                 problems.toString());

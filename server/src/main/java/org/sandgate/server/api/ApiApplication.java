@@ -4,7 +4,8 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.sandgate.server.config.SandgateConfig;
-import org.sandgate.server.services.ServiceRegistry;
+import org.sandgate.server.policy.Roles;
+import org.sandgate.server.services.Deployer;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.sandbox.Sandboxes;
 
@@ -21,15 +22,17 @@ public final class ApiApplication {
      *
      * @param extra further resources or providers, registered after the built-in ones
      */
-    public static ResourceConfig create(SandgateConfig config, ServiceRegistry services, SessionManager sessions,
+    public static ResourceConfig create(SandgateConfig config, Deployer services, SessionManager sessions,
                                         Sandboxes sandboxes, Object... extra) {
+        Roles roles = new Roles(config.developers(), config.admins());
         ResourceConfig rc = new ResourceConfig();
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(new JsonMapping());
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
         rc.register(new WhoamiResource(config.tiers().limits()));
-        rc.register(new ServicesResource(services, config.tiers().limits(), sessions));
+        rc.register(new ServicesResource(services, config, sessions, roles));
+        rc.register(new AdminServicesResource(services, roles));
         rc.register(new SessionsResource(sessions, sandboxes));
         for (Object component : extra) {
             rc.register(component);

@@ -26,7 +26,10 @@ import org.sandgate.server.services.ArgumentBinder;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.PluginCalls;
 import org.sandgate.server.services.ServiceNames;
+import org.sandgate.server.services.Deployer;
 import org.sandgate.server.services.ServiceRegistry;
+import org.sandgate.server.policy.Roles;
+import java.time.Duration;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
 import org.sandgate.service.Call;
@@ -42,21 +45,25 @@ import org.sandgate.service.Tier;
 @Path(ApiPaths.V1 + "/services")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ServicesResource {
-    private final ServiceRegistry registry;
+    private final Deployer deployer;
     private final GraduatedSecurity security;
     private final SandgateConfig.TierLimits limits;
-
     private final SessionManager sessions;
+    private final Roles roles;
+    private final Duration immediateTimeout;
 
-    public ServicesResource(ServiceRegistry registry, SandgateConfig.TierLimits limits, SessionManager sessions) {
-        this.registry = registry;
+    public ServicesResource(Deployer deployer, SandgateConfig config, SessionManager sessions, Roles roles) {
+        this.deployer = deployer;
         this.sessions = sessions;
+        this.limits = config.tiers().limits();
         this.security = new GraduatedSecurity(limits);
-        this.limits = limits;
+        this.roles = roles;
+        this.immediateTimeout = Duration.ofSeconds(config.services().immediateTimeoutSeconds());
     }
 
     @GET
-    public Map<String, Object> list() {
+    public Map<String, Object> list(@Context SecurityContext context) {
+        ServiceRegistry registry = deployer.current();
         List<Map<String, Object>> services = new ArrayList<>();
         for (DeployedService s : registry.all()) {
             List<Map<String, Object>> methods = new ArrayList<>();
@@ -75,7 +82,14 @@ public final class ServicesResource {
         for (Tier t : Tier.values()) {
             tiers.put(t.wireName(), limits.of(t));
         }
-        return Map.of("services", services, "cost_limits", tiers);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("services", services);
+        answer.put("cost_limits", tiers);
+        if (roles.isDeveloper(RequestCaller.of(context).identity())) {
+            answer.put("problems", registry.problems().stream()
+                    .map(p -> Map.of("file", p.file(), "message", p.message())).toList());
+        }
+        return answer;
     }
 
     private static Map<String, Object> describe(Argument a) {
@@ -102,8 +116,18 @@ public final class ServicesResource {
     public Response call(@PathParam("service") List<PathSegment> service, @PathParam("method") String method,
                          String body, @Context SecurityContext context, @Context UriInfo uri) {
         String name = ServiceNames.fromSegments(service.stream().map(PathSegment::getPath).toList());
-        DeployedService deployed = registry.find(name).orElseThrow(() ->
+        DeployedService deployed = deployer.acquire(name).orElseThrow(() ->
                 new ApiException(404, "not_found", "no service named '" + printable(name) + "' is deployed"));
+        try {
+            return call(deployed, name, method, body, context, uri);
+        } finally {
+            deployed.exit();
+        }
+    }
+
+    /** A call on one version of a service, which stays deployed for the call even if it is replaced meanwhile. */
+    private Response call(DeployedService deployed, String name, String method, String body, SecurityContext context,
+                          UriInfo uri) {
         ServiceMethod m = deployed.method(method).orElseThrow(() ->
                 new ApiException(404, "not_found", "service " + name + " has no method '" + printable(method) + "'"));
         RequestCaller caller = RequestCaller.of(context);
@@ -124,7 +148,7 @@ public final class ServicesResource {
                     .entity(answer).build();
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("result", invoke(deployed, m, call));
+        answer.put("result", invoke(deployed, m, call, immediateTimeout));
         return Response.ok(answer).build();
     }
 
@@ -152,8 +176,9 @@ public final class ServicesResource {
         return cost;
     }
 
-    private static Object invoke(DeployedService service, ServiceMethod m, Call call) {
-        Object result = PluginCalls.run(service, () -> m.immediateHandler().handle(call), service.name() + "." + m.name());
+    private static Object invoke(DeployedService service, ServiceMethod m, Call call, Duration limit) {
+        Object result = PluginCalls.runWithin(service, () -> m.immediateHandler().handle(call),
+                service.name() + "." + m.name(), limit);
         try {
             JsonMapping.mapper().writeValueAsBytes(result);
         } catch (JsonProcessingException e) {

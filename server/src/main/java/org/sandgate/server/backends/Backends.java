@@ -23,8 +23,9 @@ import org.sandgate.batch.slurm.SlurmSettings;
 import org.sandgate.server.config.SandgateConfig;
 
 /**
- * The back ends the configuration uses (the default and those named per service), made once at
- * start, and which one runs a service's jobs.
+ * The back ends, made once at start (each is cheap until used: the DRMAA library is loaded on first
+ * use), and which one runs a service's jobs: the site's {@code batch.services} entry, else the back
+ * end the service asks for, else {@code batch.default}.
  */
 public final class Backends implements AutoCloseable {
     private final Map<String, BatchSystem> byName;
@@ -46,9 +47,10 @@ public final class Backends implements AutoCloseable {
     public static Backends create(SandgateConfig.Batch config, Path dataDir, Optional<AccountSwitch> accounts)
             throws IOException {
         Commands commands = new Commands(Duration.ofSeconds(60));
-        Set<String> used = new TreeSet<>(config.services().values());
-        used.add(config.defaultBackend());
-        used.add("local");
+        Set<String> used = new TreeSet<>(Set.of("local", "slurm", "pbs"));
+        if (accounts.isEmpty()) {
+            used.add("drmaa");      // it submits as the server's account: personal mode only
+        }
         Map<String, BatchSystem> made = new LinkedHashMap<>();
         for (String name : used) {
             made.put(name, switch (name) {
@@ -77,9 +79,16 @@ public final class Backends implements AutoCloseable {
         return text(value).map(Path::of);
     }
 
-    /** The back end that runs the jobs of a service. */
-    public BatchSystem forService(String service) {
-        return byName.get(config.backendOf(service));
+    /** The back end that runs the jobs of a service, given the one it asks for. */
+    public BatchSystem forService(String service, Optional<String> asked) {
+        String name = config.services().containsKey(service) ? config.services().get(service)
+                : asked.orElse(config.defaultBackend());
+        return byName(name).orElseThrow(() -> new IllegalStateException("back end " + name + " is not available"));
+    }
+
+    /** The names of the back ends that can be used. */
+    public Set<String> available() {
+        return byName.keySet();
     }
 
     /** A back end by the name stored with a session. */

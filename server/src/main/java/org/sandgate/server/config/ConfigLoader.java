@@ -230,6 +230,22 @@ public final class ConfigLoader {
         if (c.shared().minUid() < 1) {
             problems.add("key 'shared.min_uid': must be at least 1 (root is never an account)");
         }
+        if (c.services().scanMillis() < 50) {
+            problems.add("key 'services.scan_millis': must be at least 50");
+        }
+        if (c.services().immediateTimeoutSeconds() < 1) {
+            problems.add("key 'services.immediate_timeout_seconds': must be at least 1");
+        }
+        if (c.services().maxUploadBytes() < 1024) {
+            problems.add("key 'services.max_upload_bytes': must be at least 1024");
+        }
+        for (String key : List.of("developers", "admins")) {
+            for (String dn : key.equals("admins") ? c.admins() : c.developers()) {
+                if (dn == null || dn.isBlank()) {
+                    problems.add("key '" + key + "': an empty DN");
+                }
+            }
+        }
         if (c.batch().local().slots() < 1) {
             problems.add("key 'batch.local.slots': must be at least 1");
         }

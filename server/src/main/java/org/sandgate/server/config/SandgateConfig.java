@@ -19,6 +19,9 @@ import org.sandgate.service.Tier;
  * @param server    network settings
  * @param tls       host credential and trust anchors
  * @param gridmap   the grid-mapfile
+ * @param services  the deploy directory and how service code is run
+ * @param developers DNs that may deploy and remove services over the API and read deploy errors
+ * @param admins    DNs that administer the server (and may do what developers may)
  */
 public record SandgateConfig(
         Mode mode,
@@ -29,7 +32,10 @@ public record SandgateConfig(
         Shared shared,
         Server server,
         Tls tls,
-        Gridmap gridmap) {
+        Gridmap gridmap,
+        Services services,
+        List<String> developers,
+        List<String> admins) {
 
     public SandgateConfig {
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
@@ -41,18 +47,22 @@ public record SandgateConfig(
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
         tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null));
         gridmap = Objects.requireNonNullElseGet(gridmap, () -> new Gridmap(null, null));
+        services = Objects.requireNonNullElseGet(services, () -> new Services(null, null, null));
+        developers = List.copyOf(Objects.requireNonNullElse(developers, List.of()));
+        admins = List.copyOf(Objects.requireNonNullElse(admins, List.of()));
     }
 
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
-        return new SandgateConfig(null, null, null, null, null, null, null, null, null);
+        return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with other ports (from the command line); null keeps the configured one. */
     public SandgateConfig withPorts(Integer httpsPort, Integer httpPort) {
         Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
                 httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
-        return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap);
+        return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap, services, developers,
+                admins);
     }
 
     /** Whether anonymous requests are accepted. */
@@ -338,6 +348,23 @@ public record SandgateConfig(
         public Gridmap {
             file = Objects.requireNonNullElse(file, "grid-mapfile");
             reloadSeconds = Objects.requireNonNullElse(reloadSeconds, 2);
+        }
+    }
+
+    /**
+     * Services and their deployment.
+     *
+     * @param scanMillis              how often the deploy directory is checked for changes
+     * @param immediateTimeoutSeconds an immediate method still running after this is cut off
+     * @param maxUploadBytes          the largest service uploaded through the API
+     */
+    public record Services(@JsonProperty("scan_millis") Integer scanMillis,
+                           @JsonProperty("immediate_timeout_seconds") Integer immediateTimeoutSeconds,
+                           @JsonProperty("max_upload_bytes") Long maxUploadBytes) {
+        public Services {
+            scanMillis = Objects.requireNonNullElse(scanMillis, 500);
+            immediateTimeoutSeconds = Objects.requireNonNullElse(immediateTimeoutSeconds, 30);
+            maxUploadBytes = Objects.requireNonNullElse(maxUploadBytes, 64L * 1024 * 1024);
         }
     }
 }

@@ -1,7 +1,15 @@
 package org.sandgate.server.services;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.sandgate.server.api.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +17,12 @@ import org.slf4j.LoggerFactory;
 /** Running plugin code: with the plugin's class loader as context loader, any failure a 500 service_error. */
 public final class PluginCalls {
     private static final Logger LOG = LoggerFactory.getLogger(PluginCalls.class);
+    private static final ThreadPoolExecutor IMMEDIATE = new ThreadPoolExecutor(0, 64, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "service-call");
+                t.setDaemon(true);
+                return t;
+            });
 
     private PluginCalls() {
     }
@@ -32,6 +46,35 @@ public final class PluginCalls {
             throw serviceError(what, e);
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Runs an immediate method's code on a thread of its own, cutting it off after {@code limit}
+     * ({@code 504 service_timeout}; the thread is interrupted). At most 64 run at once.
+     */
+    public static <T> T runWithin(DeployedService service, PluginCode<T> code, String what, Duration limit) {
+        Future<T> future;
+        try {
+            future = IMMEDIATE.submit(() -> run(service, code, what));
+        } catch (RejectedExecutionException e) {
+            throw new ApiException(503, "busy", "too many service calls run at once; try again");
+        }
+        try {
+            return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            LOG.warn("{} cut off after {} s", what, limit.toSeconds());
+            throw new ApiException(504, "service_timeout", what + " did not answer within " + limit.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw serviceError(what, e.getCause());
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "unavailable", "the server is stopping");
         }
     }
 

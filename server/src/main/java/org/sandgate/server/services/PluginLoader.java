@@ -3,13 +3,14 @@ package org.sandgate.server.services;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarFile;
 import org.sandgate.service.Service;
 import org.slf4j.Logger;
@@ -18,48 +19,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads service plugin jars: each jar gets its own class loader whose parent sees only the service
  * API, and its services are found through {@code META-INF/services/org.sandgate.service.Service}.
- * A jar that cannot be loaded is reported and skipped; the others load.
  */
 public final class PluginLoader {
     private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
 
     private final ClassLoader apiOnly = new ApiOnlyClassLoader(Service.class.getClassLoader());
 
-    /** What loading a directory gave: the services and a message for each jar that failed. */
-    public record Result(List<DeployedService> services, List<String> problems) {
-        public Result {
-            services = List.copyOf(services);
-            problems = List.copyOf(problems);
-        }
-    }
-
-    /** Loads every {@code *.jar} in the directory (a missing directory holds none). */
-    public Result loadDirectory(Path dir) {
-        List<DeployedService> services = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return new Result(services, problems);
-        }
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
-            stream.forEach(jars::add);
-        } catch (IOException e) {
-            problems.add(dir + ": cannot list the deploy directory: " + e.getMessage());
-        }
-        jars.sort(null);
-        for (Path jar : jars) {
-            try {
-                services.addAll(load(jar));
-            } catch (PluginException e) {
-                LOG.warn("service plugin {} not deployed: {}", jar, e.getMessage());
-                problems.add(jar.getFileName() + ": " + e.getMessage());
-            }
-        }
-        return new Result(services, problems);
-    }
-
-    /** Loads the services of one jar. */
-    public List<DeployedService> load(Path jar) {
+    /**
+     * Loads the services of one jar. The class loader reads {@code copy}, a private copy of the
+     * deployed file {@code source}, so that replacing the deployed file never changes classes under
+     * a running version; the copy is deleted when the last of its services is closed.
+     *
+     * @throws PluginException saying why the jar cannot be deployed
+     */
+    public List<DeployedService> load(Path copy, Path source) {
+        Path jar = copy;
         try (JarFile check = new JarFile(jar.toFile())) {
             check.getManifest();
         } catch (IOException e) {
@@ -67,22 +41,38 @@ public final class PluginLoader {
         }
         URLClassLoader loader;
         try {
-            loader = new URLClassLoader("plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, apiOnly);
+            loader = new URLClassLoader("plugin:" + source.getFileName(), new URL[] {jar.toUri().toURL()}, apiOnly);
         } catch (IOException e) {
             throw new PluginException("cannot open: " + e.getMessage());
         }
-        List<DeployedService> found = new ArrayList<>();
+        List<Service> services = new ArrayList<>();
         try {
             for (Service service : ServiceLoader.load(Service.class, loader)) {
-                found.add(DeployedService.of(service, loader, jar));
+                services.add(service);
             }
         } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
-            close(loader);
+            close(loader, jar);
             throw new PluginException("a service class cannot be loaded: " + describe(e));
         }
-        if (found.isEmpty()) {
-            close(loader);
+        if (services.isEmpty()) {
+            close(loader, jar);
             throw new PluginException("declares no service (META-INF/services/" + Service.class.getName() + ")");
+        }
+        // the jar's services share its class loader: the last one closed closes it
+        AtomicInteger open = new AtomicInteger(services.size());
+        AutoCloseable release = () -> {
+            if (open.decrementAndGet() == 0) {
+                close(loader, jar);
+            }
+        };
+        List<DeployedService> found = new ArrayList<>();
+        try {
+            for (Service service : services) {
+                found.add(DeployedService.of(service, loader, source, Optional.empty(), release));
+            }
+        } catch (RuntimeException | LinkageError e) {
+            close(loader, jar);
+            throw new PluginException(describe(e));
         }
         return found;
     }
@@ -96,11 +86,16 @@ public final class PluginLoader {
         return root == e ? message : message + " (" + root + ")";
     }
 
-    private static void close(URLClassLoader loader) {
+    private static void close(URLClassLoader loader, Path copy) {
         try {
             loader.close();
         } catch (IOException e) {
             LOG.debug("closing plugin class loader", e);
+        }
+        try {
+            Files.deleteIfExists(copy);
+        } catch (IOException e) {
+            LOG.debug("removing {}", copy, e);
         }
     }
 }

@@ -1,39 +1,27 @@
 package org.sandgate.server.services;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The deployed services by name, and the deployment problems an administrator should see. */
+/**
+ * The deployed services by name at one moment, and why files in the deploy directory are not (or
+ * not in their latest form) deployed. Immutable: a deployment makes a new registry and swaps it in.
+ */
 public final class ServiceRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistry.class);
+
+    /** Why a file of the deploy directory is not deployed as it is now. */
+    public record Problem(String file, String message) {
+    }
 
     private final Map<String, DeployedService> byName;
-    private final List<String> problems;
+    private final List<Problem> problems;
 
-    /** Registers services in order; a second service with a name already taken is refused and reported. */
-    public ServiceRegistry(Collection<DeployedService> services, List<String> loadProblems) {
-        Map<String, DeployedService> map = new TreeMap<>();
-        List<String> all = new ArrayList<>(loadProblems);
-        for (DeployedService s : services) {
-            DeployedService earlier = map.putIfAbsent(s.name(), s);
-            if (earlier != null) {
-                String message = s.source().getFileName() + ": service " + s.name() + " is already deployed from "
-                        + earlier.source().getFileName() + "; not deployed";
-                LOG.warn(message);
-                all.add(message);
-            }
-        }
-        this.byName = Map.copyOf(map);
-        this.problems = List.copyOf(all);
-        for (DeployedService s : byName.values()) {
-            LOG.info("service {} deployed from {} ({} methods)", s.name(), s.source().getFileName(), s.methods().size());
-        }
+    public ServiceRegistry(Map<String, DeployedService> byName, List<Problem> problems) {
+        this.byName = Map.copyOf(byName);
+        this.problems = List.copyOf(problems);
     }
 
     public Optional<DeployedService> find(String name) {
@@ -45,8 +33,8 @@ public final class ServiceRegistry {
         return new TreeMap<>(byName).values();
     }
 
-    /** Why jars or services were not deployed. */
-    public List<String> problems() {
+    /** The deploy problems, by file. */
+    public List<Problem> problems() {
         return problems;
     }
 }

@@ -141,7 +141,7 @@ public final class SessionManager extends AbstractLifeCycle {
             throw new ApiException(503, "unavailable", "cannot make a sandbox: " + e.getMessage());
         }
         String what = service.name() + "." + method.name();
-        BatchSystem backend = backends.forService(service.name());
+        BatchSystem backend = backends.forService(service.name(), service.backend());
         boolean stored = false;
         submitting.add(id);
         try {
