@@ -77,7 +77,7 @@ public final class ConfigLoader {
         } catch (JsonMappingException e) {
             throw new ConfigException(source, List.of(describe(e, text)));
         } catch (JsonParseException e) {
-            throw new ConfigException(source, List.of(at(e.getLocation()) + "not valid YAML: "
+            throw new ConfigException(source, List.of(YamlProblems.at(e.getLocation()) + "not valid YAML: "
                     + e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(source, List.of("not valid YAML: " + e.getMessage()));
@@ -93,84 +93,11 @@ public final class ConfigLoader {
     }
 
     private String describe(JsonMappingException e, String text) {
-        String key = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        List<String> fields = new ArrayList<>();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() == null) {
-                break;
-            }
-            fields.add(ref.getFieldName());
-        }
-        int line = lineOf(text, fields);
-        String where = line > 0 ? "line " + line + ": " : at(e.getLocation());
-        if (e instanceof UnrecognizedPropertyException u) {
-            String known = u.getKnownPropertyIds() == null ? "" : " (known keys here: "
-                    + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                            .collect(Collectors.joining(", ")) + ")";
-            return where + "unknown key '" + key + "'" + known;
-        }
-        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-            String allowed = Arrays.stream(f.getTargetType().getEnumConstants())
-                    .map(c -> ((Enum<?>) c).name().toLowerCase())
-                    .collect(Collectors.joining(", "));
-            return where + "key '" + key + "': '" + f.getValue() + "' is not one of: " + allowed;
-        }
         if (e instanceof InvalidFormatException f && f.getTargetType() == AccountRule.class) {
-            return where + "key '" + key + "': '" + f.getValue()
+            return YamlProblems.where(yaml.getFactory(), e, text) + "key '" + YamlProblems.key(e) + "': '" + f.getValue()
                     + "' is not an account rule: expected 'gridmap', 'account:NAME' or {dn: PATTERN, account: NAME}";
         }
-        if (e instanceof InvalidFormatException f && f.getTargetType() != null) {
-            return where + "key '" + key + "': '" + f.getValue() + "' is not a valid "
-                    + typeName(f.getTargetType());
-        }
-        String detail = e.getOriginalMessage();
-        int cut = detail.indexOf(" (for ");
-        if (cut < 0) {
-            cut = detail.indexOf("\n");
-        }
-        return where + "key '" + key + "': " + (cut > 0 ? detail.substring(0, cut) : detail);
-    }
-
-    /**
-     * The line of a key in YAML text, found by walking the tokens; records are built from buffered
-     * tokens, so Jackson's own exception locations are often missing.
-     */
-    private int lineOf(String text, List<String> fields) {
-        if (fields.isEmpty()) {
-            return -1;
-        }
-        try (JsonParser p = yaml.getFactory().createParser(text)) {
-            List<String> path = new ArrayList<>();
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.FIELD_NAME) {
-                    path.subList(Math.max(0, p.getParsingContext().getParent().getNestingDepth()), path.size()).clear();
-                    path.add(p.currentName());
-                    if (path.equals(fields)) {
-                        return p.currentTokenLocation().getLineNr();
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
-    }
-
-    private static String typeName(Class<?> type) {
-        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-            return "integer";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "boolean (true or false)";
-        }
-        return type.getSimpleName().toLowerCase();
-    }
-
-    private static String at(JsonLocation location) {
-        return location == null || location.getLineNr() < 1 ? "" : "line " + location.getLineNr() + ": ";
+        return YamlProblems.describe(yaml.getFactory(), e, text);
     }
 
     /** Checks values that are well-typed but may still be wrong; returns every problem found. */

@@ -143,6 +143,14 @@ public final class Deployer extends AbstractLifeCycle {
         Map<String, Fingerprint> seen = list();
         List<DeployedService> retired = new ArrayList<>();
         boolean changed = false;
+        // removals first: a service moving from one file to another (a jar replaced by YAML) is no conflict
+        for (String file : new ArrayList<>(files.keySet())) {
+            if (!seen.containsKey(file)) {
+                retired.addAll(files.remove(file).services());
+                LOG.info("{} removed from the deploy directory: its services are withdrawn", file);
+                changed = true;
+            }
+        }
         for (Map.Entry<String, Fingerprint> e : seen.entrySet()) {
             String file = e.getKey();
             FileState before = files.get(file);
@@ -156,13 +164,6 @@ public final class Deployer extends AbstractLifeCycle {
             pending.remove(file);
             files.put(file, deploy(file, e.getValue(), before, retired));
             changed = true;
-        }
-        for (String file : new ArrayList<>(files.keySet())) {
-            if (!seen.containsKey(file)) {
-                retired.addAll(files.remove(file).services());
-                LOG.info("{} removed from the deploy directory: its services are withdrawn", file);
-                changed = true;
-            }
         }
         pending.keySet().retainAll(seen.keySet());
         if (changed) {
@@ -197,13 +198,18 @@ public final class Deployer extends AbstractLifeCycle {
 
     /** A name one of these services shares with a service another file deploys, or with each other. */
     private Optional<String> conflict(String file, List<DeployedService> loaded) {
+        return conflict(Set.of(file), loaded);
+    }
+
+    /** As above, ignoring the given files (those about to be replaced). */
+    private Optional<String> conflict(Set<String> replaced, List<DeployedService> loaded) {
         Set<String> names = new HashSet<>();
         for (DeployedService s : loaded) {
             if (!names.add(s.name())) {
                 return Optional.of("it declares service " + s.name() + " twice");
             }
             for (Map.Entry<String, FileState> other : files.entrySet()) {
-                if (!other.getKey().equals(file)
+                if (!replaced.contains(other.getKey())
                         && other.getValue().services().stream().anyMatch(o -> o.name().equals(s.name()))) {
                     return Optional.of("service " + s.name() + " is already deployed from " + other.getKey());
                 }
@@ -297,7 +303,7 @@ public final class Deployer extends AbstractLifeCycle {
             if (!names.contains(name)) {
                 return new Outcome(file, names, Optional.of("it deploys " + names + ", not a service named " + name));
             }
-            Optional<String> conflict = conflict(file, trial);
+            Optional<String> conflict = conflict(Set.of(name + ".jar", name + ".yaml", name + ".yml"), trial);
             if (conflict.isPresent()) {
                 return new Outcome(file, names, conflict);
             }

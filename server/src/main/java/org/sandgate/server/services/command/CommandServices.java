@@ -1,6 +1,5 @@
 package org.sandgate.server.services.command;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -18,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.sandgate.batch.command.CommandResult;
 import org.sandgate.batch.command.Commands;
+import org.sandgate.server.config.YamlProblems;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
 import org.sandgate.service.JobSpec;
@@ -67,12 +66,17 @@ public final class CommandServices {
      * @throws IllegalArgumentException saying what is wrong, with the line where YAML tells it
      */
     public Loaded read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8 text");
+        }
         CommandServiceFile spec;
         try {
-            spec = yaml.readValue(new String(bytes, StandardCharsets.UTF_8), CommandServiceFile.class);
+            spec = yaml.readValue(text, CommandServiceFile.class);
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(where(e) + e.getOriginalMessage().split("\n")[0]);
+            throw new IllegalArgumentException(YamlProblems.describe(yaml.getFactory(), e, text));
         } catch (IOException e) {
             throw new IllegalArgumentException("not valid YAML: " + e.getMessage().split("\n")[0]);
         }
@@ -80,13 +84,6 @@ public final class CommandServices {
             throw new IllegalArgumentException("the file is empty");
         }
         return new Loaded(service(spec), spec.backend());
-    }
-
-    private static String where(JsonMappingException e) {
-        JsonLocation at = e.getLocation();
-        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        return (at == null ? "" : "line " + at.getLineNr() + ": ") + (path.isEmpty() ? "" : "key '" + path + "': ");
     }
 
     private Service service(CommandServiceFile spec) {

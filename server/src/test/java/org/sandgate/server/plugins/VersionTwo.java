@@ -1,0 +1,24 @@
+package org.sandgate.server.plugins;
+
+import java.util.List;
+import java.util.Map;
+import org.sandgate.service.Service;
+import org.sandgate.service.ServiceMethod;
+
+/** Version 2 of service lab.version. */
+public final class VersionTwo implements Service {
+    @Override
+    public String name() {
+        return "lab.version";
+    }
+
+    @Override
+    public List<ServiceMethod> methods() {
+        return List.of(
+                ServiceMethod.immediate("which").cost(args -> 0).handler(call -> Map.of("version", 2)),
+                ServiceMethod.immediate("slow").cost(args -> 0).handler(call -> {
+                    Thread.sleep(1500);
+                    return Map.of("version", 2);
+                }));
+    }
+}
