@@ -58,7 +58,8 @@ public final class DeployedService {
                 throw new IllegalArgumentException("service " + name + " declares method '" + m.name() + "' twice");
             }
         }
-        return new DeployedService(service, Map.copyOf(methods), loader, source, backend, resources);
+        return new DeployedService(service, java.util.Collections.unmodifiableMap(methods), loader, source, backend,
+                resources);
     }
 
     public String name() {

@@ -1,0 +1,173 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Declarative command services through real HTTPS: what a caller sends either is refused by the
+ * schema (400 naming the argument) or reaches the program as exactly one literal argv element, in
+ * immediate methods and in jobs.
+ */
+class CommandServiceIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SERVICE = """
+            service: lab.argv
+            description: shows its arguments
+            methods:
+              show:
+                kind: immediate
+                arguments:
+                  text: {type: string}
+                cost: "1"
+                command: [printf, "<%s>", "{text}"]
+              keep:
+                arguments:
+                  text: {type: string}
+                command: [printf, "<%s>", "{text}"]
+              typed:
+                kind: immediate
+                arguments:
+                  n: {type: integer, min: 0, max: 10}
+                  x: {type: number}
+                  flag: {type: boolean}
+                  colour: {type: string, enum: [red, blue]}
+                  note: {type: string, pattern: "[a-z]+", optional: true}
+                cost: n * 2 + max(x, 0)
+                command: [printf, "%s|", "{n}", "{x}", "{flag}", "{colour}", "{note}"]
+              read:
+                kind: immediate
+                arguments:
+                  data: {type: file, filename: data.txt, max_bytes: 64}
+                command: [cat, data.txt]
+                environment: {LC_ALL: C}
+            """;
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestServer server;
+    static TestPki.Credential alice;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir);
+        alice = pki.strongUser("Alice");
+        pki.map(alice.dn(), "alice");
+        Files.createDirectories(pki.conf.resolve("services"));
+        Files.writeString(pki.conf.resolve("services").resolve("argv.yaml"), SERVICE);
+        server = TestServer.start(pki.conf);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static Https.Reply call(String method, byte[] body) throws Exception {
+        return new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/services/lab/argv/" + method)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    static Https.Reply call(String method, Object... args) throws Exception {
+        return call(method, JSON.writeValueAsBytes(Map.of("args", List.of(args))));
+    }
+
+    static void assertRefused(Https.Reply r, String argument) {
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_argument", r.error());
+        assertEquals(argument, r.json().path("argument").asText(), r.body());
+    }
+
+    static String jobOutput(String text) throws Exception {
+        Https.Reply r = call("keep", text);
+        assertEquals(201, r.status(), r.body());
+        String id = r.json().path("session").asText();
+        Instant deadline = Instant.now().plusSeconds(30);
+        JsonNode s;
+        do {
+            Thread.sleep(100);
+            s = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).json();
+        } while (!List.of("DONE", "FAILED").contains(s.path("state").asText()) && Instant.now().isBefore(deadline));
+        assertEquals("DONE", s.path("state").asText(), s.toString());
+        return Files.readString(dir.resolve("var/sandboxes").resolve(id).resolve("stdout"));
+    }
+
+    @Test
+    void shellSyntaxAndOptionsReachTheProgramAsOneLiteralArgument() throws Exception {
+        for (String hostile : List.of("; rm -rf /", "$(id)", "`id`", "a\nb", "--option", "-n", "' OR 1=1 --",
+                "{text}", "*", "\u00e9\u4e2d\ud83d\ude00", "x".repeat(4096))) {
+            Https.Reply now = call("show", hostile);
+            assertEquals(200, now.status(), now.body());
+            assertEquals("<" + hostile + ">", now.json().path("result").path("stdout").asText(), hostile);
+            assertEquals(0, now.json().path("result").path("exit_code").asInt());
+        }
+        for (String hostile : List.of("; rm -rf / $(id) `id`", "--option\nnext")) {
+            assertEquals("<" + hostile + ">", jobOutput(hostile));
+        }
+    }
+
+    @Test
+    void whatCannotBeOneArgumentIsRefusedNamingIt() throws Exception {
+        assertRefused(call("show", "nul\u0000byte"), "text");
+        assertRefused(call("show", "x".repeat(4097)), "text");
+        assertRefused(call("show", 42), "text");
+        assertRefused(call("typed", 11, 1.0, true, "red"), "n");
+        assertRefused(call("typed", 1, "1.0", true, "red"), "x");
+        assertRefused(call("typed", 1, 1.0, "yes", "red"), "flag");
+        assertRefused(call("typed", 1, 1.0, true, "purple"), "colour");
+        assertRefused(call("typed", 1, 1.0, true, "red", "Not-Lower"), "note");
+        assertRefused(call("read", "x".repeat(65)), "data");
+    }
+
+    @Test
+    void invalidUtf8ArrivesAsReplacementCharactersInOneArgument() throws Exception {
+        byte[] body = "{\"args\": [\"a\u0001(b\"]}".getBytes(StandardCharsets.UTF_8);
+        int at = new String(body, StandardCharsets.UTF_8).indexOf('\u0001');
+        body[at] = (byte) 0xC3;     // a lead byte followed by one that cannot continue it
+        Https.Reply r = call("show", body);
+        assertEquals(200, r.status(), r.body());
+        assertEquals("<a\ufffd(b>", r.json().path("result").path("stdout").asText());
+    }
+
+    @Test
+    void typedValuesAreWrittenPlainlyAndOptionalOnesDropOut() throws Exception {
+        Https.Reply r = call("typed", 3, 2.5, true, "blue");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("3|2.5|true|blue|", r.json().path("result").path("stdout").asText());
+        Https.Reply named = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/services/lab/argv/typed")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"args\": {\"n\": 0, \"x\": 1e3, \"flag\": false, \"colour\": \"red\", \"note\": \"hi\"}}")).build());
+        assertEquals("0|1000|false|red|hi|", named.json().path("result").path("stdout").asText(), named.body());
+    }
+
+    @Test
+    void aFileArgumentIsWrittenUnderItsNameAndTheProgramReadsIt() throws Exception {
+        Https.Reply r = call("read", "line one\n$(id) `id`\n");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("line one\n$(id) `id`\n", r.json().path("result").path("stdout").asText());
+    }
+
+    @Test
+    void theServiceListShowsTheCommandServicesSchema() throws Exception {
+        JsonNode list = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/services")).json();
+        JsonNode service = list.path("services").get(0);
+        assertEquals("lab.argv", service.path("name").asText());
+        assertEquals("job", service.path("methods").get(1).path("kind").asText());
+        assertEquals("[\"red\",\"blue\"]", service.path("methods").get(2).path("arguments").get(3).path("enum").toString());
+    }
+}
