@@ -128,10 +128,12 @@ final class DemoCommand implements Callable<Integer> {
                   retention_days: 7
                 batch:
                   default: local
-                """.formatted(weak.subject()), "rw-r--r--");
+                developers:                 # may deploy services with PUT /api/v1/admin/services/NAME
+                  - "%s"
+                """.formatted(weak.subject(), alice), "rw-r--r--");
         out.println("made a demo site in " + dir.toAbsolutePath() + ":");
         out.println("  strong CA " + strong.subject() + ", weak CA " + weak.subject());
-        out.println("  users: alice (strong, mapped to " + account + "), bob (weak, mapped to " + account
+        out.println("  users: alice (strong, mapped to " + account + ", a developer), bob (weak, mapped to " + account
                 + "), carol (strong, not in the grid-mapfile)");
     }
 
