@@ -3,6 +3,7 @@ package org.sandgate.server;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 
@@ -25,6 +26,13 @@ final class RequestSizeLimits extends Handler.Wrapper {
         large.setHandler(new Onward());
         addBean(small, true);
         addBean(large, true);
+    }
+
+    @Override
+    public void setServer(Server server) {
+        super.setServer(server);
+        small.setServer(server);
+        large.setServer(server);
     }
 
     @Override

@@ -252,6 +252,16 @@ class HotDeployIT {
     }
 
     @Test
+    void uploadsMayBeLargerThanOrdinaryRequests() throws Exception {
+        String big = "service: lab.big\nmethods:\n  run:\n    kind: immediate\n    command: [echo, big]\n# "
+                + "x".repeat(2 * 1024 * 1024) + "\n";
+        Https.Reply upload = upload(dev, "lab.big", big.getBytes());
+        assertEquals(200, upload.status(), upload.body().length() > 300 ? upload.body().substring(0, 300) : upload.body());
+        Https.Reply call = call(alice, "lab/big/run", "{\"args\": [], \"pad\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+        assertEquals(413, call.status(), "other requests keep server.max_request_bytes");
+    }
+
+    @Test
     void anImmediateMethodThatRunsTooLongIsCutOff() throws Exception {
         install(v1, "version.jar");
         millisUntil(() -> version() == 1);
