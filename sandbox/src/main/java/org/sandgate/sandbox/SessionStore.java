@@ -24,6 +24,9 @@ public interface SessionStore extends AutoCloseable {
     /** The sessions of one owner, newest first. */
     List<Session> byOwner(String owner);
 
+    /** The newest sessions of every owner, newest first, at most {@code limit}. */
+    List<Session> newest(int limit);
+
     /** Sessions whose job is not finished (queued or running), oldest first. */
     List<Session> unfinished();
 

@@ -137,6 +137,11 @@ public final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized List<Session> newest(int limit) {
+        return query("SELECT " + COLUMNS + " FROM sessions ORDER BY created DESC LIMIT " + Math.max(1, limit));
+    }
+
+    @Override
     public synchronized List<Session> unfinished() {
         return query("SELECT " + COLUMNS + " FROM sessions WHERE state IN ('QUEUED','RUNNING') ORDER BY created");
     }

@@ -8,10 +8,21 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.sandgate.server.admin.Drain;
 
-/** {@code GET /health}: unauthenticated liveness; answers once every component has started. */
+/**
+ * {@code GET /health}: unauthenticated liveness; answers once every component has started, with
+ * {@code draining} instead of {@code ok} in drain mode (still 200: the server is alive).
+ */
 final class HealthHandler extends Handler.Abstract.NonBlocking {
     private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DRAINING = "{\"status\":\"draining\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private final Drain drain;
+
+    HealthHandler(Drain drain) {
+        this.drain = drain;
+    }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -26,7 +37,7 @@ final class HealthHandler extends Handler.Abstract.NonBlocking {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, HttpMethod.HEAD.is(method) ? ByteBuffer.allocate(0) : ByteBuffer.wrap(OK), callback);
+        response.write(true, HttpMethod.HEAD.is(method) ? ByteBuffer.allocate(0) : ByteBuffer.wrap(drain.isOn() ? DRAINING : OK), callback);
         return true;
     }
 }

@@ -20,6 +20,13 @@ import org.glassfish.jersey.server.ContainerFactory;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.Backends;
+import org.sandgate.server.admin.Bans;
+import org.sandgate.server.admin.Drain;
+import org.sandgate.server.admin.Reloader;
+import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.authz.AuthzCallout;
+import org.sandgate.server.policy.Policies;
+import org.sandgate.server.tokens.TokenService;
 import org.sandgate.server.shared.SharedMode;
 import org.sandgate.server.api.ApiApplication;
 import org.sandgate.server.api.ApiPaths;
@@ -106,6 +113,8 @@ public final class SandgateServer {
         jetty.addBean(sessions, true);
         Metrics metrics = new Metrics(sessions::countByState, backends::commandCounts);
         sessions.addListener(metrics::sessionChanged);
+        AuditLog audit = new AuditLog(dataDir.resolve(config.audit().file()), config.audit().maxBytes(), Clock.systemUTC());
+        sessions.addListener(audit::session);
         jetty.addBean(new RetentionSweeper(sessions, Duration.ofDays(config.sandbox().retentionDays()),
                 Duration.ofSeconds(config.sandbox().sweepIntervalSeconds())), true);
         HttpConfiguration httpConfig = new HttpConfiguration();
@@ -138,27 +147,33 @@ public final class SandgateServer {
             jetty.addConnector(plain);
         }
 
-        TierPolicy tiers = new TierPolicy(config.tiers().weakIssuers());
+        Policies policies = new Policies(config, gridmap::current);
         Duration cacheFor = Duration.ofSeconds(Math.min(15, config.tls().refreshSeconds()));
-        CertificateAuthenticator authenticator = new CertificateAuthenticator(anchors, tiers,
-                config.anonymousAllowed(), cacheFor, Clock.systemUTC());
-        AccountPolicy accounts = new AccountPolicy(config.tiers().accounts(), gridmap::current);
+        CertificateAuthenticator authenticator = new CertificateAuthenticator(anchors, () -> policies.current().tiers(),
+                () -> policies.current().config().anonymousAllowed(), cacheFor, Clock.systemUTC());
+        TokenService tokens = TokenService.create(config.tokens(), dataDir.resolve("state").resolve("token-signing-key.jwk"),
+                confDir, Clock.systemUTC());
+        AuthzCallout callout = new AuthzCallout(() -> policies.current().config().authz(), Clock.systemUTC());
+        Bans bans = new Bans(dataDir.resolve("state").resolve("bans.json"), Clock.systemUTC());
+        Drain drain = new Drain();
+        Reloader reloader = new Reloader(confDir, policies, gridmap, anchors, authenticator, tokens, callout);
 
         Deployer services = new Deployer(confDir.resolve("services"), dataDir.resolve("deployed"), new PluginLoader(),
                 new CommandServices(new Commands(Duration.ofSeconds(config.services().immediateTimeoutSeconds()))),
                 backends.available(), config.services().scanMillis());
         jetty.addBean(services, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
-                ApiApplication.create(config, services, sessions, sandboxes, extraApi));
+                ApiApplication.create(new ApiApplication.Components(config, policies, services, sessions, sandboxes, tokens,
+                        callout, audit, bans, drain, reloader), extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
-        AuthenticationHandler api = new AuthenticationHandler(authenticator, accounts,
+        AuthenticationHandler api = new AuthenticationHandler(authenticator, tokens, policies, bans, audit,
                 new SessionEventsHandler(sessions, jersey));
 
         Routes routes = new Routes()
                 .add("/api", api)
                 .add("/sandbox", new SandboxHandler(sandboxes, sessions, config.sandbox().publicUrls(), authenticator))
-                .add("/health", new HealthHandler())
+                .add("/health", new HealthHandler(drain))
                 .add("/metrics", new MetricsHandler(metrics));
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",

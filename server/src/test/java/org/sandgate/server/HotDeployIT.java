@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -257,8 +258,15 @@ class HotDeployIT {
                 + "x".repeat(2 * 1024 * 1024) + "\n";
         Https.Reply upload = upload(dev, "lab.big", big.getBytes());
         assertEquals(200, upload.status(), upload.body().length() > 300 ? upload.body().substring(0, 300) : upload.body());
-        Https.Reply call = call(alice, "lab/big/run", "{\"args\": [], \"pad\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}");
-        assertEquals(413, call.status(), "other requests keep server.max_request_bytes");
+        // announced, not sent: the server refuses on the length before reading the body
+        javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
+        try (java.net.Socket socket = factory.createSocket("localhost", server.server.httpsPort())) {
+            socket.getOutputStream().write(("POST /api/v1/services/lab/big/run HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 413"), "other requests keep server.max_request_bytes: " + response);
+        }
     }
 
     @Test

@@ -14,7 +14,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.sandgate.server.policy.Roles;
+import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.policy.Policies;
 import org.sandgate.server.services.Deployer;
 import org.sandgate.server.services.ServiceNames;
 import org.slf4j.Logger;
@@ -31,16 +32,18 @@ public final class AdminServicesResource {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServicesResource.class);
 
     private final Deployer deployer;
-    private final Roles roles;
+    private final Policies policies;
+    private final AuditLog audit;
 
-    public AdminServicesResource(Deployer deployer, Roles roles) {
+    public AdminServicesResource(Deployer deployer, Policies policies, AuditLog audit) {
         this.deployer = deployer;
-        this.roles = roles;
+        this.policies = policies;
+        this.audit = audit;
     }
 
     private RequestCaller developer(SecurityContext context) {
         RequestCaller caller = RequestCaller.of(context);
-        if (!roles.isDeveloper(caller.identity())) {
+        if (!policies.current().roles().isDeveloper(caller.identity())) {
             LOG.warn("refused a service deployment request from {}: not a developer",
                     caller.identity().dn().orElse("an anonymous caller"));
             throw new ApiException(403, "not_authorized",
@@ -88,6 +91,7 @@ public final class AdminServicesResource {
                     Map.of("file", outcome.file()));
         }
         LOG.info("{} deployed by {}: {}", outcome.file(), caller.identity().dn().orElse("?"), outcome.services());
+        audit.admin(caller.getName(), "deploy", Map.of("file", outcome.file(), "services", outcome.services()));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("file", outcome.file());
         answer.put("services", outcome.services());
@@ -103,6 +107,7 @@ public final class AdminServicesResource {
             throw new ApiException(404, "not_found", "no file deploys a service named " + name);
         }
         LOG.info("service {} removed by {}", name, caller.identity().dn().orElse("?"));
+        audit.admin(caller.getName(), "undeploy", Map.of("service", name));
         return Response.noContent().build();
     }
 }

@@ -4,7 +4,14 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.sandgate.server.config.SandgateConfig;
-import org.sandgate.server.policy.Roles;
+import java.time.Duration;
+import org.sandgate.server.admin.Bans;
+import org.sandgate.server.admin.Drain;
+import org.sandgate.server.admin.Reloader;
+import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.authz.AuthzCallout;
+import org.sandgate.server.policy.Policies;
+import org.sandgate.server.tokens.TokenService;
 import org.sandgate.server.services.Deployer;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.sandbox.Sandboxes;
@@ -17,23 +24,31 @@ public final class ApiApplication {
     private ApiApplication() {
     }
 
+    /** What the resources work with. */
+    public record Components(SandgateConfig config, Policies policies, Deployer services, SessionManager sessions,
+                             Sandboxes sandboxes, TokenService tokens, AuthzCallout callout, AuditLog audit, Bans bans,
+                             Drain drain, Reloader reloader) {
+    }
+
     /**
      * Builds the application.
      *
      * @param extra further resources or providers, registered after the built-in ones
      */
-    public static ResourceConfig create(SandgateConfig config, Deployer services, SessionManager sessions,
-                                        Sandboxes sandboxes, Object... extra) {
-        Roles roles = new Roles(config.developers(), config.admins());
+    public static ResourceConfig create(Components c, Object... extra) {
         ResourceConfig rc = new ResourceConfig();
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(new JsonMapping());
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
-        rc.register(new WhoamiResource(config.tiers().limits()));
-        rc.register(new ServicesResource(services, config, sessions, roles));
-        rc.register(new AdminServicesResource(services, roles));
-        rc.register(new SessionsResource(sessions, sandboxes));
+        rc.register(new WhoamiResource(c.policies()));
+        rc.register(new ServicesResource(c.services(), c.policies(), c.sessions(), c.callout(), c.audit(), c.drain(),
+                Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
+        rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
+        SessionsResource sessions = new SessionsResource(c.sessions(), c.sandboxes(), c.policies());
+        rc.register(sessions);
+        rc.register(new TokensResource(c.tokens(), c.audit()));
+        rc.register(new AdminResource(c.policies(), c.reloader(), c.bans(), c.drain(), c.sessions(), sessions, c.audit()));
         for (Object component : extra) {
             rc.register(component);
         }

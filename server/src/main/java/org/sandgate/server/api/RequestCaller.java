@@ -1,7 +1,9 @@
 package org.sandgate.server.api;
 
 import java.security.Principal;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.sandgate.server.identity.Identity;
 import org.sandgate.service.Caller;
@@ -12,10 +14,22 @@ import org.sandgate.service.Caller;
  *
  * @param identity who the request comes from
  * @param accounts the local accounts allowed, the default first; empty when the rules allow none
+ * @param address  the client's IP address
  */
-public record RequestCaller(Identity identity, List<String> accounts) implements Principal {
+public record RequestCaller(Identity identity, List<String> accounts, String address) implements Principal {
     public RequestCaller {
         accounts = List.copyOf(accounts);
+    }
+
+    /** Who this is, as the audit log records it. */
+    public Map<String, Object> auditFields() {
+        Map<String, Object> who = new LinkedHashMap<>();
+        who.put("dn", identity.dn().orElse(null));
+        who.put("tier", identity.tier().wireName());
+        who.put("account", account().orElse(null));
+        who.put("addr", address);
+        who.put("credential", identity.viaToken() ? "token" : identity.certificate().isPresent() ? "certificate" : "none");
+        return who;
     }
 
     /** The default account, if any. */

@@ -20,15 +20,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sandgate.server.config.SandgateConfig;
-import org.sandgate.server.policy.GraduatedSecurity;
 import org.sandgate.server.services.ArgumentBinder;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.PluginCalls;
 import org.sandgate.server.services.ServiceNames;
 import org.sandgate.server.services.Deployer;
 import org.sandgate.server.services.ServiceRegistry;
-import org.sandgate.server.policy.Roles;
+import org.sandgate.server.policy.Policies;
+import org.sandgate.server.admin.Drain;
+import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.authz.AuthzCallout;
 import java.time.Duration;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
@@ -45,20 +50,27 @@ import org.sandgate.service.Tier;
 @Path(ApiPaths.V1 + "/services")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ServicesResource {
+    private static final Logger LOG = LoggerFactory.getLogger(ServicesResource.class);
     private final Deployer deployer;
-    private final GraduatedSecurity security;
-    private final SandgateConfig.TierLimits limits;
+    private final Policies policies;
     private final SessionManager sessions;
-    private final Roles roles;
+    private final AuthzCallout callout;
+    private final AuditLog audit;
+    private final Drain drain;
     private final Duration immediateTimeout;
 
-    public ServicesResource(Deployer deployer, SandgateConfig config, SessionManager sessions, Roles roles) {
+    /**
+     * @param immediateTimeout an immediate method still running after this is cut off
+     */
+    public ServicesResource(Deployer deployer, Policies policies, SessionManager sessions, AuthzCallout callout,
+                            AuditLog audit, Drain drain, Duration immediateTimeout) {
         this.deployer = deployer;
+        this.policies = policies;
         this.sessions = sessions;
-        this.limits = config.tiers().limits();
-        this.security = new GraduatedSecurity(limits);
-        this.roles = roles;
-        this.immediateTimeout = Duration.ofSeconds(config.services().immediateTimeoutSeconds());
+        this.callout = callout;
+        this.audit = audit;
+        this.drain = drain;
+        this.immediateTimeout = immediateTimeout;
     }
 
     @GET
@@ -79,13 +91,14 @@ public final class ServicesResource {
             services.add(Map.of("name", s.name(), "description", s.service().description(), "methods", methods));
         }
         Map<String, Object> tiers = new LinkedHashMap<>();
+        SandgateConfig.TierLimits limits = policies.current().config().tiers().limits();
         for (Tier t : Tier.values()) {
             tiers.put(t.wireName(), limits.of(t));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("services", services);
         answer.put("cost_limits", tiers);
-        if (roles.isDeveloper(RequestCaller.of(context).identity())) {
+        if (policies.current().roles().isDeveloper(RequestCaller.of(context).identity())) {
             answer.put("problems", registry.problems().stream()
                     .map(p -> Map.of("file", p.file(), "message", p.message())).toList());
         }
@@ -125,20 +138,42 @@ public final class ServicesResource {
         }
     }
 
-    /** A call on one version of a service, which stays deployed for the call even if it is replaced meanwhile. */
+    /**
+     * A call on one version of a service, which stays deployed for the call even if it is replaced
+     * meanwhile. Every decision — allowed, or refused and why — is audited.
+     */
     private Response call(DeployedService deployed, String name, String method, String body, SecurityContext context,
                           UriInfo uri) {
-        ServiceMethod m = deployed.method(method).orElseThrow(() ->
-                new ApiException(404, "not_found", "service " + name + " has no method '" + printable(method) + "'"));
         RequestCaller caller = RequestCaller.of(context);
-        caller.requireAccount();
-        Arguments args = ArgumentBinder.bind(m.arguments(), argsOf(body));
-        double cost = cost(deployed, m, args);
-        security.check(caller.identity().tier(), cost);
-        Call call = new Call(caller.toCaller(), args, cost);
+        String what = name + "." + method;
+        Double cost = null;
+        Call call;
+        ServiceMethod m;
+        try {
+            m = deployed.method(method).orElseThrow(() ->
+                    new ApiException(404, "not_found", "service " + name + " has no method '" + printable(method) + "'"));
+            caller.requireAccount();
+            Arguments args = ArgumentBinder.bind(m.arguments(), argsOf(body));
+            cost = cost(deployed, m, args);
+            policies.current().security().check(caller.identity().tier(), cost);
+            if (m.kind() == ServiceMethod.Kind.JOB && drain.isOn()) {
+                throw new ApiException(503, "draining", "the server is draining: it takes no new jobs now");
+            }
+            call = new Call(caller.toCaller(), args, cost);
+        } catch (ApiException refused) {
+            audit.decision(caller.auditFields(), what, cost, "deny", refused.code() + ": " + refused.getMessage(), null);
+            throw refused;
+        }
+        Optional<String> denied = authorize(caller, name, method, cost);
+        if (denied.isPresent()) {
+            LOG.info("the authorization callout denied {} to {}: {}", what, caller.getName(), denied.get());
+            audit.decision(caller.auditFields(), what, cost, "deny", "not_authorized: " + denied.get(), null);
+            throw new ApiException(403, "not_authorized", "the site's authorization policy does not allow this call");
+        }
         if (m.kind() == ServiceMethod.Kind.JOB) {
             Session session = sessions.launch(deployed, m, call, SessionsResource.ownerOf(caller),
                     caller.requireAccount());
+            audit.decision(caller.auditFields(), what, cost, "allow", "", session.id().value());
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("session", session.id().value());
             answer.put("url", SessionsResource.sandboxUrl(uri, session.id()));
@@ -147,9 +182,31 @@ public final class ServicesResource {
             return Response.created(java.net.URI.create(SessionsResource.statusUrl(uri, session.id())))
                     .entity(answer).build();
         }
+        audit.decision(caller.auditFields(), what, cost, "allow", "", null);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("result", invoke(deployed, m, call, immediateTimeout));
         return Response.ok(answer).build();
+    }
+
+    /** Asks the site's authorization callout, when there is one; the reason when it denies the call. */
+    private Optional<String> authorize(RequestCaller caller, String service, String method, double cost) {
+        if (!callout.enabled()) {
+            return Optional.empty();
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        var cert = caller.identity().certificate();
+        request.put("dn", caller.identity().dn().orElse(null));
+        request.put("issuer", cert.map(c -> c.issuer()).orElse(null));
+        request.put("tier", caller.identity().tier().wireName());
+        request.put("account", caller.account().orElse(null));
+        request.put("proxy", cert.map(c -> c.proxy() != org.sandgate.server.identity.ProxyKind.NONE).orElse(false));
+        request.put("addr", caller.address());
+        request.put("service", service);
+        request.put("method", method);
+        request.put("cost", cost);
+        caller.identity().tokenClaims().ifPresent(claims -> request.put("token", claims));
+        AuthzCallout.Decision decision = callout.decide(request);
+        return decision.allowed() ? Optional.empty() : Optional.of("callout: " + decision.reason());
     }
 
     private static JsonNode argsOf(String body) {

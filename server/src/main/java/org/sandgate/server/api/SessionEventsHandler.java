@@ -47,7 +47,7 @@ public final class SessionEventsHandler extends Handler.Wrapper {
         RequestCaller caller = (RequestCaller) AuthenticationState.getUserPrincipal(request);
         Session current;
         try {
-            current = SessionsResource.visible(sessions, m.group(1), caller);
+            current = SessionsResource.visible(sessions, m.group(1), caller, false);
         } catch (ApiException e) {
             ErrorMapper.write(response, callback, e);
             return true;

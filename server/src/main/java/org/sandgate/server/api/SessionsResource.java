@@ -22,6 +22,7 @@ import java.util.Map;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.policy.Policies;
 import org.sandgate.server.sessions.SessionManager;
 
 /**
@@ -32,12 +33,14 @@ import org.sandgate.server.sessions.SessionManager;
 @Path(ApiPaths.V1 + "/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public final class SessionsResource {
+    private final Policies policies;
     private static final int MAX_FILES = 1000;
 
     private final SessionManager sessions;
     private final Sandboxes sandboxes;
 
-    public SessionsResource(SessionManager sessions, Sandboxes sandboxes) {
+    public SessionsResource(SessionManager sessions, Sandboxes sandboxes, Policies policies) {
+        this.policies = policies;
         this.sessions = sessions;
         this.sandboxes = sandboxes;
     }
@@ -82,25 +85,25 @@ public final class SessionsResource {
     }
 
     private Session visible(String id, RequestCaller caller) {
-        return visible(sessions, id, caller);
+        return visible(sessions, id, caller, policies.current().roles().isAdmin(caller.identity()));
     }
 
     /**
-     * The session if this caller may see it: its owner, or anyone for an anonymous session (whose id
-     * is its capability). Otherwise the same 404 as for an unknown id.
+     * The session if this caller may see it: its owner, an administrator, or anyone for an anonymous
+     * session (whose id is its capability). Otherwise the same 404 as for an unknown id.
      */
-    static Session visible(SessionManager sessions, String id, RequestCaller caller) {
+    static Session visible(SessionManager sessions, String id, RequestCaller caller, boolean admin) {
         ApiException notFound = new ApiException(404, "not_found", "no such session");
         Session s = SessionId.parse(id).flatMap(sessions::find).orElseThrow(() -> notFound);
         boolean anonymousSession = s.owner().equals(SessionManager.ANONYMOUS);
         boolean owner = caller.identity().dn().map(dn -> dn.equals(s.owner())).orElse(false);
-        if (!owner && !anonymousSession) {
+        if (!owner && !anonymousSession && !admin) {
             throw notFound;
         }
         return s;
     }
 
-    private Map<String, Object> describe(Session s, UriInfo uri, boolean withFiles) {
+    Map<String, Object> describe(Session s, UriInfo uri, boolean withFiles) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("session", s.id().value());
         d.put("service", s.service());

@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
-import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.policy.Policies;
 import org.sandgate.server.identity.CertificateIdentity;
 import org.sandgate.server.identity.ProxyKind;
 
@@ -16,10 +16,10 @@ import org.sandgate.server.identity.ProxyKind;
 @Path(ApiPaths.V1 + "/whoami")
 @Produces(MediaType.APPLICATION_JSON)
 public final class WhoamiResource {
-    private final SandgateConfig.TierLimits limits;
+    private final Policies policies;
 
-    public WhoamiResource(SandgateConfig.TierLimits limits) {
-        this.limits = limits;
+    public WhoamiResource(Policies policies) {
+        this.policies = policies;
     }
 
     /**
@@ -36,13 +36,15 @@ public final class WhoamiResource {
      * @param proxyLimited whether the proxy is a limited proxy
      * @param accounts    every account allowed, the default first
      * @param costLimit   the tier's ceiling on the cost of one call in CPU-seconds (-1: none)
+     * @param token       true when the caller used a bearer token (then {@code issuer} is the token's)
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Whoami(String dn, String dnRfc2253, String issuer, String tier, String account,
                          boolean proxy, String expires,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String proxyType,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean proxyLimited,
-                         List<String> accounts, long costLimit) {
+                         List<String> accounts, long costLimit,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean token) {
     }
 
     @GET
@@ -61,6 +63,7 @@ public final class WhoamiResource {
                 proxy ? cert.proxy().wireName() : null,
                 proxy ? cert.limited() : null,
                 caller.accounts(),
-                limits.of(caller.identity().tier()));
+                policies.current().config().tiers().limits().of(caller.identity().tier()),
+                caller.identity().viaToken() ? Boolean.TRUE : null);
     }
 }

@@ -173,6 +173,29 @@ public final class ConfigLoader {
                 }
             }
         }
+        if (c.authz().timeoutSeconds() < 1 || c.authz().cacheSeconds() < 0) {
+            problems.add("key 'authz': timeout_seconds must be at least 1 and cache_seconds 0 or more");
+        }
+        if (c.tokens().lifetimeSeconds() < 60) {
+            problems.add("key 'tokens.lifetime_seconds': must be at least 60");
+        }
+        if (Tier.fromWireName(c.tokens().maxTier()).isEmpty()) {
+            problems.add("key 'tokens.max_tier': '" + c.tokens().maxTier() + "' is not anonymous, weak or strong");
+        }
+        for (SandgateConfig.TrustedIssuer t : c.tokens().trusted()) {
+            if (t.issuer().isBlank() || t.keys().isBlank()) {
+                problems.add("key 'tokens.trusted': every issuer needs 'issuer' and 'keys'");
+            }
+            if (Tier.fromWireName(t.tier()).isEmpty() || t.tier().equals("anonymous")) {
+                problems.add("key 'tokens.trusted': tier '" + t.tier() + "' of " + t.issuer() + " is not weak or strong");
+            }
+            if (t.issuer().equals(c.tokens().issuer())) {
+                problems.add("key 'tokens.trusted': " + t.issuer() + " is this server's own issuer name");
+            }
+        }
+        if (c.audit().maxBytes() < 4096) {
+            problems.add("key 'audit.max_bytes': must be at least 4096");
+        }
         if (c.batch().local().slots() < 1) {
             problems.add("key 'batch.local.slots': must be at least 1");
         }

@@ -22,6 +22,9 @@ import org.sandgate.service.Tier;
  * @param services  the deploy directory and how service code is run
  * @param developers DNs that may deploy and remove services over the API and read deploy errors
  * @param admins    DNs that administer the server (and may do what developers may)
+ * @param authz     the site's authorization callout
+ * @param tokens    bearer tokens: those this server issues and the external issuers it trusts
+ * @param audit     the audit log
  */
 public record SandgateConfig(
         Mode mode,
@@ -35,7 +38,10 @@ public record SandgateConfig(
         Gridmap gridmap,
         Services services,
         List<String> developers,
-        List<String> admins) {
+        List<String> admins,
+        Authz authz,
+        Tokens tokens,
+        Audit audit) {
 
     public SandgateConfig {
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
@@ -50,11 +56,14 @@ public record SandgateConfig(
         services = Objects.requireNonNullElseGet(services, () -> new Services(null, null, null));
         developers = List.copyOf(Objects.requireNonNullElse(developers, List.of()));
         admins = List.copyOf(Objects.requireNonNullElse(admins, List.of()));
+        authz = Objects.requireNonNullElseGet(authz, () -> new Authz(null, null, null));
+        tokens = Objects.requireNonNullElseGet(tokens, () -> new Tokens(null, null, null, null));
+        audit = Objects.requireNonNullElseGet(audit, () -> new Audit(null, null));
     }
 
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
-        return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with other ports (from the command line); null keeps the configured one. */
@@ -62,7 +71,7 @@ public record SandgateConfig(
         Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
                 httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
         return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap, services, developers,
-                admins);
+                admins, authz, tokens, audit);
     }
 
     /** Whether anonymous requests are accepted. */
@@ -365,6 +374,68 @@ public record SandgateConfig(
             scanMillis = Objects.requireNonNullElse(scanMillis, 500);
             immediateTimeoutSeconds = Objects.requireNonNullElse(immediateTimeoutSeconds, 30);
             maxUploadBytes = Objects.requireNonNullElse(maxUploadBytes, 64L * 1024 * 1024);
+        }
+    }
+
+    /**
+     * The authorization callout.
+     *
+     * @param callout        a program that allows a call by exiting 0 (JSON on its stdin); empty: none
+     * @param timeoutSeconds a callout still running after this is killed and the call denied
+     * @param cacheSeconds   how long a decision is reused for the same DN, service and method (0: never)
+     */
+    public record Authz(String callout, @JsonProperty("timeout_seconds") Integer timeoutSeconds,
+                        @JsonProperty("cache_seconds") Integer cacheSeconds) {
+        public Authz {
+            callout = Objects.requireNonNullElse(callout, "");
+            timeoutSeconds = Objects.requireNonNullElse(timeoutSeconds, 5);
+            cacheSeconds = Objects.requireNonNullElse(cacheSeconds, 0);
+        }
+    }
+
+    /**
+     * Bearer tokens (JWT).
+     *
+     * @param lifetimeSeconds the longest lifetime of a token this server issues
+     * @param maxTier         no token is worth more than this tier
+     * @param issuer          the {@code iss} of the tokens this server issues
+     * @param trusted         external issuers whose tokens are accepted
+     */
+    public record Tokens(@JsonProperty("lifetime_seconds") Long lifetimeSeconds,
+                         @JsonProperty("max_tier") String maxTier, String issuer, List<TrustedIssuer> trusted) {
+        public Tokens {
+            lifetimeSeconds = Objects.requireNonNullElse(lifetimeSeconds, 12L * 3600);
+            maxTier = Objects.requireNonNullElse(maxTier, "weak");
+            issuer = Objects.requireNonNullElse(issuer, "sandgate");
+            trusted = List.copyOf(Objects.requireNonNullElse(trusted, List.of()));
+        }
+    }
+
+    /**
+     * An external token issuer.
+     *
+     * @param issuer its {@code iss}
+     * @param keys   its public keys: a JWKS file or a PEM file of public keys or certificates
+     * @param tier   the tier of its tokens (still capped by {@code tokens.max_tier})
+     */
+    public record TrustedIssuer(String issuer, String keys, String tier) {
+        public TrustedIssuer {
+            issuer = Objects.requireNonNullElse(issuer, "");
+            keys = Objects.requireNonNullElse(keys, "");
+            tier = Objects.requireNonNullElse(tier, "weak");
+        }
+    }
+
+    /**
+     * The audit log: one JSON line per authorization decision and per session state change.
+     *
+     * @param file     relative to the data directory
+     * @param maxBytes the file is rotated (to .1 ... .9) when it reaches this size
+     */
+    public record Audit(String file, @JsonProperty("max_bytes") Long maxBytes) {
+        public Audit {
+            file = Objects.requireNonNullElse(file, "logs/audit.log");
+            maxBytes = Objects.requireNonNullElse(maxBytes, 100L * 1024 * 1024);
         }
     }
 }

@@ -120,4 +120,31 @@ public final class DistinguishedNames {
         }
         return comparisonKey(slashForm(new X500Principal(dn)));
     }
+
+    /**
+     * A slash-form DN in RFC 2253 form (most specific attribute first, special characters escaped).
+     *
+     * @throws IllegalArgumentException when the text is not a DN in slash form
+     */
+    public static String rfc2253OfSlashForm(String slashDn) {
+        List<Map.Entry<String, String>> parts = attributes(slashDn);
+        StringBuilder out = new StringBuilder();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            String value = parts.get(i).getValue();
+            StringBuilder escaped = new StringBuilder();
+            for (int c = 0; c < value.length(); c++) {
+                char ch = value.charAt(c);
+                boolean edge = (c == 0 && (ch == ' ' || ch == '#')) || (c == value.length() - 1 && ch == ' ');
+                if (edge || ",+\"\\<>;=".indexOf(ch) >= 0) {
+                    escaped.append('\\');
+                }
+                escaped.append(ch);
+            }
+            out.append(parts.get(i).getKey()).append('=').append(escaped);
+        }
+        return out.toString();
+    }
 }

@@ -63,6 +63,12 @@ public final class GridMapFile extends AbstractLifeCycle {
         poller.shutdownNow();
     }
 
+    /** Reads the file again now, changed or not (an administrator's reload). */
+    public synchronized void reloadNow() {
+        lastSeen = "reload requested";
+        reloadIfChanged();
+    }
+
     /** Reads the file again if its modification time, size or inode changed since the last read. */
     public synchronized void reloadIfChanged() {
         try {

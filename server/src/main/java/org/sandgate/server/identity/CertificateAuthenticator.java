@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -40,8 +42,8 @@ public final class CertificateAuthenticator {
     private static final int CACHE_LIMIT = 10_000;
 
     private final TrustAnchors anchors;
-    private final TierPolicy tiers;
-    private final boolean anonymousAllowed;
+    private final Supplier<TierPolicy> tiers;
+    private final BooleanSupplier anonymousAllowed;
     private final Duration cacheFor;
     private final Clock clock;
     private final Map<List<X509Certificate>, Outcome> cache = new ConcurrentHashMap<>();
@@ -53,18 +55,23 @@ public final class CertificateAuthenticator {
 
     /**
      * @param anchors          the trust anchors
-     * @param tiers            the weak/strong decision
-     * @param anonymousAllowed whether a request without a certificate is accepted
+     * @param tiers            the weak/strong decision (read at each validation: it may be reloaded)
+     * @param anonymousAllowed whether a request without a certificate is accepted (idem)
      * @param cacheFor         how long a validation result may be reused
      * @param clock            the time source
      */
-    public CertificateAuthenticator(TrustAnchors anchors, TierPolicy tiers, boolean anonymousAllowed,
+    public CertificateAuthenticator(TrustAnchors anchors, Supplier<TierPolicy> tiers, BooleanSupplier anonymousAllowed,
                                     Duration cacheFor, Clock clock) {
         this.anchors = anchors;
         this.tiers = tiers;
         this.anonymousAllowed = anonymousAllowed;
         this.cacheFor = cacheFor;
         this.clock = clock;
+    }
+
+    /** Forgets cached validations (after the tier rules or the trust anchors were reloaded). */
+    public void forget() {
+        cache.clear();
     }
 
     /**
@@ -77,7 +84,7 @@ public final class CertificateAuthenticator {
      */
     public Identity authenticate(X509Certificate[] chain, InetAddress client) {
         if (chain.length == 0) {
-            if (!anonymousAllowed) {
+            if (!anonymousAllowed.getAsBoolean()) {
                 throw new CredentialRequiredException();
             }
             return Identity.anonymous();
@@ -152,7 +159,7 @@ public final class CertificateAuthenticator {
                     DistinguishedNames.slashForm(endEntity.getSubjectX500Principal()),
                     DistinguishedNames.rfc2253Form(endEntity.getSubjectX500Principal()),
                     issuer, kind, limited, expires);
-            return new Outcome(Optional.of(new Identity(tiers.tierOf(issuer), Optional.of(id))), null,
+            return new Outcome(Optional.of(new Identity(tiers.get().tierOf(issuer), Optional.of(id))), null,
                     info, generation, now);
         } catch (CertificateException | IOException | IllegalArgumentException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -264,6 +264,11 @@ public final class SessionManager extends AbstractLifeCycle {
         return store.countByState();
     }
 
+    /** The newest sessions of every owner, newest first (for administrators). */
+    public List<Session> all(int limit) {
+        return store.newest(limit);
+    }
+
     /** The sessions of an owner, newest first. */
     public List<Session> ownedBy(String owner) {
         return store.byOwner(owner);

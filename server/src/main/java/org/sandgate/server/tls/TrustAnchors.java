@@ -47,8 +47,8 @@ public final class TrustAnchors extends AbstractLifeCycle {
     private volatile X509Certificate[] issuers = new X509Certificate[0];
     /** Set by store notifications; the issuer list is rebuilt by the next reader, outside canl's locks. */
     private volatile boolean issuersStale;
-    private X509CertChainValidatorExt hashed;
-    private X509CertChainValidatorExt plainPem;
+    private volatile X509CertChainValidatorExt hashed;
+    private volatile X509CertChainValidatorExt plainPem;
 
     /**
      * @param directory the trust-anchor directory
@@ -61,6 +61,27 @@ public final class TrustAnchors extends AbstractLifeCycle {
 
     @Override
     protected void doStart() throws IOException, KeyStoreException {
+        load();
+    }
+
+    /**
+     * Reads the trust anchors and CRLs again now (an administrator's reload); validations in progress
+     * finish on the old ones.
+     */
+    public synchronized void reload() throws IOException, KeyStoreException {
+        X509CertChainValidatorExt oldHashed = hashed;
+        X509CertChainValidatorExt oldPem = plainPem;
+        load();
+        generation.incrementAndGet();
+        if (oldHashed != null) {
+            oldHashed.dispose();
+        }
+        if (oldPem != null) {
+            oldPem.dispose();
+        }
+    }
+
+    private void load() throws IOException, KeyStoreException {
         if (!Files.isDirectory(directory)) {
             throw new IOException("trust-anchor directory " + directory + " does not exist");
         }

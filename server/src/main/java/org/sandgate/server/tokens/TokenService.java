@@ -1,0 +1,246 @@
+package org.sandgate.server.tokens;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.identity.CertificateIdentity;
+import org.sandgate.server.identity.Identity;
+import org.sandgate.server.identity.ProxyKind;
+import org.sandgate.service.Tier;
+
+/**
+ * Bearer tokens (JWT, with nimbus-jose-jwt). This server issues ES256 tokens to certificate holders,
+ * signed with its own key (made on first start, kept mode 600 in the data directory), and accepts
+ * those and the tokens of configured external issuers (RS256, RS512 or ES256 with their public keys
+ * from a JWKS or PEM file). Unsigned tokens ({@code alg: none}), HMAC algorithms (so a public key can
+ * never be used as an HMAC secret), unknown issuers, bad signatures and expired tokens are refused.
+ * A token is never worth more than the tier it was issued for, its issuer's tier, or
+ * {@code tokens.max_tier}.
+ */
+public final class TokenService {
+    private static final Set<JWSAlgorithm> ACCEPTED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS512, JWSAlgorithm.ES256);
+    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----[^-]+-----END \\1-----");
+
+    /** A token issued: the token, when it expires, and what it is worth. */
+    public record Issued(String token, Instant expires, Tier tier, String account) {
+    }
+
+    private record Issuer(String name, JWKSet keys, Tier tier) {
+    }
+
+    private final ECKey signingKey;
+    private final Clock clock;
+    private volatile SandgateConfig.Tokens settings;
+    private volatile Map<String, Issuer> issuers;
+
+    private TokenService(ECKey signingKey, Clock clock) {
+        this.signingKey = signingKey;
+        this.clock = clock;
+    }
+
+    /**
+     * Loads (or makes, on first start) the signing key and the trusted issuers' keys.
+     *
+     * @param keyFile where the signing key is kept
+     * @param confDir configuration directory, for relative key file paths
+     * @throws IOException naming the file that cannot be read
+     */
+    public static TokenService create(SandgateConfig.Tokens settings, Path keyFile, Path confDir, Clock clock)
+            throws IOException {
+        TokenService service = new TokenService(signingKey(keyFile), clock);
+        service.configure(settings, confDir);
+        return service;
+    }
+
+    private static ECKey signingKey(Path file) throws IOException {
+        try {
+            if (Files.exists(file)) {
+                return ECKey.parse(Files.readString(file, StandardCharsets.UTF_8));
+            }
+            ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, key.toJSONString(), StandardCharsets.UTF_8);
+            Files.move(temp, file);
+            return key;
+        } catch (ParseException | JOSEException e) {
+            throw new IOException("token signing key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes new settings (at start and on reload).
+     *
+     * @throws IOException naming an issuer's key file that cannot be read
+     */
+    public void configure(SandgateConfig.Tokens tokens, Path confDir) throws IOException {
+        Map<String, Issuer> next = new HashMap<>();
+        for (SandgateConfig.TrustedIssuer t : tokens.trusted()) {
+            next.put(t.issuer(), new Issuer(t.issuer(), keys(confDir.resolve(t.keys())), Tier.fromWireName(t.tier()).orElseThrow()));
+        }
+        next.put(tokens.issuer(), new Issuer(tokens.issuer(), new JWKSet(signingKey.toPublicJWK()), Tier.STRONG));
+        this.issuers = Map.copyOf(next);
+        this.settings = tokens;
+    }
+
+    private static JWKSet keys(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            if (text.strip().startsWith("{")) {
+                return JWKSet.parse(text);
+            }
+            List<JWK> keys = new ArrayList<>();
+            Matcher m = PEM.matcher(text);
+            while (m.find()) {
+                keys.add(JWK.parseFromPEMEncodedObjects(m.group()));
+            }
+            if (keys.isEmpty()) {
+                throw new IOException("token issuer keys " + file + ": neither a JWKS nor PEM public keys");
+            }
+            return new JWKSet(keys);
+        } catch (ParseException | JOSEException e) {
+            throw new IOException("token issuer keys " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Issues a token to a certificate holder.
+     *
+     * @param lifetime asked for; capped by {@code tokens.lifetime_seconds} and the certificate's end
+     */
+    public Issued issue(CertificateIdentity holder, Tier tier, String account, Optional<Duration> lifetime) {
+        SandgateConfig.Tokens s = settings;
+        Instant now = clock.instant();
+        Duration longest = Duration.ofSeconds(s.lifetimeSeconds());
+        Duration asked = lifetime.filter(d -> d.compareTo(longest) < 0).orElse(longest);
+        Instant expires = now.plus(asked);
+        if (holder.expires().isBefore(expires)) {
+            expires = holder.expires();
+        }
+        Tier worth = min(tier, Tier.fromWireName(s.maxTier()).orElse(Tier.WEAK));
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(s.issuer())
+                .subject(holder.dn())
+                .claim("account", account)
+                .claim("tier", worth.wireName())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(expires))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(signingKey.getKeyID())
+                .type(JOSEObjectType.JWT).build(), claims);
+        try {
+            jwt.sign(new ECDSASigner(signingKey));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+        return new Issued(jwt.serialize(), expires, worth, account);
+    }
+
+    /**
+     * The identity a bearer token vouches for.
+     *
+     * @throws TokenException saying why the token is refused
+     */
+    public Identity verify(String token) throws TokenException {
+        JWT parsed;
+        try {
+            parsed = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new TokenException("not a JWT");
+        }
+        if (!(parsed instanceof SignedJWT signed)) {
+            throw new TokenException("unsigned tokens are not accepted");
+        }
+        if (!ACCEPTED.contains(signed.getHeader().getAlgorithm())) {
+            throw new TokenException("algorithm " + signed.getHeader().getAlgorithm() + " is not accepted (RS256, RS512, ES256)");
+        }
+        String iss;
+        try {
+            iss = signed.getJWTClaimsSet().getIssuer();
+        } catch (ParseException e) {
+            throw new TokenException("the token's claims cannot be read");
+        }
+        Issuer issuer = iss == null ? null : issuers.get(iss);
+        if (issuer == null) {
+            throw new TokenException("tokens of issuer '" + (iss == null ? "" : iss) + "' are not accepted here");
+        }
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED, new ImmutableJWKSet<>(issuer.keys())));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                new JWTClaimsSet.Builder().issuer(issuer.name()).build(), Set.of("sub", "exp")) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        });
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(signed, null);
+        } catch (BadJOSEException e) {
+            throw new TokenException(e.getMessage().contains("xpired") ? "the token has expired"
+                    : "the token is not valid: " + e.getMessage());
+        } catch (JOSEException e) {
+            throw new TokenException("the token's signature cannot be checked: " + e.getMessage());
+        }
+        String sub = claims.getSubject();
+        if (!DistinguishedNames.isSlashForm(sub)) {
+            throw new TokenException("the token's subject is not a DN in slash form");
+        }
+        Tier tier = min(issuer.tier(), Tier.fromWireName(settings.maxTier()).orElse(Tier.WEAK));
+        Object claimed = claims.getClaim("tier");
+        if (claimed instanceof String t) {
+            tier = min(tier, Tier.fromWireName(t).orElse(Tier.ANONYMOUS));
+        }
+        if (tier == Tier.ANONYMOUS) {
+            return Identity.anonymous();
+        }
+        CertificateIdentity subject = new CertificateIdentity(sub, DistinguishedNames.rfc2253OfSlashForm(sub), iss,
+                ProxyKind.NONE, false, claims.getExpirationTime().toInstant());
+        return new Identity(tier, Optional.of(subject), Optional.of(claims.toJSONObject()));
+    }
+
+    private static Tier min(Tier a, Tier b) {
+        return a.ordinal() <= b.ordinal() ? a : b;
+    }
+}
