@@ -10,9 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -206,7 +204,13 @@ public final class TokenService {
             throw new TokenException("tokens of issuer '" + (iss == null ? "" : iss) + "' are not accepted here");
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED, new ImmutableJWKSet<>(issuer.keys())));
+        processor.setJWSKeySelector((header, context) -> {
+            try {
+                return keysFor(header, issuer.keys());
+            } catch (JOSEException e) {
+                throw new com.nimbusds.jose.KeySourceException("the issuer's key cannot be used: " + e.getMessage(), e);
+            }
+        });
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                 new JWTClaimsSet.Builder().issuer(issuer.name()).build(), Set.of("sub", "exp")) {
             @Override
@@ -238,6 +242,29 @@ public final class TokenService {
         CertificateIdentity subject = new CertificateIdentity(sub, DistinguishedNames.rfc2253OfSlashForm(sub), iss,
                 ProxyKind.NONE, false, claims.getExpirationTime().toInstant());
         return new Identity(tier, Optional.of(subject), Optional.of(claims.toJSONObject()));
+    }
+
+    /**
+     * The issuer's keys that can check a signature of this header's algorithm. A key id in the header
+     * must match the key's, when the key has one (keys read from PEM have none).
+     */
+    private static List<java.security.Key> keysFor(JWSHeader header, JWKSet keys) throws JOSEException {
+        JWSAlgorithm alg = header.getAlgorithm();
+        List<java.security.Key> out = new ArrayList<>();
+        if (!ACCEPTED.contains(alg)) {
+            return out;
+        }
+        for (JWK key : keys.getKeys()) {
+            if (key.getKeyID() != null && header.getKeyID() != null && !key.getKeyID().equals(header.getKeyID())) {
+                continue;
+            }
+            if (key instanceof com.nimbusds.jose.jwk.RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
+                out.add(rsa.toRSAPublicKey());
+            } else if (key instanceof ECKey ec && alg.equals(JWSAlgorithm.ES256) && Curve.P_256.equals(ec.getCurve())) {
+                out.add(ec.toECPublicKey());
+            }
+        }
+        return out;
     }
 
     private static Tier min(Tier a, Tier b) {
