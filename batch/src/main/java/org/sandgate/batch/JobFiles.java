@@ -90,6 +90,20 @@ public final class JobFiles {
         Files.setPosixFilePermissions(dir.resolve(SCRIPT_FILE), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /**
+     * As {@link #write}, for a back end about to submit: a file that cannot be written is the back
+     * end's failure.
+     *
+     * @throws BackendException when the files cannot be written
+     */
+    public static void prepare(JobRequest request) {
+        try {
+            write(request);
+        } catch (IOException e) {
+            throw new BackendException("cannot write the job's files: " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] nulSeparated(List<String> items) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String item : items) {

@@ -41,8 +41,6 @@ import org.sandgate.server.api.SessionEventsHandler;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
-import org.sandgate.server.identity.TierPolicy;
-import org.sandgate.server.policy.AccountPolicy;
 import org.sandgate.server.services.PluginLoader;
 import org.sandgate.server.services.Deployer;
 import org.sandgate.server.services.command.CommandServices;

@@ -5,7 +5,6 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -91,11 +90,7 @@ public final class DrmaaBatchSystem implements BatchSystem, AutoCloseable {
 
     @Override
     public synchronized String submit(JobRequest request) {
-        try {
-            JobFiles.write(request);
-        } catch (IOException e) {
-            throw new BackendException("cannot write the job's files: " + e.getMessage(), e);
-        }
+        JobFiles.prepare(request);
         DrmaaLibrary lib = session();
         byte[] err = new byte[DrmaaLibrary.BUFFER];
         PointerByReference ref = new PointerByReference();

@@ -46,11 +46,7 @@ public final class SharedLocalBatchSystem implements BatchSystem {
     @Override
     public String submit(JobRequest request) {
         String account = request.account().orElseThrow(() -> new IllegalArgumentException("shared mode needs an account"));
-        try {
-            JobFiles.write(request);
-        } catch (IOException e) {
-            throw new BackendException("cannot write the job's files: " + e.getMessage(), e);
-        }
+        JobFiles.prepare(request);
         long seconds = Math.max(1, request.wallTime().toSeconds());
         CommandResult r = run(account, "run", List.of(request.workDir().toString(), Long.toString(seconds)),
                 request.workDir());

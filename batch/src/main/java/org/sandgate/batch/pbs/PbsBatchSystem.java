@@ -1,6 +1,5 @@
 package org.sandgate.batch.pbs;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,11 +43,7 @@ public final class PbsBatchSystem implements BatchSystem {
 
     @Override
     public String submit(JobRequest request) {
-        try {
-            JobFiles.write(request);
-        } catch (IOException e) {
-            throw new BackendException("cannot write the job's files: " + e.getMessage(), e);
-        }
+        JobFiles.prepare(request);
         Path dir = request.workDir();
         // PBS job names: at most 15 characters, starting with a letter
         String name = "sg" + request.name().substring(0, Math.min(13, request.name().length()));

@@ -1,6 +1,5 @@
 package org.sandgate.batch.slurm;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,11 +46,7 @@ public final class SlurmBatchSystem implements BatchSystem {
 
     @Override
     public String submit(JobRequest request) {
-        try {
-            JobFiles.write(request);
-        } catch (IOException e) {
-            throw new BackendException("cannot write the job's files: " + e.getMessage(), e);
-        }
+        JobFiles.prepare(request);
         Path dir = request.workDir();
         List<String> args = new ArrayList<>(List.of("--parsable",
                 "--job-name=" + request.name(),
