@@ -93,6 +93,63 @@ public final class SandgateClient {
         send(HttpRequest.newBuilder(base.resolve("/api/v1/sessions/" + sessionId(id))).DELETE(), Void.class);
     }
 
+    /** {@code GET /api/v1/services}: the deployed services with their methods and argument schemas. */
+    public JsonNode servicesJson() {
+        return get("/api/v1/services", JsonNode.class);
+    }
+
+    /**
+     * Follows a session's state changes over its event stream ({@code /api/v1/sessions/{id}/events}),
+     * handing each {@code state} event to {@code onState}, until the session reaches a final state
+     * or the stream ends.
+     *
+     * @return the last state event seen
+     */
+    public JsonNode events(String id, java.util.function.Consumer<JsonNode> onState) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/sessions/" + sessionId(id) + "/events"))
+                .header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            if (r.statusCode() != 200) {
+                r.body().close();
+                throw new SandgateException(r.statusCode(), r.statusCode() == 404 ? "not_found" : "http_" + r.statusCode(),
+                        "no events for session " + id);
+            }
+            JsonNode last = null;
+            try (java.util.stream.Stream<String> lines = r.body()) {
+                java.util.Iterator<String> it = lines.iterator();
+                String event = "";
+                while (it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).strip();
+                    } else if (line.startsWith("data:") && event.equals("state")) {
+                        last = JSON.readTree(line.substring(5).strip());
+                        onState.accept(last);
+                        if (List.of("DONE", "FAILED", "CANCELLED").contains(last.path("state").asText())) {
+                            return last;
+                        }
+                    }
+                }
+            }
+            if (last == null) {
+                throw new SandgateException(0, "connection_failed", "the event stream of session " + id + " ended early");
+            }
+            return last;
+        } catch (IOException e) {
+            throw new SandgateException(0, "connection_failed", "cannot follow session " + id + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandgateException(0, "interrupted", "interrupted");
+        }
+    }
+
+    /** Progress of a download: bytes so far and in all (-1 when unknown). */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long done, long total);
+    }
+
     /**
      * Downloads one file of a sandbox to {@code target}, resuming from {@code target}'s partial copy
      * ({@code target + ".part"}) with a Range request when there is one.
@@ -100,6 +157,11 @@ public final class SandgateClient {
      * @return the number of bytes the file has
      */
     public long fetch(String id, String path, java.nio.file.Path target) {
+        return fetch(id, path, target, (done, total) -> { });
+    }
+
+    /** As {@link #fetch(String, String, java.nio.file.Path)}, telling {@code progress} how far it got. */
+    public long fetch(String id, String path, java.nio.file.Path target, Progress progress) {
         java.nio.file.Path part = target.resolveSibling(target.getFileName() + ".part");
         long have = 0;
         try {
@@ -128,11 +190,21 @@ public final class SandgateClient {
                 }
                 boolean append = r.statusCode() == 206;
                 java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
+                long start = append ? have : 0;
+                long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+                long total = length < 0 ? -1 : start + length;
                 try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(part,
                         java.nio.file.StandardOpenOption.CREATE, append ? java.nio.file.StandardOpenOption.APPEND
                                 : java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
                         java.nio.file.StandardOpenOption.WRITE)) {
-                    in.transferTo(out);
+                    byte[] buffer = new byte[256 * 1024];
+                    long done = start;
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        out.write(buffer, 0, n);
+                        done += n;
+                        progress.update(done, total);
+                    }
                 }
             }
             java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

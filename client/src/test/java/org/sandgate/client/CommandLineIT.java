@@ -196,4 +196,132 @@ class CommandLineIT {
         assertTrue(r.err().contains("TLS handshake") && r.err().contains("No trusted CA"), r.err());
         assertTrue(Files.exists(pem));
     }
+
+    /** Runs a command; skips the test, loudly, when it is not installed. */
+    private static Run tool(Map<String, String> env, String stdin, String... argv) throws Exception {
+        boolean found = java.util.stream.Stream.of("/usr/bin", "/bin", "/usr/local/bin")
+                .anyMatch(d -> Files.isExecutable(Path.of(d, argv[0])));
+        if (!found) {
+            System.err.println("SKIPPED: " + argv[0] + " is not installed; install it to run this test");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(found, argv[0] + " is not installed: test SKIPPED, not passed");
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+        pb.environment().remove("X509_USER_PROXY");
+        pb.environment().put("HOME", dir.resolve("home").toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out, err);
+    }
+
+    @Test
+    void servicesListsTheMethodsAndTheirArguments() throws Exception {
+        Run r = sandgate(user("uma"), "services");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("sleepy.add") && r.out().contains("job") && r.out().contains("seconds:integer"), r.out());
+        assertTrue(r.out().contains("echo.echo") && r.out().contains("immediate") && r.out().contains("[times:integer]"), r.out());
+        assertTrue(r.out().contains("cost limits"), r.out());
+    }
+
+    @Test
+    void watchFollowsASessionLiveAndExitsWithItsExitCode() throws Exception {
+        Run started = sandgate(user("uma"), "call", "sleepy.add", "2", "1", "1");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[0-9a-f]{32}").matcher(started.out());
+        assertTrue(m.find(), started.toString());
+        String id = m.group();
+        Run watch = sandgate(user("uma"), "watch", id);
+        assertEquals(0, watch.exit(), watch.toString());
+        List<String> lines = watch.out().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).matches("\\[0:00:0[0-9]] DONE \\(exit 0\\)"), watch.out());
+        assertTrue(watch.out().contains("RUNNING") || watch.out().contains("QUEUED"), watch.out());
+        assertEquals(2, sandgate(user("uma"), "watch", "not-a-session").exit());
+    }
+
+    @Test
+    void proxyInitMakesAProxyThatGlobusReadsAndTheServerAccepts() throws Exception {
+        Path proxy = dir.resolve("proxies/uma-proxy");
+        Run init = sandgate(user("uma"), "proxy-init", "-valid", "2:00", "-out", proxy.toString());
+        assertEquals(0, init.exit(), init.toString());
+        assertTrue(init.out().contains("Your identity: /O=Client Test/CN=Uma"), init.out());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(proxy)));
+
+        Run info = sandgate(Map.of(), "proxy-info", "-file", proxy.toString());
+        assertEquals(0, info.exit(), info.toString());
+        assertTrue(info.out().contains("identity : /O=Client Test/CN=Uma")
+                && info.out().contains("type     : RFC 3820 compliant impersonation proxy"), info.out());
+
+        Map<String, String> withProxy = new HashMap<>(user("uma"));
+        withProxy.remove("X509_USER_CERT");
+        withProxy.remove("X509_USER_KEY");
+        withProxy.put("X509_USER_PROXY", proxy.toString());
+        Run who = sandgate(withProxy, "whoami", "--json");
+        assertEquals(0, who.exit(), who.toString());
+        assertTrue(who.out().contains("\"proxy\" : true") && who.out().contains("\"proxy_type\" : \"rfc3820\""), who.out());
+
+        Run globus = tool(Map.of(), null, "grid-proxy-info", "-file", proxy.toString());
+        assertEquals(0, globus.exit(), globus.toString());
+        assertTrue(globus.out().contains("RFC 3820 compliant impersonation proxy")
+                && globus.out().contains("identity : /O=Client Test/CN=Uma"), globus.out());
+        Run limited = sandgate(user("uma"), "proxy-init", "-limited", "-bits", "1024", "-out", dir.resolve("proxies/limited").toString());
+        assertEquals(0, limited.exit(), limited.toString());
+        assertEquals("RFC 3820 compliant limited proxy", tool(Map.of(), null, "grid-proxy-info", "-file",
+                dir.resolve("proxies/limited").toString(), "-type").out().strip());
+    }
+
+    @Test
+    void aProxyFromGridProxyInitWorksWithSandgate() throws Exception {
+        Path proxy = dir.resolve("proxies/globus-proxy");
+        Files.createDirectories(proxy.getParent());
+        Run made = tool(Map.of(), null, "grid-proxy-init", "-q", "-cert", dir.resolve("uma/usercert.pem").toString(),
+                "-key", dir.resolve("uma/userkey.pem").toString(), "-out", proxy.toString());
+        assertEquals(0, made.exit(), made.toString());
+        Run info = sandgate(Map.of(), "proxy-info", "-file", proxy.toString());
+        assertTrue(info.out().contains("identity : /O=Client Test/CN=Uma"), info.toString());
+        Map<String, String> withProxy = new HashMap<>(user("uma"));
+        withProxy.remove("X509_USER_CERT");
+        withProxy.remove("X509_USER_KEY");
+        withProxy.put("X509_USER_PROXY", proxy.toString());
+        Run who = sandgate(withProxy, "whoami");
+        assertEquals(0, who.exit(), who.toString());
+        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
+    }
+
+    @Test
+    void anEncryptedKeysPassPhraseIsAskedOnTheTerminal() throws Exception {
+        Path encrypted = dir.resolve("uma/userkey-encrypted.pem");
+        Run enc = tool(Map.of(), null, "openssl", "rsa", "-in", dir.resolve("uma/userkey.pem").toString(), "-aes256",
+                "-passout", "pass:correct horse", "-out", encrypted.toString());
+        assertEquals(0, enc.exit(), enc.toString());
+        Map<String, String> env = new HashMap<>(user("uma"));
+        env.put("X509_USER_KEY", encrypted.toString());
+        Path proxy = dir.resolve("proxies/from-terminal");
+        // script(1) runs the command under a pseudo-terminal; what we write reaches it as typed input
+        String command = LAUNCHER + " proxy-init -out " + proxy;
+        Run typed = tool(env, "correct horse\n", "script", "-qec", command, "/dev/null");
+        assertEquals(0, typed.exit(), typed.toString());
+        assertTrue(typed.out().contains("Enter GRID pass phrase"), typed.out());
+        assertTrue(typed.out().contains("Your identity: /O=Client Test/CN=Uma"), typed.out());
+        assertTrue(Files.exists(proxy));
+        Run wrong = tool(env, "wrong\n", "script", "-qec", LAUNCHER + " proxy-init -out " + dir.resolve("proxies/wrong"),
+                "/dev/null");
+        assertEquals(2, wrong.exit(), wrong.toString());
+        assertTrue(wrong.out().contains("wrong pass phrase"), wrong.out());
+        Run noTerminal = sandgate(env, "proxy-init", "-out", dir.resolve("proxies/none").toString());
+        assertEquals(2, noTerminal.exit(), noTerminal.toString());
+        assertTrue(noTerminal.err().contains("no pass phrase was given (there is no terminal to ask on)"), noTerminal.err());
+    }
+
+    @Test
+    void theCompletionScriptKnowsTheCommands() throws Exception {
+        Run r = sandgate(Map.of(), "completion");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("complete -F") && r.out().contains("proxy-init") && r.out().contains("watch"), r.out());
+    }
 }

@@ -38,8 +38,13 @@ final class ConnectionOptions {
         return b.build();
     }
 
-    private static char[] askPassPhrase() {
+    /** Asks for a key's pass phrase on the terminal; without one there is nobody to ask. */
+    static char[] askPassPhrase() {
         Console console = System.console();
-        return console == null ? null : console.readPassword("Enter GRID pass phrase: ");
+        if (console == null) {
+            throw new org.sandgate.client.credentials.CredentialException(
+                    "the key is encrypted and no pass phrase was given (there is no terminal to ask on)");
+        }
+        return console.readPassword("Enter GRID pass phrase: ");
     }
 }

@@ -36,7 +36,9 @@ final class FetchCommand extends SessionCommand {
                     spec.commandLine().getErr().println("sandgate: skipped " + p + ": it would land outside " + root);
                     continue;
                 }
-                long size = client.fetch(id, p, target);
+                ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), p);
+                long size = client.fetch(id, p, target, bar::update);
+                bar.finish();
                 out.println(size + "  " + target);
             }
             return 0;

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** {@code sandgate}: the command-line client. */
 @Command(name = "sandgate", mixinStandardHelpOptions = true, version = "sandgate 0.1.0",
         description = "Command-line client of Sandgate servers.",
-        subcommands = {WhoamiCommand.class, CallCommand.class, StatusCommand.class, LsCommand.class, FetchCommand.class,
-                       CancelCommand.class})
+        subcommands = {WhoamiCommand.class, ServicesCommand.class, CallCommand.class, StatusCommand.class,
+                       WatchCommand.class, LsCommand.class, FetchCommand.class, CancelCommand.class,
+                       ProxyInitCommand.class, ProxyInfoCommand.class, CompletionCommand.class})
 public final class Main {
     /** Exit status: the server refused the call. */
     static final int REFUSED = 1;

@@ -66,6 +66,20 @@ public final class GridCredentials {
         return Optional.empty();
     }
 
+    /**
+     * The user's own certificate and key (never a proxy): {@code X509_USER_CERT}/{@code X509_USER_KEY},
+     * by default {@code ~/.globus/usercert.pem} and {@code ~/.globus/userkey.pem}.
+     */
+    public static X509Credential userCertificate(Map<String, String> env, Path home, PasswordSupplier passwords) {
+        Path cert = Path.of(env.getOrDefault("X509_USER_CERT", home.resolve(".globus/usercert.pem").toString()));
+        Path key = Path.of(env.getOrDefault("X509_USER_KEY", home.resolve(".globus/userkey.pem").toString()));
+        if (!Files.isReadable(cert) || !Files.isReadable(key)) {
+            throw new CredentialException("no user certificate: " + cert + " and " + key
+                    + " must both be readable (or set X509_USER_CERT and X509_USER_KEY)");
+        }
+        return certificateAndKey(cert, key, passwords);
+    }
+
     /** A proxy file: proxy certificate, its key, and the rest of the chain, as grid-proxy-init writes it. */
     public static X509Credential proxy(Path file) {
         try {
@@ -90,6 +104,9 @@ public final class GridCredentials {
         } catch (CertificateUtils.MissingPasswordForEncryptedKeyException e) {
             throw new CredentialException("the key " + key + " is encrypted and no pass phrase was given");
         } catch (IOException | GeneralSecurityException e) {
+            if (String.valueOf(e.getMessage()).contains("password is incorrect")) {
+                throw new CredentialException("wrong pass phrase for the key " + key);
+            }
             throw new CredentialException("the certificate " + cert + " or key " + key + " cannot be read: "
                     + e.getMessage());
         }
