@@ -232,7 +232,13 @@ class SharedModeIT {
     void cancellingKillsTheJobAndRemovesTheSandboxAsItsAccount() throws Exception {
         String id = started(bob, "local", "sleep", "[271]");
         assertEquals("RUNNING", waitFor(bob, id, List.of("RUNNING")).path("state").asText());
-        assertTrue(Tools.run(Path.of("/"), null, "pgrep", "-u", "sgbob", "-f", "sleep 271").exit() == 0);
+        Instant started = Instant.now().plusSeconds(10);
+        while (Tools.run(Path.of("/"), null, "pgrep", "-u", "sgbob", "-f", "sleep 271").exit() != 0
+                && Instant.now().isBefore(started)) {
+            Thread.sleep(100);
+        }
+        assertTrue(Tools.run(Path.of("/"), null, "pgrep", "-u", "sgbob", "-f", "sleep 271").exit() == 0,
+                "the job runs as its account");
         assertEquals(204, send(bob, HttpRequest.newBuilder(url("/api/v1/sessions/" + id)).DELETE()).status());
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (Tools.run(Path.of("/"), null, "pgrep", "-u", "sgbob", "-f", "sleep 271").exit() == 0
