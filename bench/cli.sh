@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The command-line client against curl, on a local server:
+#  1. wall time of `sandgate whoami` (a full run: JVM start, credential, TLS handshake, request) and of
+#     the same request made by curl, 20 runs each, alternating; medians and their ratio;
+#  2. throughput of `sandgate fetch` of a 1 GiB sandbox file against `curl` fetching the same URL,
+#     3 rounds alternating; medians and their ratio.
+# Usage: bench/cli.sh     (build first: mvn -q -DskipTests package; as root the server runs as nobody)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+port=${SG_PORT:-18473}
+[ -f "$here/client/target/sandgate-client.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
+work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
+run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u nobody --)
+sg="$here/bin/sandgate-server"
+cleanup() {
+    [ -n "${sg_pid:-}" ] && { pkill -P "$sg_pid" 2>/dev/null; kill "$sg_pid" 2>/dev/null; } || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+"$sg" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
+"$sg" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
+"$sg" ca user --ca "$work/ca" --cn "Bench User" --out "$work/user" --gridmap "$work/conf/grid-mapfile" --account bench >/dev/null
+"$sg" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
+mkdir -p "$work/conf/services"
+cp "$here/services/examples/sleepy/target/sandgate-example-sleepy.jar" "$work/conf/services/"
+[ "$(id -u)" = 0 ] && chown -R nobody "$work"
+"${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$port" --http-port 0 > "$work/sandgate.out" 2>&1 &
+sg_pid=$!
+for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "https://localhost:$port/health" >/dev/null && break; sleep 0.2; done
+
+export X509_USER_CERT="$work/user/usercert.pem" X509_USER_KEY="$work/user/userkey.pem" SANDGATE_URL="https://localhost:$port"
+export XDG_CACHE_HOME="$work/cache"
+cli=("$here/bin/sandgate")
+curl_auth=(--cacert "$work/ca/ca.pem" --cert "$X509_USER_CERT" --key "$X509_USER_KEY")
+ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f\n", (b-a)*1000}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+"${cli[@]}" whoami --cacert "$work/ca/ca.pem" > /dev/null    # the first run writes the class-data archive
+: > "$work/sg.ms"; : > "$work/curl.ms"
+for _ in $(seq 1 20); do
+    t0=$EPOCHREALTIME; "${cli[@]}" whoami --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
+    ms "$t0" "$t1" >> "$work/sg.ms"
+    t0=$EPOCHREALTIME; curl -sf "${curl_auth[@]}" "$SANDGATE_URL/api/v1/whoami" > /dev/null; t1=$EPOCHREALTIME
+    ms "$t0" "$t1" >> "$work/curl.ms"
+done
+t0=$EPOCHREALTIME; "${cli[@]}" --version > /dev/null; t1=$EPOCHREALTIME; jvm=$(ms "$t0" "$t1")
+sg_med=$(median < "$work/sg.ms"); curl_med=$(median < "$work/curl.ms")
+
+# 2. a 1 GiB file
+id=$("${cli[@]}" call sleepy.add 0 1 1 --wait --cacert "$work/ca/ca.pem" | head -1 | grep -o '[0-9a-f]\{32\}')
+head -c 1073741824 /dev/urandom > "$work/var/sandboxes/$id/big.bin"
+[ "$(id -u)" = 0 ] && chown nobody "$work/var/sandboxes/$id/big.bin"
+mkdir -p "$work/down"
+sg_rates=(); curl_rates=()
+for _ in 1 2 3; do
+    rm -f "$work/down/big.bin"
+    t0=$EPOCHREALTIME; "${cli[@]}" fetch "$id" big.bin -o "$work/down" --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
+    sg_rates+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 1024/(b-a)}')")
+    rm -f "$work/down/big.bin"
+    t0=$EPOCHREALTIME; curl -sf "${curl_auth[@]}" -o "$work/down/big.bin" "$SANDGATE_URL/sandbox/$id/big.bin"; t1=$EPOCHREALTIME
+    curl_rates+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 1024/(b-a)}')")
+done
+sg_rate=$(printf '%s\n' "${sg_rates[@]}" | median); curl_rate=$(printf '%s\n' "${curl_rates[@]}" | median)
+
+echo "| measure | sandgate | curl | ratio |"
+echo "|---|---|---|---|"
+echo "| whoami, wall time of one run (median of 20) | $sg_med ms | $curl_med ms | $(awk -v a="$sg_med" -v b="$curl_med" 'BEGIN {printf "%.1f x", a/b}') |"
+echo "| fetch of 1 GiB (median of 3) | $sg_rate MiB/s | $curl_rate MiB/s | $(awk -v a="$sg_rate" -v b="$curl_rate" 'BEGIN {printf "%.2f", a/b}') |"
+echo "(JVM start alone, sandgate --version: $jvm ms)"
