@@ -33,10 +33,14 @@ public final class SandgateClient {
 
     private final URI base;
     private final HttpClient http;
+    private final SSLContext ssl;
+    private final Duration connectTimeout;
 
-    private SandgateClient(URI base, HttpClient http) {
+    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout) {
         this.base = base;
         this.http = http;
+        this.ssl = ssl;
+        this.connectTimeout = connectTimeout;
     }
 
     /** A builder for a client of the server at {@code base} ({@code https://host:port}). */
@@ -160,7 +164,11 @@ public final class SandgateClient {
         return fetch(id, path, target, (done, total) -> { });
     }
 
-    /** As {@link #fetch(String, String, java.nio.file.Path)}, telling {@code progress} how far it got. */
+    /**
+     * As {@link #fetch(String, String, java.nio.file.Path)}, telling {@code progress} how far it got.
+     * Downloads go over {@link javax.net.ssl.HttpsURLConnection} (the JDK's socket-based TLS), which
+     * moves bulk data several times faster than {@link HttpClient}'s engine-based TLS.
+     */
     public long fetch(String id, String path, java.nio.file.Path target, Progress progress) {
         java.nio.file.Path part = target.resolveSibling(target.getFileName() + ".part");
         long have = 0;
@@ -172,49 +180,56 @@ public final class SandgateClient {
         String encoded = java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty())
                 .map(p -> java.net.URLEncoder.encode(p, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
                 .collect(java.util.stream.Collectors.joining("/"));
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/sandbox/" + sessionId(id) + "/" + encoded))
-                .timeout(Duration.ofHours(12)).GET();
-        if (have > 0) {
-            b.header("Range", "bytes=" + have + "-");
-        }
+        URI uri = base.resolve("/sandbox/" + sessionId(id) + "/" + encoded);
+        javax.net.ssl.HttpsURLConnection c = null;
         try {
-            HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream in = r.body()) {
-                if (r.statusCode() == 416 && have > 0) {
-                    java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    return have;
-                }
-                if (r.statusCode() != 200 && r.statusCode() != 206) {
-                    throw new SandgateException(r.statusCode(), r.statusCode() == 404 ? "not_found" : "http_" + r.statusCode(),
-                            "cannot fetch " + path + " of session " + id);
-                }
-                boolean append = r.statusCode() == 206;
-                java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
-                long start = append ? have : 0;
-                long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-                long total = length < 0 ? -1 : start + length;
-                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(part,
-                        java.nio.file.StandardOpenOption.CREATE, append ? java.nio.file.StandardOpenOption.APPEND
-                                : java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-                        java.nio.file.StandardOpenOption.WRITE)) {
-                    byte[] buffer = new byte[256 * 1024];
-                    long done = start;
-                    int n;
-                    while ((n = in.read(buffer)) > 0) {
-                        out.write(buffer, 0, n);
-                        done += n;
-                        progress.update(done, total);
-                    }
+            c = (javax.net.ssl.HttpsURLConnection) uri.toURL().openConnection();
+            c.setSSLSocketFactory(ssl.getSocketFactory());
+            c.setConnectTimeout((int) connectTimeout.toMillis());
+            c.setReadTimeout((int) Duration.ofMinutes(10).toMillis());
+            c.setInstanceFollowRedirects(false);
+            if (have > 0) {
+                c.setRequestProperty("Range", "bytes=" + have + "-");
+            }
+            int status = c.getResponseCode();
+            if (status == 416 && have > 0) {
+                java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return have;
+            }
+            if (status != 200 && status != 206) {
+                throw new SandgateException(status, status == 404 ? "not_found" : "http_" + status,
+                        "cannot fetch " + path + " of session " + id);
+            }
+            boolean append = status == 206;
+            long start = append ? have : 0;
+            long length = c.getContentLengthLong();
+            long total = length < 0 ? -1 : start + length;
+            java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
+            try (java.io.InputStream in = c.getInputStream();
+                 java.io.OutputStream out = java.nio.file.Files.newOutputStream(part,
+                         java.nio.file.StandardOpenOption.CREATE, append ? java.nio.file.StandardOpenOption.APPEND
+                                 : java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                         java.nio.file.StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[256 * 1024];
+                long done = start;
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                    done += n;
+                    progress.update(done, total);
                 }
             }
             java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return java.nio.file.Files.size(target);
+        } catch (SSLHandshakeException e) {
+            throw new SandgateException(0, "tls_failed", "TLS handshake with " + base + " failed: " + e.getMessage());
         } catch (IOException e) {
             throw new SandgateException(0, "connection_failed", "download of " + path + " interrupted ("
                     + e.getMessage() + "); run the same fetch again to resume");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandgateException(0, "interrupted", "interrupted; run the same fetch again to resume");
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
         }
     }
 
@@ -303,7 +318,7 @@ public final class SandgateClient {
                         .map(c -> new KeyManager[] {c.getKeyManager()}).orElse(null);
                 ssl.init(keys, new TrustManager[] {new SSLTrustManager(trust)}, null);
                 HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(connectTimeout).build();
-                return new SandgateClient(base, http);
+                return new SandgateClient(base, http, ssl, connectTimeout);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
             }
