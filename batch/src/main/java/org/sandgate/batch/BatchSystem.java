@@ -2,6 +2,7 @@ package org.sandgate.batch;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A back end that runs jobs: the embedded local one or a site's batch system. Narrow on purpose:
@@ -37,6 +38,15 @@ public interface BatchSystem {
      * @throws BackendException when the back end refuses or cannot be reached
      */
     void cancel(SubmittedJob job);
+
+    /**
+     * The id of a job already submitted under this name, if the back end can tell: after a crash
+     * between submitting a job and storing its id, the server re-attaches to it instead of
+     * submitting it twice.
+     */
+    default Optional<String> findByName(String name) {
+        return Optional.empty();
+    }
 
     /** Forgets what the back end kept about a job outside its sandbox, once its session is removed. */
     default void forget(SubmittedJob job) {

@@ -104,6 +104,28 @@ class BatchRecoveryIT {
     }
 
     @Test
+    void aJobSubmittedJustBeforeACrashIsReattachedNotSubmittedTwice() throws Exception {
+        String id = started("late", "{\"args\": [8, 0]}");
+        String jobId = session(id).path("backend_job_id").asText();
+        server.close();
+        server = null;
+        // as if the server had died after sbatch accepted the job but before the job id was stored
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + pki.root.resolve("var/state/sessions.db"));
+             java.sql.PreparedStatement p = c.prepareStatement(
+                     "UPDATE sessions SET state='QUEUED', backend_job_id=NULL WHERE id=?")) {
+            p.setString(1, id);
+            assertEquals(1, p.executeUpdate());
+        }
+        server = TestServer.start(pki.conf);
+        JsonNode end = waitFor(id, List.of("DONE", "FAILED"), Duration.ofSeconds(90));
+        assertEquals("DONE", end.path("state").asText(), end.toString());
+        assertEquals(jobId, end.path("backend_job_id").asText(), "re-attached to the job already submitted");
+        String named = Tools.run(Path.of("/"), null, "squeue", "-h", "-t", "all", "--name=" + id, "-o", "%i").out().strip();
+        assertEquals(jobId, named, "no second job was submitted");
+    }
+
+    @Test
     void aSlurmControllerThatIsDownGets503AndFollowingResumesWhenItIsBack() throws Exception {
         String running = started("late", "{\"args\": [15, 0]}");
         assertEquals("RUNNING", waitFor(running, List.of("RUNNING"), Duration.ofSeconds(60)).path("state").asText());

@@ -146,6 +146,17 @@ public final class SlurmBatchSystem implements BatchSystem {
         }
     }
 
+    /** Looks the job up by its name (the session id), among the jobs Slurm still knows. */
+    @Override
+    public Optional<String> findByName(String name) {
+        CommandResult r = tools.asServer("squeue", List.of("--noheader", "--states=all", "--name=" + name,
+                "--format=%i"), Path.of("/"));
+        if (!r.succeeded()) {
+            throw new BackendException("squeue: " + r.complaint());
+        }
+        return r.stdout().lines().map(String::strip).filter(id -> JOB_ID.matcher(id).matches()).findFirst();
+    }
+
     @Override
     public void cancel(SubmittedJob job) {
         if (!JOB_ID.matcher(job.id()).matches()) {

@@ -424,7 +424,13 @@ public final class SessionManager extends AbstractLifeCycle {
             }
             backend = backendOf(s);
             StoredJob job = JSON.readValue(stored.get(), StoredJob.class);
-            String jobId = backend.submit(request(s, job));
+            // a batch session stored but without a job id: the server may have died right after submitting
+            Optional<String> earlier = isLocal(backend) ? Optional.empty() : backend.findByName(s.id().value());
+            if (earlier.isPresent()) {
+                LOG.info("session {}: re-attached to {} job {} submitted before a restart", s.id(), backend.name(),
+                        earlier.get());
+            }
+            String jobId = earlier.isPresent() ? earlier.get() : backend.submit(request(s, job));
             Session next = s.submitted(jobId, isLocal(backend) ? SessionState.RUNNING : SessionState.QUEUED,
                     clock.instant());
             store.update(next);
