@@ -324,4 +324,21 @@ class CommandLineIT {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("complete -F") && r.out().contains("proxy-init") && r.out().contains("watch"), r.out());
     }
+
+    @Test
+    void aPkcs12CredentialIsUsedWithThePasswordTypedOnTheTerminal() throws Exception {
+        Path p12 = dir.resolve("uma/usercred.p12");
+        Run made = tool(Map.of(), null, "openssl", "pkcs12", "-export", "-in", dir.resolve("uma/usercert.pem").toString(),
+                "-inkey", dir.resolve("uma/userkey.pem").toString(), "-out", p12.toString(), "-passout", "pass:p12 secret");
+        assertEquals(0, made.exit(), made.toString());
+        Map<String, String> env = new HashMap<>(user("uma"));
+        env.put("X509_USER_CERT", p12.toString());
+        env.remove("X509_USER_KEY");
+        Run who = tool(env, "p12 secret\n", "script", "-qec", LAUNCHER + " whoami", "/dev/null");
+        assertEquals(0, who.exit(), who.toString());
+        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
+        Run wrong = tool(env, "nope\n", "script", "-qec", LAUNCHER + " whoami", "/dev/null");
+        assertEquals(2, wrong.exit(), wrong.toString());
+        assertTrue(wrong.out().contains("wrong password for the PKCS#12 file"), wrong.out());
+    }
 }

@@ -25,7 +25,8 @@ import java.util.Optional;
  *
  * <p>Credential, first found wins: {@code X509_USER_PROXY}; the proxy at {@code /tmp/x509up_u<uid>};
  * {@code X509_USER_CERT} and {@code X509_USER_KEY}, by default {@code ~/.globus/usercert.pem} and
- * {@code ~/.globus/userkey.pem}. Trust anchors: an explicit PEM file, else {@code X509_CERT_DIR}, else
+ * {@code ~/.globus/userkey.pem}; a PKCS#12 file: {@code X509_USER_CERT} naming a {@code .p12} or
+ * {@code .pfx} file, or {@code ~/.globus/usercred.p12}. Trust anchors: an explicit PEM file, else {@code X509_CERT_DIR}, else
  * {@code ~/.globus/certificates}, else {@code /etc/grid-security/certificates}.
  */
 public final class GridCredentials {
@@ -56,8 +57,15 @@ public final class GridCredentials {
         }
         Path cert = Path.of(env.getOrDefault("X509_USER_CERT", home.resolve(".globus/usercert.pem").toString()));
         Path key = Path.of(env.getOrDefault("X509_USER_KEY", home.resolve(".globus/userkey.pem").toString()));
+        if (isPkcs12(cert) && Files.isReadable(cert)) {
+            return Optional.of(pkcs12(cert, passwords));
+        }
         if (Files.isReadable(cert) && Files.isReadable(key)) {
             return Optional.of(certificateAndKey(cert, key, passwords));
+        }
+        Path globusP12 = home.resolve(".globus/usercred.p12");
+        if (!env.containsKey("X509_USER_CERT") && Files.isReadable(globusP12)) {
+            return Optional.of(pkcs12(globusP12, passwords));
         }
         if (env.containsKey("X509_USER_CERT") || env.containsKey("X509_USER_KEY")) {
             throw new CredentialException("X509_USER_CERT/X509_USER_KEY name " + cert + " and " + key
@@ -78,6 +86,28 @@ public final class GridCredentials {
                     + " must both be readable (or set X509_USER_CERT and X509_USER_KEY)");
         }
         return certificateAndKey(cert, key, passwords);
+    }
+
+    private static boolean isPkcs12(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".p12") || name.endsWith(".pfx");
+    }
+
+    /** A PKCS#12 file; its password is asked from {@code passwords}. */
+    public static X509Credential pkcs12(Path file, PasswordSupplier passwords) {
+        char[] password = passwords.getPassword();
+        try {
+            X509Credential credential = new eu.emi.security.authn.x509.impl.KeystoreCredential(file.toString(),
+                    password, password, null, "PKCS12");
+            checkNotExpired(credential, file, "the certificate");
+            return credential;
+        } catch (IOException | java.security.KeyStoreException e) {
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("password") || why.contains("mac") || why.contains("MAC")) {
+                throw new CredentialException("wrong password for the PKCS#12 file " + file);
+            }
+            throw new CredentialException("the PKCS#12 file " + file + " cannot be read: " + why);
+        }
     }
 
     /** A proxy file: proxy certificate, its key, and the rest of the chain, as grid-proxy-init writes it. */
