@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import eu.emi.security.authn.x509.X509CertChainValidator;
 import eu.emi.security.authn.x509.X509Credential;
-import eu.emi.security.authn.x509.helpers.ssl.SSLTrustManager;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +34,10 @@ public final class SandgateClient {
     private final HttpClient http;
     private final SSLContext ssl;
     private final Duration connectTimeout;
+    private final ServerTrust serverTrust;
 
-    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout) {
+    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout, ServerTrust serverTrust) {
+        this.serverTrust = serverTrust;
         this.base = base;
         this.http = http;
         this.ssl = ssl;
@@ -222,7 +223,7 @@ public final class SandgateClient {
             java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return java.nio.file.Files.size(target);
         } catch (SSLHandshakeException e) {
-            throw new SandgateException(0, "tls_failed", "TLS handshake with " + base + " failed: " + e.getMessage());
+            throw handshakeFailed(e);
         } catch (IOException e) {
             throw new SandgateException(0, "connection_failed", "download of " + path + " interrupted ("
                     + e.getMessage() + "); run the same fetch again to resume");
@@ -231,6 +232,12 @@ public final class SandgateClient {
                 c.disconnect();
             }
         }
+    }
+
+    private SandgateException handshakeFailed(SSLHandshakeException e) {
+        String why = serverTrust.lastRefusal();
+        return new SandgateException(0, "tls_failed", "TLS handshake with " + base + " failed: "
+                + (why != null ? why : e.getMessage()));
     }
 
     private static String sessionId(String id) {
@@ -250,8 +257,7 @@ public final class SandgateClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (SSLHandshakeException e) {
-            throw new SandgateException(0, "tls_failed", "TLS handshake with " + base + " failed: "
-                    + e.getMessage());
+            throw handshakeFailed(e);
         } catch (IOException e) {
             throw new SandgateException(0, "connection_failed", "cannot reach " + base + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
@@ -316,9 +322,10 @@ public final class SandgateClient {
                 SSLContext ssl = SSLContext.getInstance("TLS");
                 KeyManager[] keys = Optional.ofNullable(credential)
                         .map(c -> new KeyManager[] {c.getKeyManager()}).orElse(null);
-                ssl.init(keys, new TrustManager[] {new SSLTrustManager(trust)}, null);
+                ServerTrust serverTrust = new ServerTrust(trust);
+                ssl.init(keys, new TrustManager[] {serverTrust}, null);
                 HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(connectTimeout).build();
-                return new SandgateClient(base, http, ssl, connectTimeout);
+                return new SandgateClient(base, http, ssl, connectTimeout, serverTrust);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
             }
