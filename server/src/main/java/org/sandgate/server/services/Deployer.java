@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +21,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hot deployment: keeps the deployed services in step with the deploy directory, which it reads
- * every {@code scanMillis} (polling works on every file system, NFS included). A file that is added
+ * when the file system reports a change there and every {@code scanMillis} in any case (polling
+ * works on every file system, NFS included). A file that is added
  * or changed is deployed once it has stayed the same for one scan (so a file still being copied is
  * not read half-written); a removed file's services are withdrawn. A new version replaces the old
  * one atomically: calls already running finish on the old version, which is closed after the last
@@ -52,6 +58,7 @@ public final class Deployer extends AbstractLifeCycle {
     private final Map<String, Fingerprint> pending = new HashMap<>();
     private final AtomicLong copyNumber = new AtomicLong();
     private ScheduledExecutorService scanner;
+    private WatchService watcher;
 
     /** How a file looked when it was last read. */
     private record Fingerprint(Object key, long size, long modified) {
@@ -100,10 +107,48 @@ public final class Deployer extends AbstractLifeCycle {
             return t;
         });
         scanner.scheduleWithFixedDelay(this::scanSafely, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
+        watch();
+    }
+
+    /**
+     * Where the file system reports changes (inotify), a change in the deploy directory triggers a
+     * scan at once, and another one scan later to deploy what has stayed the same; polling stays as
+     * the fallback for file systems that report nothing (NFS).
+     */
+    private void watch() {
+        if (!Files.isDirectory(deployDir)) {
+            return;
+        }
+        try {
+            WatchService service = deployDir.getFileSystem().newWatchService();
+            deployDir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+            watcher = service;
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        WatchKey key = service.take();
+                        key.pollEvents();
+                        key.reset();
+                        scanner.execute(this::scanSafely);
+                        scanner.schedule(this::scanSafely, Math.min(200, scanMillis), TimeUnit.MILLISECONDS);
+                    }
+                } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException e) {
+                    // stopping
+                }
+            }, "deploy-watch");
+            t.setDaemon(true);
+            t.start();
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("no change notification for {} ({}): polling every {} ms", deployDir, e.getMessage(), scanMillis);
+        }
     }
 
     @Override
-    protected synchronized void doStop() throws InterruptedException {
+    protected synchronized void doStop() throws InterruptedException, IOException {
+        if (watcher != null) {
+            watcher.close();
+        }
         scanner.shutdownNow();
         scanner.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -222,7 +267,13 @@ public final class Deployer extends AbstractLifeCycle {
         String name = file.getFileName().toString();
         if (name.endsWith(".jar")) {
             Path copy = copies.resolve(name.substring(0, name.length() - 4) + "-" + copyNumber.incrementAndGet() + ".jar");
-            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // the file went away or changed while it was copied: no half copy stays behind
+                Files.deleteIfExists(copy);
+                throw e;
+            }
             return plugins.load(copy, file);
         }
         return commandService(file);

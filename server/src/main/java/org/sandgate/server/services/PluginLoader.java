@@ -28,7 +28,8 @@ public final class PluginLoader {
     /**
      * Loads the services of one jar. The class loader reads {@code copy}, a private copy of the
      * deployed file {@code source}, so that replacing the deployed file never changes classes under
-     * a running version; the copy is deleted when the last of its services is closed.
+     * a running version; the copy is deleted when the last of its services is closed, or at once
+     * when the jar cannot be deployed.
      *
      * @throws PluginException saying why the jar cannot be deployed
      */
@@ -37,12 +38,14 @@ public final class PluginLoader {
         try (JarFile check = new JarFile(jar.toFile())) {
             check.getManifest();
         } catch (IOException e) {
+            delete(jar);
             throw new PluginException("not a jar file (" + e.getMessage() + ")");
         }
         URLClassLoader loader;
         try {
             loader = new URLClassLoader("plugin:" + source.getFileName(), new URL[] {jar.toUri().toURL()}, apiOnly);
         } catch (IOException e) {
+            delete(jar);
             throw new PluginException("cannot open: " + e.getMessage());
         }
         List<Service> services = new ArrayList<>();
@@ -92,6 +95,10 @@ public final class PluginLoader {
         } catch (IOException e) {
             LOG.debug("closing plugin class loader", e);
         }
+        delete(copy);
+    }
+
+    private static void delete(Path copy) {
         try {
             Files.deleteIfExists(copy);
         } catch (IOException e) {
