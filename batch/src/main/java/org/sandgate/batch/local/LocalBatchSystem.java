@@ -150,12 +150,14 @@ public final class LocalBatchSystem implements BatchSystem {
         }
     }
 
-    private static JobStatus ended(int code) {
+    /** A job's end by its exit code; 124 is {@code timeout}'s: killed at the wall-clock limit. */
+    static JobStatus ended(int code) {
         return JobStatus.ended(code, code == TIMED_OUT
                 ? Optional.of("killed at its wall-clock limit") : Optional.empty());
     }
 
-    private static boolean isYoung(Path control) {
+    /** Whether a job's files were made so recently that it may not have started yet. */
+    static boolean isYoung(Path control) {
         try {
             return Files.getLastModifiedTime(control).toInstant().isAfter(Instant.now().minus(START_GRACE));
         } catch (IOException e) {

@@ -1,10 +1,6 @@
 package org.sandgate.batch.local;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +23,6 @@ import org.sandgate.batch.command.Commands;
  * which the server reads to follow it, also after a restart.
  */
 public final class SharedLocalBatchSystem implements BatchSystem {
-    private static final Duration START_GRACE = Duration.ofSeconds(30);
-    private static final int TIMED_OUT = 124;
 
     private final Commands commands;
     private final AccountSwitch accounts;
@@ -74,30 +68,18 @@ public final class SharedLocalBatchSystem implements BatchSystem {
         Path control = sandbox.resolve(JobFiles.DIR);
         Optional<Integer> code = JobFiles.exitCode(sandbox);
         if (code.isPresent()) {
-            return ended(code.get());
+            return LocalBatchSystem.ended(code.get());
         }
         Optional<Integer> pid = JobFiles.numberNamed(control, "pid-");
         if (pid.isEmpty()) {
-            return isYoung(control.resolve(JobFiles.SCRIPT_FILE))
+            return LocalBatchSystem.isYoung(control.resolve(JobFiles.SCRIPT_FILE))
                     ? JobStatus.queued() : JobStatus.lost("the job never started");
         }
         if (LocalBatchSystem.isRunning(pid.get())) {
             return JobStatus.running();
         }
-        return JobFiles.exitCode(sandbox).map(SharedLocalBatchSystem::ended)
+        return JobFiles.exitCode(sandbox).map(LocalBatchSystem::ended)
                 .orElseGet(() -> JobStatus.lost("the job's process ended without recording an exit code"));
-    }
-
-    private static JobStatus ended(int code) {
-        return JobStatus.ended(code, code == TIMED_OUT ? Optional.of("killed at its wall-clock limit") : Optional.empty());
-    }
-
-    private static boolean isYoung(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toInstant().isAfter(Instant.now().minus(START_GRACE));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override
