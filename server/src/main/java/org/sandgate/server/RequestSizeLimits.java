@@ -48,5 +48,10 @@ final class RequestSizeLimits extends Handler.Wrapper {
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             return RequestSizeLimits.this.getHandler().handle(request, response, callback);
         }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return RequestSizeLimits.this.getHandler().getInvocationType();
+        }
     }
 }

@@ -37,6 +37,16 @@ final class Routes extends Handler.AbstractContainer {
         return false;
     }
 
+    /** Non-blocking when every route is: the routes are fixed once the server starts. */
+    @Override
+    public InvocationType getInvocationType() {
+        InvocationType type = InvocationType.NON_BLOCKING;
+        for (Handler handler : byPrefix.values()) {
+            type = org.eclipse.jetty.util.thread.Invocable.combine(type, handler.getInvocationType());
+        }
+        return type;
+    }
+
     @Override
     public java.util.List<Handler> getHandlers() {
         return java.util.List.copyOf(byPrefix.values());

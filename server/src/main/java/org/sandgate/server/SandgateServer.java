@@ -38,6 +38,7 @@ import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.api.SessionEventsHandler;
+import org.sandgate.server.api.WhoamiHandler;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
@@ -166,13 +167,13 @@ public final class SandgateServer {
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
         AuthenticationHandler api = new AuthenticationHandler(authenticator, tokens, policies, bans, audit,
-                new SessionEventsHandler(sessions, jersey));
+                new WhoamiHandler(policies, new BlockingHandler(new SessionEventsHandler(sessions, jersey))));
 
         Routes routes = new Routes()
                 .add("/api", api)
-                .add("/sandbox", new SandboxHandler(sandboxes, sessions, config.sandbox().publicUrls(), authenticator))
+                .add("/sandbox", new BlockingHandler(new SandboxHandler(sandboxes, sessions, config.sandbox().publicUrls(), authenticator)))
                 .add("/health", new HealthHandler(drain))
-                .add("/metrics", new MetricsHandler(metrics));
+                .add("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
                 config.services().maxUploadBytes(), routes);
@@ -229,6 +230,14 @@ public final class SandgateServer {
     /** The trust-anchor component. */
     public TrustAnchors trustAnchors() {
         return anchors;
+    }
+
+    /**
+     * How Jetty may run the handlers: {@code NON_BLOCKING} when every handler that can block sits
+     * behind a {@link BlockingHandler}, so that requests are handled where they were read.
+     */
+    public org.eclipse.jetty.util.thread.Invocable.InvocationType requestHandling() {
+        return jetty.getInvocationType();
     }
 
     /** Names of the connectors, for logs. */

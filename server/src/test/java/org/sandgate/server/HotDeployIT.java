@@ -281,4 +281,32 @@ class HotDeployIT {
         assertTrue(took >= 1900 && took < 5000, took + " ms");
         assertEquals(1, version(), "the server still answers");
     }
+
+    @Test
+    void cheapRequestsAreHandledWhereTheyAreReadAndNeverWaitForBlockedCalls() throws Exception {
+        assertEquals(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING, server.server.requestHandling());
+        install(v1, "version.jar");
+        millisUntil(() -> version() == 1);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Https.Reply>> hanging = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                hanging.add(callers.submit(() -> call(alice, "lab/version/hang", "{}")));
+            }
+            Thread.sleep(300);
+            Https https = new Https(alice, pki.strong.certificate());
+            for (int i = 0; i < 5; i++) {
+                Instant start = Instant.now();
+                assertEquals(200, https.get(server.https("/api/v1/whoami")).status());
+                assertEquals(200, https.get(server.https("/health")).status());
+                long took = Duration.between(start, Instant.now()).toMillis();
+                assertTrue(took < 1000, "whoami and health answered in " + took + " ms while four calls hang");
+            }
+            for (java.util.concurrent.Future<Https.Reply> call : hanging) {
+                assertEquals(504, call.get().status(), "the hanging calls are still cut off");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
 }

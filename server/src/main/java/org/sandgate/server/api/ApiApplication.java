@@ -41,7 +41,6 @@ public final class ApiApplication {
         rc.register(new JsonMapping());
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
-        rc.register(new WhoamiResource(c.policies()));
         rc.register(new ServicesResource(c.services(), c.policies(), c.sessions(), c.callout(), c.audit(), c.drain(),
                 Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));

@@ -1,24 +1,34 @@
 package org.sandgate.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.nio.ByteBuffer;
 import java.util.List;
-import org.sandgate.server.policy.Policies;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.security.AuthenticationState;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.sandgate.server.identity.CertificateIdentity;
 import org.sandgate.server.identity.ProxyKind;
+import org.sandgate.server.policy.Policies;
 
-/** {@code GET /api/v1/whoami}: what the server makes of the caller's credential. */
-@Path(ApiPaths.V1 + "/whoami")
-@Produces(MediaType.APPLICATION_JSON)
-public final class WhoamiResource {
+/**
+ * {@code GET /api/v1/whoami}: what the server makes of the caller's credential. Served by a Jetty
+ * handler behind authentication rather than by JAX-RS: it is the hottest read-only call (portals ask
+ * it on every page, monitoring on every probe) and it needs nothing of the request scope, which
+ * costs more than the answer itself.
+ */
+public final class WhoamiHandler extends Handler.Wrapper {
+    static final String PATH = "/" + ApiPaths.V1 + "/whoami";
+    private static final ObjectWriter WRITER = JsonMapping.mapper().writerFor(Whoami.class);
+
     private final Policies policies;
 
-    public WhoamiResource(Policies policies) {
+    public WhoamiHandler(Policies policies, Handler next) {
+        super(next);
         this.policies = policies;
     }
 
@@ -47,9 +57,27 @@ public final class WhoamiResource {
                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean token) {
     }
 
-    @GET
-    public Whoami whoami(@Context SecurityContext security) {
-        RequestCaller caller = RequestCaller.of(security);
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!PATH.equals(request.getHttpURI().getCanonicalPath())) {
+            return super.handle(request, response, callback);
+        }
+        String method = request.getMethod();
+        boolean head = HttpMethod.HEAD.is(method);
+        if (!head && !HttpMethod.GET.is(method)) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            ErrorMapper.write(response, callback, new ApiException(405, ErrorMapper.codeOf(405), ErrorMapper.messageOf(405)));
+            return true;
+        }
+        byte[] body = WRITER.writeValueAsBytes(whoami((RequestCaller) AuthenticationState.getUserPrincipal(request)));
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
+    private Whoami whoami(RequestCaller caller) {
         CertificateIdentity cert = caller.identity().certificate().orElse(null);
         boolean proxy = cert != null && cert.proxy() != ProxyKind.NONE;
         return new Whoami(
