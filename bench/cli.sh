@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The command-line client against curl, on a local server:
-#  1. wall time of `sandgate whoami` (a full run: JVM start, credential, TLS handshake, request) and of
-#     the same request made by curl, 20 runs each, alternating; medians and their ratio;
+#  1. wall time of `sandgate whoami` (a whole command: launcher, the agent's answer or a JVM of its
+#     own, credential, TLS, request, printing) and of the same request made by curl, 20 runs each,
+#     alternating; medians and their ratio; also the first run (which starts the agent) and runs
+#     with SANDGATE_AGENT=off (a JVM per command);
 #  2. throughput of `sandgate fetch` of a 1 GiB sandbox file against `curl` fetching the same URL,
 #     3 rounds alternating; medians and their ratio.
 # Usage: bench/cli.sh     (build first: mvn -q -DskipTests package; as root the server runs as nobody)
@@ -13,6 +15,7 @@ work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
 run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u nobody --)
 sg="$here/bin/sandgate-server"
 cleanup() {
+    [ -n "${XDG_CACHE_HOME:-}" ] && "$here/bin/sandgate" agent stop >/dev/null 2>&1 || true
     [ -n "${sg_pid:-}" ] && { pkill -P "$sg_pid" 2>/dev/null; kill "$sg_pid" 2>/dev/null; } || true
     wait 2>/dev/null || true
     rm -rf "$work"
@@ -30,13 +33,22 @@ sg_pid=$!
 for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "https://localhost:$port/health" >/dev/null && break; sleep 0.2; done
 
 export X509_USER_CERT="$work/user/usercert.pem" X509_USER_KEY="$work/user/userkey.pem" SANDGATE_URL="https://localhost:$port"
-export XDG_CACHE_HOME="$work/cache"
+export XDG_CACHE_HOME="$work/cache"     # the class-data archive and the agent of this run only
+unset XDG_RUNTIME_DIR SANDGATE_AGENT
 cli=("$here/bin/sandgate")
 curl_auth=(--cacert "$work/ca/ca.pem" --cert "$X509_USER_CERT" --key "$X509_USER_KEY")
 ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f\n", (b-a)*1000}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-"${cli[@]}" whoami --cacert "$work/ca/ca.pem" > /dev/null    # the first run writes the class-data archive
+t0=$EPOCHREALTIME; "${cli[@]}" whoami --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
+first=$(ms "$t0" "$t1")        # starts the agent in the background, answers from a JVM of its own
+until "${cli[@]}" agent status >/dev/null 2>&1; do sleep 0.2; done
+: > "$work/off.ms"
+SANDGATE_AGENT=off "${cli[@]}" whoami --cacert "$work/ca/ca.pem" > /dev/null    # writes the class-data archive
+for _ in 1 2 3 4 5; do
+    t0=$EPOCHREALTIME; SANDGATE_AGENT=off "${cli[@]}" whoami --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
+    ms "$t0" "$t1" >> "$work/off.ms"
+done
 : > "$work/sg.ms"; : > "$work/curl.ms"
 for _ in $(seq 1 20); do
     t0=$EPOCHREALTIME; "${cli[@]}" whoami --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
@@ -45,7 +57,7 @@ for _ in $(seq 1 20); do
     ms "$t0" "$t1" >> "$work/curl.ms"
 done
 t0=$EPOCHREALTIME; "${cli[@]}" --version > /dev/null; t1=$EPOCHREALTIME; jvm=$(ms "$t0" "$t1")
-sg_med=$(median < "$work/sg.ms"); curl_med=$(median < "$work/curl.ms")
+sg_med=$(median < "$work/sg.ms"); curl_med=$(median < "$work/curl.ms"); off_med=$(median < "$work/off.ms")
 
 # 2. a 1 GiB file
 id=$("${cli[@]}" call sleepy.add 0 1 1 --wait --cacert "$work/ca/ca.pem" | head -1 | grep -o '[0-9a-f]\{32\}')
@@ -67,4 +79,4 @@ echo "| measure | sandgate | curl | ratio |"
 echo "|---|---|---|---|"
 echo "| whoami, wall time of one run (median of 20) | $sg_med ms | $curl_med ms | $(awk -v a="$sg_med" -v b="$curl_med" 'BEGIN {printf "%.1f x", a/b}') |"
 echo "| fetch of 1 GiB (median of 3) | $sg_rate MiB/s | $curl_rate MiB/s | $(awk -v a="$sg_rate" -v b="$curl_rate" 'BEGIN {printf "%.2f", a/b}') |"
-echo "(JVM start alone, sandgate --version: $jvm ms)"
+echo "(first run, which starts the agent: $first ms; with SANDGATE_AGENT=off, median of 5: $off_med ms; JVM start alone, sandgate --version: $jvm ms)"

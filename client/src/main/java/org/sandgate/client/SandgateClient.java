@@ -35,9 +35,13 @@ public final class SandgateClient {
     private final SSLContext ssl;
     private final Duration connectTimeout;
     private final ServerTrust serverTrust;
+    private final KeyManager[] keys;
+    private volatile SSLContext bulk;
 
-    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout, ServerTrust serverTrust) {
+    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout, ServerTrust serverTrust,
+                           KeyManager[] keys) {
         this.serverTrust = serverTrust;
+        this.keys = keys;
         this.base = base;
         this.http = http;
         this.ssl = ssl;
@@ -167,8 +171,8 @@ public final class SandgateClient {
 
     /**
      * As {@link #fetch(String, String, java.nio.file.Path)}, telling {@code progress} how far it got.
-     * Downloads go over {@link javax.net.ssl.HttpsURLConnection} (the JDK's socket-based TLS), which
-     * moves bulk data several times faster than {@link HttpClient}'s engine-based TLS.
+     * Downloads go over {@link javax.net.ssl.HttpsURLConnection} with {@link #bulkTls()}. An interrupted
+     * thread stops the download, leaving the partial copy to resume from.
      */
     public long fetch(String id, String path, java.nio.file.Path target, Progress progress) {
         java.nio.file.Path part = target.resolveSibling(target.getFileName() + ".part");
@@ -185,7 +189,7 @@ public final class SandgateClient {
         javax.net.ssl.HttpsURLConnection c = null;
         try {
             c = (javax.net.ssl.HttpsURLConnection) uri.toURL().openConnection();
-            c.setSSLSocketFactory(ssl.getSocketFactory());
+            c.setSSLSocketFactory(bulkTls().getSocketFactory());
             c.setConnectTimeout((int) connectTimeout.toMillis());
             c.setReadTimeout((int) Duration.ofMinutes(10).toMillis());
             c.setInstanceFollowRedirects(false);
@@ -215,6 +219,9 @@ public final class SandgateClient {
                 long done = start;
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new java.io.InterruptedIOException("stopped");
+                    }
                     out.write(buffer, 0, n);
                     done += n;
                     progress.update(done, total);
@@ -232,6 +239,29 @@ public final class SandgateClient {
                 c.disconnect();
             }
         }
+    }
+
+    /**
+     * The TLS context for downloads: Conscrypt (BoringSSL's TLS and AES-GCM, twice as fast on bulk data
+     * as the JDK's here) when its native library loads on this platform, else the JDK's. Made on the
+     * first download, with the same credential and the same check of the server.
+     */
+    SSLContext bulkTls() {
+        SSLContext context = bulk;
+        if (context == null) {
+            context = ssl;
+            try {
+                if (org.conscrypt.Conscrypt.isAvailable()) {
+                    SSLContext conscrypt = SSLContext.getInstance("TLS", org.conscrypt.Conscrypt.newProvider());
+                    conscrypt.init(keys, new TrustManager[] {serverTrust}, null);
+                    context = conscrypt;
+                }
+            } catch (GeneralSecurityException | LinkageError | RuntimeException unavailable) {
+                context = ssl;
+            }
+            bulk = context;
+        }
+        return context;
     }
 
     private SandgateException handshakeFailed(SSLHandshakeException e) {
@@ -325,7 +355,7 @@ public final class SandgateClient {
                 ServerTrust serverTrust = new ServerTrust(trust);
                 ssl.init(keys, new TrustManager[] {serverTrust}, null);
                 HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(connectTimeout).build();
-                return new SandgateClient(base, http, ssl, connectTimeout, serverTrust);
+                return new SandgateClient(base, http, ssl, connectTimeout, serverTrust, keys);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
             }

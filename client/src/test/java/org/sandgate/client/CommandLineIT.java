@@ -63,16 +63,40 @@ class CommandLineIT {
 
     @AfterAll
     static void stop() throws Exception {
+        sandgate(Map.of(), "agent", "stop");
         server.stop();
     }
 
+    /** The agent of these tests lives under their own home, and not for long after them. */
+    private static void isolateAgent(Map<String, String> env) {
+        env.put("HOME", dir.resolve("home").toString());
+        env.remove("XDG_RUNTIME_DIR");
+        env.remove("XDG_CACHE_HOME");
+        env.remove("SANDGATE_AGENT");
+        env.put("SANDGATE_AGENT_IDLE_SECONDS", "120");
+    }
+
+    /** Starts the agent (the first command that could use one does) and waits until it answers. */
+    private static void agentRunning() throws Exception {
+        sandgate(user("uma"), "whoami");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sandgate(Map.of(), "agent", "status").exit() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the agent did not start");
+            Thread.sleep(200);
+        }
+    }
+
     private static Run sandgate(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return sandgateIn(dir, env, args);
+    }
+
+    private static Run sandgateIn(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> argv = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
         argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
         Map<String, String> e = pb.environment();
         e.remove("X509_USER_PROXY");
-        e.put("HOME", dir.resolve("home").toString());
+        isolateAgent(e);
         e.putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
@@ -200,7 +224,7 @@ class CommandLineIT {
 
     /** Runs a command; skips the test, loudly, when it is not installed. */
     private static Run tool(Map<String, String> env, String stdin, String... argv) throws Exception {
-        boolean found = java.util.stream.Stream.of("/usr/bin", "/bin", "/usr/local/bin")
+        boolean found = java.util.stream.Stream.of("/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin")
                 .anyMatch(d -> Files.isExecutable(Path.of(d, argv[0])));
         if (!found) {
             System.err.println("SKIPPED: " + argv[0] + " is not installed; install it to run this test");
@@ -208,7 +232,7 @@ class CommandLineIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(found, argv[0] + " is not installed: test SKIPPED, not passed");
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
         pb.environment().remove("X509_USER_PROXY");
-        pb.environment().put("HOME", dir.resolve("home").toString());
+        isolateAgent(pb.environment());
         pb.environment().putAll(env);
         Process p = pb.start();
         try (var in = p.getOutputStream()) {
@@ -341,5 +365,112 @@ class CommandLineIT {
         Run wrong = tool(env, "nope\n", "script", "-qec", LAUNCHER + " whoami", "/dev/null");
         assertEquals(2, wrong.exit(), wrong.toString());
         assertTrue(wrong.out().contains("wrong password for the PKCS#12 file"), wrong.out());
+    }
+
+    @Test
+    void commandsRunInTheAgentSeeTheCallersDirectoryEnvironmentAndFiles() throws Exception {
+        agentRunning();
+        Run status = sandgate(Map.of(), "agent", "status");
+        assertTrue(status.out().startsWith("agent of "), status.out());
+        long agentPid = Long.parseLong(status.out().replaceAll("(?s).*pid (\\d+).*", "$1"));
+
+        Run r = sandgate(user("uma"), "call", "sleepy.add", "0", "2", "3", "--wait");
+        assertEquals(0, r.exit(), r.toString());
+        String id = r.out().lines().findFirst().orElseThrow().replace("session ", "");
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Map<String, String> relative = new HashMap<>(user("uma"));
+        relative.put("X509_USER_CERT", "../uma/usercert.pem");
+        relative.put("X509_USER_KEY", "../uma/userkey.pem");
+        Run fetch = sandgateIn(elsewhere, relative, "fetch", id, "stdout", "-o", "out");
+        assertEquals(0, fetch.exit(), fetch.toString());
+        assertEquals("sleepyadd 2 + 3 = 5\n", Files.readString(elsewhere.resolve("out/stdout")),
+                "relative paths are the caller's, not the agent's");
+
+        // the credential files change under the agent: the next command uses the new ones
+        Path mine = Files.createDirectories(dir.resolve("changing"));
+        Files.copy(dir.resolve("uma/usercert.pem"), mine.resolve("usercert.pem"));
+        Files.copy(dir.resolve("uma/userkey.pem"), mine.resolve("userkey.pem"));
+        Map<String, String> changing = new HashMap<>(user("uma"));
+        changing.put("X509_USER_CERT", mine.resolve("usercert.pem").toString());
+        changing.put("X509_USER_KEY", mine.resolve("userkey.pem").toString());
+        assertTrue(sandgate(changing, "whoami").out().contains("identity: /O=Client Test/CN=Uma"));
+        ca.issueUser("/O=Client Test/CN=Vera", Duration.ofDays(1))
+                .write(mine.resolve("usercert.pem"), mine.resolve("userkey.pem"));
+        Run vera = sandgate(changing, "whoami");
+        assertTrue(vera.out().contains("identity: /O=Client Test/CN=Vera"), vera.toString());
+        assertTrue(vera.out().contains("account:  (none"), vera.out());
+        Run expired = sandgate(user("old"), "whoami");
+        assertEquals(2, expired.exit(), expired.toString());
+        assertTrue(expired.err().contains("expired"), expired.err());
+
+        assertEquals(agentPid, Long.parseLong(sandgate(Map.of(), "agent", "status").out()
+                .replaceAll("(?s).*pid (\\d+).*", "$1")), "the same agent answered all of them");
+        Run direct = sandgate(Map.of("SANDGATE_AGENT", "off"), "whoami", "--server", url, "--cacert",
+                dir.resolve("ca/ca.pem").toString(), "--anonymous");
+        Run viaAgent = sandgate(Map.of(), "whoami", "--server", url, "--cacert", dir.resolve("ca/ca.pem").toString(),
+                "--anonymous");
+        assertEquals(direct, viaAgent, "the agent answers exactly as a JVM of its own");
+    }
+
+    @Test
+    void anEncryptedKeyIsAskedForOnTheTerminalEvenWhenTheAgentRuns() throws Exception {
+        agentRunning();
+        Path encrypted = dir.resolve("uma/userkey-for-agent.pem");
+        Run enc = tool(Map.of(), null, "openssl", "rsa", "-in", dir.resolve("uma/userkey.pem").toString(), "-aes256",
+                "-passout", "pass:agent horse", "-out", encrypted.toString());
+        assertEquals(0, enc.exit(), enc.toString());
+        Map<String, String> env = new HashMap<>(user("uma"));
+        env.put("X509_USER_KEY", encrypted.toString());
+        Run typed = tool(env, "agent horse\n", "script", "-qec", LAUNCHER + " whoami", "/dev/null");
+        assertEquals(0, typed.exit(), typed.toString());
+        assertTrue(typed.out().contains("Enter GRID pass phrase"), typed.out());
+        assertTrue(typed.out().contains("identity: /O=Client Test/CN=Uma"), typed.out());
+    }
+
+    @Test
+    void theAgentAnswersNoOtherUser() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root) {
+            System.err.println("SKIPPED: connecting as another user needs root");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root to act as another user: test SKIPPED, not passed");
+        agentRunning();
+        Path agents = dir.resolve("home/.cache/sandgate/agent");
+        Path socket;
+        try (var files = Files.list(agents)) {
+            socket = files.filter(f -> f.toString().endsWith(".sock")).findFirst().orElseThrow();
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(agents)));
+        // open the door the directory keeps shut, to see the agent's own check of the peer's user id
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (Path p = agents; !p.equals(dir); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            Path client = LAUNCHER.getParent().getParent().resolve("libexec/sandgate-agent-client");
+            Run other = tool(Map.of("SANDGATE_AGENT_SOCKET", socket.toString()), null, "runuser", "-u", "nobody", "--",
+                    "perl", client.toString(), "/bin/false", "whoami");
+            assertEquals(2, other.exit(), other.toString());
+            assertTrue(other.err().contains("this agent serves root only"), other.err());
+        } finally {
+            Files.setPosixFilePermissions(agents, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void agentStopEndsTheAgentAndTheNextCommandStillAnswers() throws Exception {
+        agentRunning();
+        assertEquals(0, sandgate(Map.of(), "agent", "stop").exit());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Run status;
+        while ((status = sandgate(Map.of(), "agent", "status")).exit() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the agent did not stop");
+            Thread.sleep(200);
+        }
+        assertTrue(status.out().contains("no agent is running"), status.toString());
+        Run who = sandgate(user("uma"), "whoami");
+        assertEquals(0, who.exit(), who.toString());
+        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
     }
 }

@@ -1,17 +1,19 @@
 package org.sandgate.client.cli;
 
-import com.sun.security.auth.module.UnixSystem;
-import java.io.Console;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.sandgate.client.SandgateClient;
 import org.sandgate.client.credentials.GridCredentials;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Where the server is and how to authenticate: shared by every command. */
 final class ConnectionOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--server", description = "server URL (default: $SANDGATE_URL or https://localhost:8443)")
     String server;
 
@@ -25,26 +27,16 @@ final class ConnectionOptions {
     @Option(names = "--json", description = "print the server's JSON")
     boolean json;
 
-    SandgateClient client() {
-        Map<String, String> env = System.getenv();
-        Path home = Path.of(System.getProperty("user.home"));
-        String url = server != null ? server : env.getOrDefault("SANDGATE_URL", "https://localhost:8443");
-        SandgateClient.Builder b = SandgateClient.builder(URI.create(url))
-                .trust(GridCredentials.trust(env, home, Optional.ofNullable(caFile)));
-        if (!anonymous) {
-            GridCredentials.locate(env, home, new UnixSystem().getUid(), ConnectionOptions::askPassPhrase)
-                    .ifPresent(b::credential);
-        }
-        return b.build();
+    /** The run this command belongs to. */
+    Invocation invocation() {
+        return ((Main) command.root().userObject()).invocation();
     }
 
-    /** Asks for a key's pass phrase on the terminal; without one there is nobody to ask. */
-    static char[] askPassPhrase() {
-        Console console = System.console();
-        if (console == null) {
-            throw new org.sandgate.client.credentials.CredentialException(
-                    "the key is encrypted and no pass phrase was given (there is no terminal to ask on)");
-        }
-        return console.readPassword("Enter GRID pass phrase: ");
+    SandgateClient client() {
+        Invocation run = invocation();
+        String url = server != null ? server : run.env().getOrDefault("SANDGATE_URL", "https://localhost:8443");
+        Path trust = GridCredentials.trustSource(run.env(), run.home(), Optional.ofNullable(caFile).map(run::resolve));
+        return run.clients().client(new Clients.Settings(URI.create(url), trust,
+                anonymous ? Optional.empty() : GridCredentials.find(run.env(), run.home(), run.uid())));
     }
 }

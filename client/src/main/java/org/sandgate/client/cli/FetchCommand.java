@@ -29,14 +29,14 @@ final class FetchCommand extends SessionCommand {
             SandgateClient client = connection.client();
             List<String> paths = path != null ? List.of(path)
                     : client.session(id).files().stream().map(SessionInfo.FileInfo::path).toList();
-            Path root = output.toAbsolutePath().normalize();
+            Path root = connection.invocation().resolve(output).toAbsolutePath().normalize();
             for (String p : paths) {
                 Path target = root.resolve(p).normalize();
                 if (!target.startsWith(root)) {
                     spec.commandLine().getErr().println("sandgate: skipped " + p + ": it would land outside " + root);
                     continue;
                 }
-                ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), p);
+                ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), p, connection.invocation().terminal());
                 long size = client.fetch(id, p, target, bar::update);
                 bar.finish();
                 out.println(size + "  " + target);

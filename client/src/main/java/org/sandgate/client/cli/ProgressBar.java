@@ -22,8 +22,8 @@ final class ProgressBar {
         this.active = active;
     }
 
-    static ProgressBar forTerminal(PrintWriter err, String name) {
-        return new ProgressBar(err, name, System.console() != null);
+    static ProgressBar forTerminal(PrintWriter err, String name, boolean terminal) {
+        return new ProgressBar(err, name, terminal);
     }
 
     void update(long done, long total) {

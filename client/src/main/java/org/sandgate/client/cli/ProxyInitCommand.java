@@ -49,7 +49,7 @@ final class ProxyInitCommand implements Callable<Integer> {
             Map<String, String> env = System.getenv();
             Path file = out != null ? out : ProxyFiles.defaultPath(env, new UnixSystem().getUid());
             var user = GridCredentials.userCertificate(env, Path.of(System.getProperty("user.home")),
-                    ConnectionOptions::askPassPhrase);
+                    Clients.Fresh::askPassPhrase);
             ProxyFiles.Info info = ProxyFiles.create(user, lifetime, bits, limited, file);
             stdout.println("Your identity: " + info.identity());
             stdout.println("Creating proxy " + ".".repeat(20) + " Done");

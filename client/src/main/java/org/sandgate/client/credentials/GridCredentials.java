@@ -43,29 +43,40 @@ public final class GridCredentials {
      */
     public static Optional<X509Credential> locate(Map<String, String> env, Path home, long uid,
                                                   PasswordSupplier passwords) {
+        return find(env, home, uid).map(files -> files.load(passwords));
+    }
+
+    /**
+     * Which files hold the user's credential, by the rules above, without reading them.
+     *
+     * @param env  the environment
+     * @param home the user's home directory
+     * @param uid  the user's numeric id (for the default proxy path)
+     */
+    public static Optional<CredentialFiles> find(Map<String, String> env, Path home, long uid) {
         String proxyVar = env.get("X509_USER_PROXY");
         if (proxyVar != null && !proxyVar.isBlank()) {
             Path proxy = Path.of(proxyVar);
             if (!Files.isReadable(proxy)) {
                 throw new CredentialException("X509_USER_PROXY names " + proxy + ", which cannot be read");
             }
-            return Optional.of(proxy(proxy));
+            return Optional.of(CredentialFiles.proxy(proxy));
         }
         Path defaultProxy = Path.of("/tmp", "x509up_u" + uid);
         if (Files.isReadable(defaultProxy)) {
-            return Optional.of(proxy(defaultProxy));
+            return Optional.of(CredentialFiles.proxy(defaultProxy));
         }
         Path cert = Path.of(env.getOrDefault("X509_USER_CERT", home.resolve(".globus/usercert.pem").toString()));
         Path key = Path.of(env.getOrDefault("X509_USER_KEY", home.resolve(".globus/userkey.pem").toString()));
         if (isPkcs12(cert) && Files.isReadable(cert)) {
-            return Optional.of(pkcs12(cert, passwords));
+            return Optional.of(CredentialFiles.pkcs12(cert));
         }
         if (Files.isReadable(cert) && Files.isReadable(key)) {
-            return Optional.of(certificateAndKey(cert, key, passwords));
+            return Optional.of(CredentialFiles.pem(cert, key));
         }
         Path globusP12 = home.resolve(".globus/usercred.p12");
         if (!env.containsKey("X509_USER_CERT") && Files.isReadable(globusP12)) {
-            return Optional.of(pkcs12(globusP12, passwords));
+            return Optional.of(CredentialFiles.pkcs12(globusP12));
         }
         if (env.containsKey("X509_USER_CERT") || env.containsKey("X509_USER_KEY")) {
             throw new CredentialException("X509_USER_CERT/X509_USER_KEY name " + cert + " and " + key
@@ -150,7 +161,7 @@ public final class GridCredentials {
         return cert.getPublicKey().getAlgorithm().equals(key.getAlgorithm());
     }
 
-    private static void checkNotExpired(X509Credential credential, Path file, String what) {
+    static void checkNotExpired(X509Credential credential, Path file, String what) {
         Instant now = Instant.now();
         for (X509Certificate c : credential.getCertificateChain()) {
             if (c.getNotAfter().toInstant().isBefore(now)) {
@@ -166,8 +177,17 @@ public final class GridCredentials {
      * @param caFile an explicit PEM file of CA certificates, if given
      */
     public static X509CertChainValidator trust(Map<String, String> env, Path home, Optional<Path> caFile) {
+        return trust(trustSource(env, home, caFile));
+    }
+
+    /**
+     * Where the trust anchors are: the explicit PEM file, else the first directory of the rules above.
+     *
+     * @param caFile an explicit PEM file of CA certificates, if given
+     */
+    public static Path trustSource(Map<String, String> env, Path home, Optional<Path> caFile) {
         if (caFile.isPresent()) {
-            return pemFile(caFile.get());
+            return caFile.get();
         }
         Path dir = Optional.ofNullable(env.get("X509_CERT_DIR")).map(Path::of)
                 .or(() -> Optional.of(home.resolve(".globus/certificates")).filter(Files::isDirectory))
@@ -176,7 +196,15 @@ public final class GridCredentials {
             throw new CredentialException("no trust anchors: " + dir + " does not exist; set X509_CERT_DIR "
                     + "or give a CA file with --cacert");
         }
-        return new OpensslCertChainValidator(dir.toString(), true, NamespaceCheckingMode.EUGRIDPMA_GLOBUS,
+        return dir;
+    }
+
+    /** The trust anchors of {@link #trustSource}: a directory in the OpenSSL/IGTF layout, or a PEM file. */
+    public static X509CertChainValidator trust(Path source) {
+        if (!Files.isDirectory(source)) {
+            return pemFile(source);
+        }
+        return new OpensslCertChainValidator(source.toString(), true, NamespaceCheckingMode.EUGRIDPMA_GLOBUS,
                 600_000, new ValidatorParams(), true);
     }
 
