@@ -60,12 +60,13 @@ t0=$EPOCHREALTIME; "${cli[@]}" --version > /dev/null; t1=$EPOCHREALTIME; jvm=$(m
 sg_med=$(median < "$work/sg.ms"); curl_med=$(median < "$work/curl.ms"); off_med=$(median < "$work/off.ms")
 
 # 2. a 1 GiB file
-id=$("${cli[@]}" call sleepy.add 0 1 1 --wait --cacert "$work/ca/ca.pem" | head -1 | grep -o '[0-9a-f]\{32\}')
+called=$("${cli[@]}" call sleepy.add 0 1 1 --wait --cacert "$work/ca/ca.pem")
+id=$(printf '%s\n' "$called" | grep -o '[0-9a-f]\{32\}' | head -1)
 head -c 1073741824 /dev/urandom > "$work/var/sandboxes/$id/big.bin"
 [ "$(id -u)" = 0 ] && chown nobody "$work/var/sandboxes/$id/big.bin"
 mkdir -p "$work/down"
 sg_rates=(); curl_rates=()
-for _ in 1 2 3; do
+for _ in $(seq 1 "${FETCH_ROUNDS:-5}"); do
     rm -f "$work/down/big.bin"
     t0=$EPOCHREALTIME; "${cli[@]}" fetch "$id" big.bin -o "$work/down" --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
     sg_rates+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 1024/(b-a)}')")
@@ -78,5 +79,6 @@ sg_rate=$(printf '%s\n' "${sg_rates[@]}" | median); curl_rate=$(printf '%s\n' "$
 echo "| measure | sandgate | curl | ratio |"
 echo "|---|---|---|---|"
 echo "| whoami, wall time of one run (median of 20) | $sg_med ms | $curl_med ms | $(awk -v a="$sg_med" -v b="$curl_med" 'BEGIN {printf "%.1f x", a/b}') |"
-echo "| fetch of 1 GiB (median of 3) | $sg_rate MiB/s | $curl_rate MiB/s | $(awk -v a="$sg_rate" -v b="$curl_rate" 'BEGIN {printf "%.2f", a/b}') |"
+echo "| fetch of 1 GiB (median of ${FETCH_ROUNDS:-5}) | $sg_rate MiB/s | $curl_rate MiB/s | $(awk -v a="$sg_rate" -v b="$curl_rate" 'BEGIN {printf "%.2f", a/b}') |"
+echo "(fetch rounds, MiB/s: sandgate ${sg_rates[*]}; curl ${curl_rates[*]})"
 echo "(first run, which starts the agent: $first ms; with SANDGATE_AGENT=off, median of 5: $off_med ms; JVM start alone, sandgate --version: $jvm ms)"

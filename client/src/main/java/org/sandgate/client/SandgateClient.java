@@ -35,13 +35,9 @@ public final class SandgateClient {
     private final SSLContext ssl;
     private final Duration connectTimeout;
     private final ServerTrust serverTrust;
-    private final KeyManager[] keys;
-    private volatile SSLContext bulk;
 
-    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout, ServerTrust serverTrust,
-                           KeyManager[] keys) {
+    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout, ServerTrust serverTrust) {
         this.serverTrust = serverTrust;
-        this.keys = keys;
         this.base = base;
         this.http = http;
         this.ssl = ssl;
@@ -117,39 +113,91 @@ public final class SandgateClient {
     public JsonNode events(String id, java.util.function.Consumer<JsonNode> onState) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/sessions/" + sessionId(id) + "/events"))
                 .header("Accept", "text/event-stream").GET().build();
+        EventLines lines = new EventLines(onState);
+        java.util.concurrent.CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request,
+                info -> info.statusCode() == 200 ? HttpResponse.BodySubscribers.fromLineSubscriber(lines)
+                        : HttpResponse.BodySubscribers.replacing((Void) null));
         try {
-            HttpResponse<java.util.stream.Stream<String>> r = http.send(request, HttpResponse.BodyHandlers.ofLines());
-            if (r.statusCode() != 200) {
-                r.body().close();
-                throw new SandgateException(r.statusCode(), r.statusCode() == 404 ? "not_found" : "http_" + r.statusCode(),
+            java.util.concurrent.CompletableFuture.anyOf(lines.done, response).get();
+            if (response.isDone() && !response.isCompletedExceptionally() && response.get().statusCode() != 200) {
+                int status = response.get().statusCode();
+                throw new SandgateException(status, status == 404 ? "not_found" : "http_" + status,
                         "no events for session " + id);
             }
-            JsonNode last = null;
-            try (java.util.stream.Stream<String> lines = r.body()) {
-                java.util.Iterator<String> it = lines.iterator();
-                String event = "";
-                while (it.hasNext()) {
-                    String line = it.next();
-                    if (line.startsWith("event:")) {
-                        event = line.substring(6).strip();
-                    } else if (line.startsWith("data:") && event.equals("state")) {
-                        last = JSON.readTree(line.substring(5).strip());
-                        onState.accept(last);
-                        if (List.of("DONE", "FAILED", "CANCELLED").contains(last.path("state").asText())) {
-                            return last;
-                        }
-                    }
-                }
-            }
+            JsonNode last = lines.done.get();
             if (last == null) {
                 throw new SandgateException(0, "connection_failed", "the event stream of session " + id + " ended early");
             }
             return last;
-        } catch (IOException e) {
-            throw new SandgateException(0, "connection_failed", "cannot follow session " + id + ": " + e.getMessage());
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable why = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            throw new SandgateException(0, "connection_failed", "cannot follow session " + id + ": " + why.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandgateException(0, "interrupted", "interrupted");
+        } finally {
+            // an interrupted or finished follower closes the stream instead of holding it open
+            lines.cancel();
+            response.cancel(true);
+        }
+    }
+
+    /** Reads {@code state} events off a Server-Sent Events stream until one is final. */
+    private static final class EventLines implements java.util.concurrent.Flow.Subscriber<String> {
+        private static final List<String> FINAL = List.of("DONE", "FAILED", "CANCELLED");
+        final java.util.concurrent.CompletableFuture<JsonNode> done = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.function.Consumer<JsonNode> onState;
+        private volatile java.util.concurrent.Flow.Subscription subscription;
+        private String event = "";
+        private JsonNode last;
+
+        EventLines(java.util.function.Consumer<JsonNode> onState) {
+            this.onState = onState;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            if (done.isDone()) {
+                return;
+            }
+            try {
+                if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:") && event.equals("state")) {
+                    last = JSON.readTree(line.substring(5).strip());
+                    onState.accept(last);
+                    if (FINAL.contains(last.path("state").asText())) {
+                        done.complete(last);
+                        cancel();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+                cancel();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(last);
+        }
+
+        void cancel() {
+            java.util.concurrent.Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
         }
     }
 
@@ -171,7 +219,8 @@ public final class SandgateClient {
 
     /**
      * As {@link #fetch(String, String, java.nio.file.Path)}, telling {@code progress} how far it got.
-     * Downloads go over {@link javax.net.ssl.HttpsURLConnection} with {@link #bulkTls()}. An interrupted
+     * Downloads go over {@link javax.net.ssl.HttpsURLConnection} (the JDK's socket-based TLS), which
+     * moves bulk data several times faster than {@link HttpClient}'s engine-based TLS. An interrupted
      * thread stops the download, leaving the partial copy to resume from.
      */
     public long fetch(String id, String path, java.nio.file.Path target, Progress progress) {
@@ -189,7 +238,7 @@ public final class SandgateClient {
         javax.net.ssl.HttpsURLConnection c = null;
         try {
             c = (javax.net.ssl.HttpsURLConnection) uri.toURL().openConnection();
-            c.setSSLSocketFactory(bulkTls().getSocketFactory());
+            c.setSSLSocketFactory(ssl.getSocketFactory());
             c.setConnectTimeout((int) connectTimeout.toMillis());
             c.setReadTimeout((int) Duration.ofMinutes(10).toMillis());
             c.setInstanceFollowRedirects(false);
@@ -239,29 +288,6 @@ public final class SandgateClient {
                 c.disconnect();
             }
         }
-    }
-
-    /**
-     * The TLS context for downloads: Conscrypt (BoringSSL's TLS and AES-GCM, twice as fast on bulk data
-     * as the JDK's here) when its native library loads on this platform, else the JDK's. Made on the
-     * first download, with the same credential and the same check of the server.
-     */
-    SSLContext bulkTls() {
-        SSLContext context = bulk;
-        if (context == null) {
-            context = ssl;
-            try {
-                if (org.conscrypt.Conscrypt.isAvailable()) {
-                    SSLContext conscrypt = SSLContext.getInstance("TLS", org.conscrypt.Conscrypt.newProvider());
-                    conscrypt.init(keys, new TrustManager[] {serverTrust}, null);
-                    context = conscrypt;
-                }
-            } catch (GeneralSecurityException | LinkageError | RuntimeException unavailable) {
-                context = ssl;
-            }
-            bulk = context;
-        }
-        return context;
     }
 
     private SandgateException handshakeFailed(SSLHandshakeException e) {
@@ -355,7 +381,7 @@ public final class SandgateClient {
                 ServerTrust serverTrust = new ServerTrust(trust);
                 ssl.init(keys, new TrustManager[] {serverTrust}, null);
                 HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(connectTimeout).build();
-                return new SandgateClient(base, http, ssl, connectTimeout, serverTrust, keys);
+                return new SandgateClient(base, http, ssl, connectTimeout, serverTrust);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
             }

@@ -473,4 +473,31 @@ class CommandLineIT {
         assertEquals(0, who.exit(), who.toString());
         assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
     }
+
+    @Test
+    void aCommandWhoseCallerIsGoneStopsInTheAgent() throws Exception {
+        agentRunning();
+        Run started = sandgate(user("uma"), "call", "sleepy.add", "60", "1", "1");
+        String id = started.out().lines().findFirst().orElseThrow().replaceAll("session ([0-9a-f]{32}).*", "$1");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "watch", id).directory(dir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().remove("X509_USER_PROXY");
+        isolateAgent(pb.environment());
+        pb.environment().putAll(user("uma"));
+        Process watch = pb.start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(watch.getInputStream(),
+                StandardCharsets.UTF_8));
+        String first = lines.readLine();
+        assertTrue(first != null && first.contains("RUNNING"), String.valueOf(first));
+        assertTrue(sandgate(Map.of(), "agent", "status").out().contains("commands running: 1"));
+        watch.destroy();
+        assertTrue(watch.waitFor(10, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String status;
+        while (!(status = sandgate(Map.of(), "agent", "status").out()).contains("commands running: 0")) {
+            assertTrue(System.nanoTime() < deadline, "the watch still runs in the agent: " + status);
+            Thread.sleep(200);
+        }
+        assertEquals(0, sandgate(user("uma"), "cancel", id).exit());
+    }
 }

@@ -148,7 +148,7 @@ public final class AgentServer {
             switch (request.verb()) {
                 case "status" -> {
                     frames.stream('o').write(("agent of " + user + " on " + socket + ", pid " + ProcessHandle.current().pid()
-                            + "\n").getBytes(StandardCharsets.UTF_8));
+                            + ", commands running: " + (running.get() - 1) + "\n").getBytes(StandardCharsets.UTF_8));
                     frames.exit(0);
                 }
                 case "stop" -> {
