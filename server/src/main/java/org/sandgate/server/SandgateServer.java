@@ -130,7 +130,7 @@ public final class SandgateServer {
         httpsConfig.addCustomizer(secure);
 
         String bind = config.server().bind();
-        ServerConnector https = TlsConnectors.https(jetty, host, anchors, httpsConfig);
+        ServerConnector https = TlsConnectors.https(jetty, host, anchors, httpsConfig, tls.provider());
         https.setHost(bind);
         https.setPort(config.server().httpsPort());
         https.setName("https");

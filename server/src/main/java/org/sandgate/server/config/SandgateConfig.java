@@ -51,7 +51,7 @@ public record SandgateConfig(
         batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null, null, null, null, null, null));
         shared = Objects.requireNonNullElseGet(shared, () -> new Shared(null, null, null, null));
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
-        tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null));
+        tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null, null));
         gridmap = Objects.requireNonNullElseGet(gridmap, () -> new Gridmap(null, null));
         services = Objects.requireNonNullElseGet(services, () -> new Services(null, null, null));
         developers = List.copyOf(Objects.requireNonNullElse(developers, List.of()));
@@ -312,13 +312,15 @@ public record SandgateConfig(
      * @param refreshSeconds        how often CA files and CRLs are re-read
      * @param crl                   {@code require}, {@code if_valid} (default) or {@code ignore}
      * @param namespaces            signing-policy/namespaces mode (see the README)
+     * @param provider              the TLS implementation: {@code auto} (default), {@code conscrypt} or {@code jdk}
      */
     public record Tls(@JsonProperty("host_cert") String hostCert,
                       @JsonProperty("host_key") String hostKey,
                       @JsonProperty("trust_dir") String trustDir,
                       @JsonProperty("refresh_seconds") Integer refreshSeconds,
                       CrlMode crl,
-                      NamespaceMode namespaces) {
+                      NamespaceMode namespaces,
+                      TlsProvider provider) {
         public Tls {
             hostCert = Objects.requireNonNullElse(hostCert, "hostcert.pem");
             hostKey = Objects.requireNonNullElse(hostKey, "hostkey.pem");
@@ -326,7 +328,18 @@ public record SandgateConfig(
             refreshSeconds = Objects.requireNonNullElse(refreshSeconds, 30);
             crl = Objects.requireNonNullElse(crl, CrlMode.IF_VALID);
             namespaces = Objects.requireNonNullElse(namespaces, NamespaceMode.EUGRIDPMA_GLOBUS);
+            provider = Objects.requireNonNullElse(provider, TlsProvider.AUTO);
         }
+    }
+
+    /** Which implementation of TLS the HTTPS connector uses. */
+    public enum TlsProvider {
+        /** Conscrypt when its native library loads on this platform, else the JDK's. */
+        @JsonProperty("auto") AUTO,
+        /** Conscrypt (BoringSSL); the server does not start when its native library cannot be loaded. */
+        @JsonProperty("conscrypt") CONSCRYPT,
+        /** The JDK's own (SunJSSE). */
+        @JsonProperty("jdk") JDK
     }
 
     /** When CRLs are required. */

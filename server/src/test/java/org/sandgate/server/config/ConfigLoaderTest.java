@@ -103,6 +103,8 @@ class ConfigLoaderTest {
     void aWrongEnumValueListsTheAllowedOnes() {
         String p = refused("mode: sharde\n").problems().get(0);
         assertTrue(p.contains("'mode'") && p.contains("personal, shared"), p);
+        String tls = refused("tls:\n  provider: openssl\n").problems().get(0);
+        assertTrue(tls.contains("'tls.provider'") && tls.contains("auto, conscrypt, jdk"), tls);
     }
 
     @Test
