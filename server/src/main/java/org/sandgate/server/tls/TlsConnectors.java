@@ -62,9 +62,14 @@ public final class TlsConnectors {
         ssl.setNeedClientAuth(false);
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         ssl.setSniRequired(false);
-        LOG.info("TLS: {}", conscrypt.map(p -> "Conscrypt " + p.getVersionStr() + " (BoringSSL)").orElse("the JDK's"));
+        LOG.info("TLS: {}", conscrypt.map(p -> "Conscrypt " + conscryptVersion() + " (BoringSSL)").orElse("the JDK's"));
         SslConnectionFactory tls = new WatchedHandshakes(ssl, conscrypt.isPresent());
         return new ServerConnector(server, tls, new HttpConnectionFactory(config));
+    }
+
+    private static String conscryptVersion() {
+        org.conscrypt.Conscrypt.Version v = org.conscrypt.Conscrypt.version();
+        return v == null ? "" : v.major() + "." + v.minor() + "." + v.patch();
     }
 
     private static Optional<Provider> conscrypt(TlsProvider wanted) {
