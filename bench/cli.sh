@@ -18,6 +18,7 @@ cleanup() {
     [ -n "${XDG_CACHE_HOME:-}" ] && "$here/bin/sandgate" agent stop >/dev/null 2>&1 || true
     [ -n "${sg_pid:-}" ] && { pkill -P "$sg_pid" 2>/dev/null; kill "$sg_pid" 2>/dev/null; } || true
     wait 2>/dev/null || true
+    [ -n "${down:-}" ] && rm -f "$down/big.bin"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -64,14 +65,15 @@ called=$("${cli[@]}" call sleepy.add 0 1 1 --wait --cacert "$work/ca/ca.pem")
 id=$(printf '%s\n' "$called" | grep -o '[0-9a-f]\{32\}' | head -1)
 head -c 1073741824 /dev/urandom > "$work/var/sandboxes/$id/big.bin"
 [ "$(id -u)" = 0 ] && chown nobody "$work/var/sandboxes/$id/big.bin"
-mkdir -p "$work/down"
+down=${DOWNLOAD_DIR:-$work/down}    # e.g. /dev/shm/sg-down: no disk write-back in the figures
+mkdir -p "$down"
 sg_rates=(); curl_rates=()
 for _ in $(seq 1 "${FETCH_ROUNDS:-5}"); do
-    rm -f "$work/down/big.bin"
-    t0=$EPOCHREALTIME; "${cli[@]}" fetch "$id" big.bin -o "$work/down" --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
+    rm -f "$down/big.bin"
+    t0=$EPOCHREALTIME; "${cli[@]}" fetch "$id" big.bin -o "$down" --cacert "$work/ca/ca.pem" > /dev/null; t1=$EPOCHREALTIME
     sg_rates+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 1024/(b-a)}')")
-    rm -f "$work/down/big.bin"
-    t0=$EPOCHREALTIME; curl -sf "${curl_auth[@]}" -o "$work/down/big.bin" "$SANDGATE_URL/sandbox/$id/big.bin"; t1=$EPOCHREALTIME
+    rm -f "$down/big.bin"
+    t0=$EPOCHREALTIME; curl -sf "${curl_auth[@]}" -o "$down/big.bin" "$SANDGATE_URL/sandbox/$id/big.bin"; t1=$EPOCHREALTIME
     curl_rates+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 1024/(b-a)}')")
 done
 sg_rate=$(printf '%s\n' "${sg_rates[@]}" | median); curl_rate=$(printf '%s\n' "${curl_rates[@]}" | median)
