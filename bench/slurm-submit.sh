@@ -43,6 +43,8 @@ batch:
   poll_seconds: 2.0
   slurm:
     options: ["--hold"]
+tls:
+  provider: ${TLS_PROVIDER:-auto}
 YAML
 chown -R nobody "$work"
 runuser -u nobody -- "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$port" --http-port 0 > "$work/sandgate.out" 2>&1 &
