@@ -500,4 +500,39 @@ class CommandLineIT {
         }
         assertEquals(0, sandgate(user("uma"), "cancel", id).exit());
     }
+
+    @Test
+    void malformedRequestsToTheAgentAreDroppedAndItKeepsServing() throws Exception {
+        agentRunning();
+        Path socket;
+        try (var files = Files.list(dir.resolve("home/.cache/sandgate/agent"))) {
+            socket = files.filter(f -> f.toString().endsWith(".sock")).findFirst().orElseThrow();
+        }
+        List<byte[]> hostile = List.of(
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff},           // a length of -1
+                new byte[] {0x7f, 0, 0, 0},                                                 // 2 GiB announced
+                withLength("GET / HTTP/1.1\r\n\r\n"),                                   // not the protocol
+                withLength("sandgate-agent/1\0run\0relative/dir\0" + "0\0" + "0\0whoami"), // relative cwd
+                withLength("sandgate-agent/1\0run\0/\0" + "0\0" + "999\0whoami"),     // env count past the end
+                withLength("sandgate-agent/1\0format-disk\0/\0" + "0\0" + "0"),         // unknown verb
+                new byte[] {0, 0, 0, 50, 's', 'a'});                                        // ends early
+        for (byte[] request : hostile) {
+            try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(socket))) {
+                c.write(java.nio.ByteBuffer.wrap(request));
+                c.shutdownOutput();
+                java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(64);
+                assertEquals(-1, c.read(answer), "nothing is run for a malformed request");
+            }
+        }
+        Run who = sandgate(user("uma"), "whoami");
+        assertEquals(0, who.exit(), who.toString());
+        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
+        assertTrue(sandgate(Map.of(), "agent", "status").out().contains("commands running: 0"));
+    }
+
+    private static byte[] withLength(String payload) {
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
 }
