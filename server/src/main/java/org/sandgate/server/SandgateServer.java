@@ -177,7 +177,7 @@ public final class SandgateServer {
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
                 config.services().maxUploadBytes(), routes);
-        jetty.setHandler(new RequestCounter(metrics, new PlainPortGuard(plain, sizeLimit)));
+        jetty.setHandler(new RequestCounter(metrics, new PlainPortGuard(plain, new CrossSiteGuard(sizeLimit))));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopAtShutdown(true);
         jetty.setStopTimeout(5000);

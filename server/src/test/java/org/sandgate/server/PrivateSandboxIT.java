@@ -23,7 +23,7 @@ class PrivateSandboxIT {
         try (TestServer server = TestServer.start(pki.conf)) {
             Https owner = new Https(alice, pki.strong.certificate());
             String id = owner.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")).build()).json().get("session").asText();
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")).build()).json().get("session").asText();
             for (int i = 0; i < 200 && !owner.get(server.https("/api/v1/sessions/" + id)).json().path("state").asText()
                     .equals("DONE"); i++) {
                 Thread.sleep(100);

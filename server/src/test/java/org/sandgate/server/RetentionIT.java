@@ -27,9 +27,9 @@ class RetentionIT {
         try (TestServer server = TestServer.start(pki.conf)) {
             Https https = new Https(alice, pki.strong.certificate());
             String quick = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 1]}")).build()).json().get("session").asText();
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 1]}")).build()).json().get("session").asText();
             String slow = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [30, 1, 1]}")).build()).json().get("session").asText();
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [30, 1, 1]}")).build()).json().get("session").asText();
             Path quickSandbox = dir.resolve("var/sandboxes").resolve(quick);
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
             while (https.get(server.https("/api/v1/sessions/" + quick)).status() == 200 && Instant.now().isBefore(deadline)) {

@@ -37,7 +37,7 @@ class SandboxDownloadIT {
         server = TestServer.start(pki.conf);
         Https https = new Https(alice, pki.strong.certificate());
         Https.Reply created = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 3, 5]}")).build());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 3, 5]}")).build());
         id = created.json().get("session").asText();
         for (int i = 0; i < 300 && !https.get(server.https("/api/v1/sessions/" + id)).json().path("state").asText()
                 .equals("DONE"); i++) {

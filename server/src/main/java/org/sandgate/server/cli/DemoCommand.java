@@ -187,7 +187,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " -H 'Content-Type: application/json' -d '{\"args\": [\"hello\", 2]}' " + url
                 + "/api/v1/services/echo/echo");
         out.println("  curl --cacert " + ca + " --cert " + a.resolve("usercert.pem") + " --key " + a.resolve("userkey.pem")
-                + " -d '{\"args\": [5, 3, 5]}' " + url + "/api/v1/services/sleepy/add     # a job: follow status_url, then url");
+                + " -H 'Content-Type: application/json' -d '{\"args\": [5, 3, 5]}' " + url + "/api/v1/services/sleepy/add     # a job: follow status_url, then url");
         out.println("  curl --cacert " + ca + " " + url + "/api/v1/services          # what is deployed");
         out.println("  curl --cacert " + ca + " " + url + "/health");
         out.println();
