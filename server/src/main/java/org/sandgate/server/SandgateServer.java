@@ -39,6 +39,7 @@ import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.api.SessionEventsHandler;
 import org.sandgate.server.api.WhoamiHandler;
+import org.sandgate.server.config.ConfigPaths;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
@@ -85,6 +86,10 @@ public final class SandgateServer {
      */
     public static SandgateServer create(Path confDir, Path dataDir, SandgateConfig config, Object... extraApi)
             throws IOException {
+        // once, here: jobs and child programs run elsewhere than the server's working directory
+        confDir = confDir.toAbsolutePath().normalize();
+        dataDir = dataDir.toAbsolutePath().normalize();
+        config = ConfigPaths.absolute(config, confDir);
         routeJulToSlf4j();
         SandgateConfig.Tls tls = config.tls();
         HostCredential host = HostCredential.load(confDir.resolve(tls.hostCert()), confDir.resolve(tls.hostKey()));

@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,6 +138,85 @@ class LauncherIT {
         assertTrue(health != null, "server did not answer: " + Files.readString(dir.resolve("server.out")));
         assertEquals(200, health.status());
         assertTrue(Files.readString(dir.resolve("var/logs/sandgate.log")).contains("trust anchors from"));
+    }
+
+    @Test
+    void aJobEndsDoneWhenRunIsGivenRelativeConfigurationAndDataDirectories() throws Exception {
+        TestPki pki = site();
+        pki.deploy(TestPki.SLEEPY_JAR);
+        chownToNobody();
+        int port = freePort();
+        started.add(start(unprivileged("run", "--conf", "site/conf", "--data", "var", "--https-port",
+                String.valueOf(port), "--http-port", "0")));
+        Https https = new Https(null, pki.strong.certificate());
+        awaitHealth(https, port);
+        assertSleepyAddEndsDone(https, port);
+    }
+
+    @Test
+    void aJobEndsDoneInTheDemoWithItsDefaultRelativeDirectory() throws Exception {
+        chownToNobody();
+        int port = freePort();
+        started.add(start(unprivileged("demo", "--https-port", String.valueOf(port), "--http-port", "0")));
+        Path caFile = dir.resolve("sandgate-demo/ca-strong/ca.pem");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!Files.isRegularFile(caFile) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(200);      // the file is written in one go, but let it land
+        X509Certificate ca;
+        try (var in = Files.newInputStream(caFile)) {
+            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        Https https = new Https(null, ca);
+        awaitHealth(https, port);
+        assertSleepyAddEndsDone(https, port);
+    }
+
+    private Process start(List<String> argv) throws IOException {
+        return new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.out").toFile()).start();
+    }
+
+    private void chownToNobody() throws Exception {
+        if (ROOT) {
+            assertEquals(0, Tools.run(dir, null, "chown", "-R", "nobody", dir.toString()).exit());
+        }
+    }
+
+    private void awaitHealth(Https https, int port) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (https.get(URI.create("https://localhost:" + port + "/health")).status() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("server did not answer: " + Files.readString(dir.resolve("server.out")));
+    }
+
+    /** An anonymous sleepy.add(0, 3, 5): the job must end DONE with exit 0 and the sum in its stdout. */
+    private void assertSleepyAddEndsDone(Https https, int port) throws Exception {
+        String base = "https://localhost:" + port;
+        Https.Reply created = https.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/services/sleepy/add"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 3, 5]}")).build());
+        assertEquals(201, created.status(), created.body());
+        URI status = URI.create(created.json().path("status_url").asText());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        JsonNode s = https.get(status).json();
+        while (!List.of("DONE", "FAILED", "CANCELLED").contains(s.path("state").asText())
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            s = https.get(status).json();
+        }
+        assertEquals("DONE", s.path("state").asText(), s + "\n" + Files.readString(dir.resolve("server.out")));
+        assertEquals(0, s.path("exit_code").asInt(-1), s.toString());
+        Https.Reply stdout = https.get(URI.create(created.json().path("url").asText() + "stdout"));
+        assertEquals("sleepyadd 3 + 5 = 8\n", stdout.body());
     }
 
     @Test

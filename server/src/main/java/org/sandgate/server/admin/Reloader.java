@@ -7,6 +7,7 @@ import java.util.List;
 import org.sandgate.server.authz.AuthzCallout;
 import org.sandgate.server.config.ConfigException;
 import org.sandgate.server.config.ConfigLoader;
+import org.sandgate.server.config.ConfigPaths;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
@@ -57,7 +58,7 @@ public final class Reloader {
         SandgateConfig before = policies.current().config();
         Path file = confDir.resolve("sandgate.yaml");
         // ports given on the command line stay: they cannot change without a restart anyway
-        SandgateConfig after = new ConfigLoader().load(file)
+        SandgateConfig after = ConfigPaths.absolute(new ConfigLoader().load(file), confDir)
                 .withPorts(before.server().httpsPort(), before.server().httpPort());
         try {
             tokens.configure(after.tokens(), confDir);

@@ -54,6 +54,7 @@ final class DemoCommand implements Callable<Integer> {
             err.println(refusal);
             return Launch.REFUSED;
         }
+        dir = dir.toAbsolutePath().normalize();     // once: jobs run in their sandboxes, not here
         Path conf = dir.resolve("conf");
         if (Files.exists(conf.resolve("sandgate.yaml"))) {
             out.println("using the demo site in " + dir.toAbsolutePath());

@@ -40,6 +40,9 @@ final class RunCommand implements Callable<Integer> {
             err.println(refusal);
             return Launch.REFUSED;
         }
+        // resolved once: jobs run in their sandboxes, not in this working directory
+        conf = conf.toAbsolutePath().normalize();
+        data = data.toAbsolutePath().normalize();
         SandgateConfig config = Launch.loadConfig(conf, err);
         if (config == null) {
             return Launch.CONFIG_ERROR;
