@@ -122,6 +122,32 @@ class ServiceCallIT {
     }
 
     @Test
+    void aDuplicateKeyIsRefusedNeverTheLastOneWins() throws Exception {
+        Https.Reply r = call(alice, "echo/echo", "{\"args\": {\"text\": \"a\", \"text\": \"b\"}}");
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_json", r.error(), r.body());
+        assertTrue(r.json().path("message").asText().contains("duplicate key 'text'"), r.body());
+        Https.Reply top = call(alice, "echo/echo", "{\"args\": [\"a\"], \"args\": [\"b\"]}");
+        assertEquals("invalid_json", top.error(), top.body());
+        assertTrue(top.json().path("message").asText().contains("duplicate key 'args'"), top.body());
+    }
+
+    @Test
+    void dataAfterTheDocumentOrASecondDocumentIsRefused() throws Exception {
+        for (String body : new String[] {"{\"args\": [\"a\"]} {\"args\": [\"b\"]}", "{\"args\": [\"a\"]}[]",
+                                         "{\"args\": [\"a\"]}\n{}\n"}) {
+            Https.Reply r = call(alice, "echo/echo", body);
+            assertEquals(400, r.status(), body + " -> " + r.body());
+            assertEquals("invalid_json", r.error(), r.body());
+            assertTrue(r.json().path("message").asText().contains("more data after the JSON document"), r.body());
+        }
+        Https.Reply garbage = call(alice, "echo/echo", "{\"args\": [\"a\"]} trailing");
+        assertEquals("invalid_json", garbage.error(), garbage.body());
+        Https.Reply spaces = call(alice, "echo/echo", "{\"args\": [\"a\"]}\n\t \n");
+        assertEquals(200, spaces.status(), "white space after the document is fine: " + spaces.body());
+    }
+
+    @Test
     void invalidUtf8IsReadAsReplacementCharactersNeverAsRawBytes() throws Exception {
         byte[] head = "{\"args\": [\"a".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] tail = "b\"]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -174,6 +174,25 @@ class TokensIT {
         assertEquals("weak", whoami(es256).json().path("tier").asText());
     }
 
+    /** Signs exactly these claims bytes, as an issuer with another JSON library could. */
+    static String signedRaw(String claimsJson) throws Exception {
+        com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID("rsa-1").type(JOSEObjectType.JWT).build(), new com.nimbusds.jose.Payload(claimsJson));
+        jws.sign(new RSASSASigner(idpRsa));
+        return jws.serialize();
+    }
+
+    @Test
+    void aTokenWithADuplicateClaimOrDataAfterItsClaimsIsRefused() throws Exception {
+        long exp = Instant.now().plusSeconds(600).getEpochSecond();
+        String good = "{\"iss\":\"https://idp-rsa.test\",\"sub\":\"" + bob.dn() + "\",\"exp\":" + exp + "}";
+        assertEquals(200, whoami(signedRaw(good)).status(), "the raw signing itself works");
+        String twoSubjects = "{\"iss\":\"https://idp-rsa.test\",\"sub\":\"" + bob.dn() + "\",\"exp\":" + exp
+                + ",\"sub\":\"" + alice.dn() + "\"}";
+        assertRefused(whoami(signedRaw(twoSubjects)), "duplicate key 'sub'");
+        assertRefused(whoami(signedRaw(good + "{\"sub\":\"" + alice.dn() + "\"}")), "more data after the JSON document");
+    }
+
     @Test
     void badTokensAreRefusedWithWwwAuthenticate() throws Exception {
         Instant in10 = Instant.now().plusSeconds(600);

@@ -18,7 +18,7 @@ import org.sandgate.server.gridmap.DistinguishedNames;
  * replaced atomically on every change). DNs are compared as the grid-mapfile compares them.
  */
 public final class Bans {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = org.sandgate.server.json.StrictJson.mapper();
 
     /** A ban: who, why, by whom and since when. */
     public record Ban(String dn, String reason, String by, String since) {

@@ -169,14 +169,10 @@ public final class AdminResource {
     }
 
     private static JsonNode json(String body) {
-        try {
-            JsonNode root = body == null || body.isBlank() ? null : JsonMapping.mapper().readTree(body);
-            if (root == null || !root.isObject()) {
-                throw new ApiException(400, "invalid_json", "the request body must be a JSON object");
-            }
-            return root;
-        } catch (IOException e) {
-            throw new ApiException(400, "invalid_json", "the request body is not valid JSON");
+        JsonNode root = JsonMapping.body(body);
+        if (root == null || !root.isObject()) {
+            throw new ApiException(400, "invalid_json", "the request body must be a JSON object");
         }
+        return root;
     }
 }

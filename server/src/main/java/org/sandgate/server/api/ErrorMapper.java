@@ -32,7 +32,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         if (exception instanceof JsonProcessingException json) {
             return respond(400, new ApiError("invalid_json", "the request body is not valid JSON: "
-                    + json.getOriginalMessage(), Map.of()));
+                    + org.sandgate.server.json.StrictJson.describe(json), Map.of()));
         }
         return internal(exception);
     }

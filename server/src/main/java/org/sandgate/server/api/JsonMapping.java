@@ -1,19 +1,39 @@
 package org.sandgate.server.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.ws.rs.ext.ContextResolver;
+import org.sandgate.server.json.StrictJson;
 
-/** The JSON conventions of the API: snake_case names, ISO dates. */
+/** The JSON conventions of the API: snake_case names, ISO dates, strict parsing ({@link StrictJson}). */
 public final class JsonMapping implements ContextResolver<ObjectMapper> {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    private static final ObjectMapper MAPPER = StrictJson.strict(new ObjectMapper())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     /** The mapper used for every API body. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * A request body as one strict JSON document, or null for an empty body.
+     *
+     * @throws ApiException {@code 400 invalid_json} naming the problem (a duplicate key, data after the
+     *                      document, a syntax error) and where it is
+     */
+    static JsonNode body(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "invalid_json", "the request body is not valid JSON: " + StrictJson.describe(e));
+        }
     }
 
     @Override

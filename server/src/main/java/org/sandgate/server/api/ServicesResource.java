@@ -210,16 +210,11 @@ public final class ServicesResource {
     }
 
     private static JsonNode argsOf(String body) {
-        if (body == null || body.isBlank()) {
+        JsonNode root = JsonMapping.body(body);
+        if (root == null) {
             return null;
         }
-        JsonNode root;
-        try {
-            root = JsonMapping.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw new ApiException(400, "invalid_json", "the request body must be a JSON object {\"args\": ...}");
         }
         return root.get("args");

@@ -57,15 +57,7 @@ public final class TokensResource {
     }
 
     private static Optional<Duration> lifetime(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        JsonNode root;
-        try {
-            root = JsonMapping.mapper().readTree(body);
-        } catch (IOException e) {
-            throw new ApiException(400, "invalid_json", "the request body is not valid JSON");
-        }
+        JsonNode root = JsonMapping.body(body);
         JsonNode seconds = root == null ? null : root.get("lifetime_seconds");
         if (seconds == null) {
             return Optional.empty();

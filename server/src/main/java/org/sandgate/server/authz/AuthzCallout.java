@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthzCallout {
     private static final Logger LOG = LoggerFactory.getLogger(AuthzCallout.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = org.sandgate.server.json.StrictJson.mapper();
     private static final int LOGGED = 2048;
 
     /** A decision: allowed or not, and why (for the log and the audit, never for the client). */

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionManager extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = org.sandgate.server.json.StrictJson.mapper();
     /** The owner recorded for anonymous callers. */
     public static final String ANONYMOUS = "anonymous";
 

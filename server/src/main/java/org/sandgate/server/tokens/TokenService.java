@@ -190,6 +190,7 @@ public final class TokenService {
         if (!(parsed instanceof SignedJWT signed)) {
             throw new TokenException("unsigned tokens are not accepted");
         }
+        requireStrictJson(signed);
         if (!ACCEPTED.contains(signed.getHeader().getAlgorithm())) {
             throw new TokenException("algorithm " + signed.getHeader().getAlgorithm() + " is not accepted (RS256, RS512, ES256)");
         }
@@ -269,5 +270,21 @@ public final class TokenService {
 
     private static Tier min(Tier a, Tier b) {
         return a.ordinal() <= b.ordinal() ? a : b;
+    }
+
+    /**
+     * The header and the claims must each be one strict JSON object: a duplicate claim or data after
+     * it would let a parser other than this one (a portal's, the issuer's) read another subject.
+     */
+    private static void requireStrictJson(SignedJWT signed) throws TokenException {
+        com.nimbusds.jose.util.Base64URL[] parts = signed.getParsedParts();
+        for (int i = 0; i < 2; i++) {
+            try {
+                org.sandgate.server.json.StrictJson.parse(parts[i].decodeToString());
+            } catch (org.sandgate.server.json.StrictJson.InvalidJsonException e) {
+                throw new TokenException("the token's " + (i == 0 ? "header" : "claims") + " are not strict JSON: "
+                        + e.getMessage());
+            }
+        }
     }
 }
