@@ -449,10 +449,14 @@ class CommandLineIT {
         Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         try {
             Path client = LAUNCHER.getParent().getParent().resolve("libexec/sandgate-agent-client");
-            Run other = tool(Map.of("SANDGATE_AGENT_SOCKET", socket.toString()), null, "runuser", "-u", "nobody", "--",
-                    "perl", client.toString(), "/bin/false", "whoami");
-            assertEquals(2, other.exit(), other.toString());
-            assertTrue(other.err().contains("this agent serves root only"), other.err());
+            // the agent refuses before reading the request: the client must read that answer even when its
+            // own write loses the race against the agent's close (tried many times)
+            for (int attempt = 0; attempt < 40; attempt++) {
+                Run other = tool(Map.of("SANDGATE_AGENT_SOCKET", socket.toString()), null, "runuser", "-u", "nobody", "--",
+                        "perl", client.toString(), "/bin/false", "whoami");
+                assertEquals(2, other.exit(), "attempt " + attempt + ": " + other);
+                assertTrue(other.err().contains("this agent serves root only"), other.err());
+            }
         } finally {
             Files.setPosixFilePermissions(agents, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
