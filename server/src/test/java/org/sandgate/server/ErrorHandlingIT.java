@@ -51,10 +51,13 @@ class ErrorHandlingIT {
     @BeforeAll
     static void start() throws Exception {
         pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
+        org.sandgate.server.ca.IssuedCredential issued = pki.strong.issueUser(pki.strong.namespace() + "/OU=People/CN=Alice",
+                java.time.Duration.ofDays(1));
+        alice = TestPki.Credential.of(issued);
+        issued.write(dir.resolve("alice/usercert.pem"), dir.resolve("alice/userkey.pem"));
         carol = pki.strongUser("Carol");
         pki.map(alice.dn(), "alice");
-        pki.config(pki.baseConfig());
+        pki.config(pki.baseConfig() + "developers:\n  - \"" + alice.dn() + "\"\nservices:\n  max_upload_bytes: 4194304\n");
         server = TestServer.start(pki.conf, new Probe());
     }
 
@@ -104,6 +107,58 @@ class ErrorHandlingIT {
             assertTrue(response.startsWith("HTTP/1.1 413"), response);
             assertTrue(response.contains("\"error\":\"request_too_large\""), response);
         }
+    }
+
+    /** curl as Alice, sending {@code bytes} zeros chunked; the status it got. */
+    private static String curlChunked(String method, String path, String type, int bytes) throws Exception {
+        Tools.require("curl");
+        java.nio.file.Path body = dir.resolve("body-" + bytes);
+        if (!java.nio.file.Files.exists(body)) {
+            java.nio.file.Files.write(body, new byte[bytes]);
+        }
+        Tools.Result r = Tools.run(dir, null, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                dir.resolve("ca-strong/ca.pem").toString(), "--cert", dir.resolve("alice/usercert.pem").toString(),
+                "--key", dir.resolve("alice/userkey.pem").toString(), "-X", method, "-H", "Transfer-Encoding: chunked",
+                "-H", "Content-Type: " + type, "--data-binary", "@" + body, server.https(path).toString());
+        return r.out().strip() + " " + r;
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsA413NotA500() throws Exception {
+        String small = curlChunked("POST", "/api/v1/tokens", "application/json", 3 * 1024 * 1024);
+        assertTrue(small.startsWith("413 "), small);
+        String upload = curlChunked("PUT", "/api/v1/admin/services/too.big", "application/java-archive", 6 * 1024 * 1024);
+        assertTrue(upload.startsWith("413 "), upload);
+        String calls = curlChunked("POST", "/api/v1/services/none/such", "application/json", 2 * 1024 * 1024);
+        assertTrue(calls.startsWith("413 "), calls);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsAnsweredInJsonBeforeItIsAllSent() throws Exception {
+        javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
+        try (Socket s = factory.createSocket("localhost", server.server.httpsPort())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/v1/tokens HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            for (int i = 0; i < 20; i++) { // 1.25 MiB, more than the limit; the rest is never sent
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            out.flush();
+            String response = new String(s.getInputStream().readNBytes(2048), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 413"), response);
+            assertTrue(response.contains("\"error\":\"request_too_large\""), response);
+        }
+    }
+
+    @Test
+    void anUploadUnderItsLimitButOverTheRequestLimitStillArrives() throws Exception {
+        String upload = curlChunked("PUT", "/api/v1/admin/services/big.enough", "application/java-archive", 2 * 1024 * 1024);
+        assertTrue(upload.startsWith("422 "), "read whole and refused as no jar, not as too large: " + upload);
     }
 
     @Test

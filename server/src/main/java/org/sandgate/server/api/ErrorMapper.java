@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where exceptions become HTTP responses. {@link ApiException}s carry their status,
- * code and message; JAX-RS errors (404, 405, 415 ...) keep their status; anything else is a 500 whose
+ * code and message; JAX-RS errors (404, 405, 415 ...) and Jetty's (413 for a chunked body over its limit)
+ * keep their status; anything else is a 500 whose
  * body holds only a correlation id, with the details in the server log.
  */
 public final class ErrorMapper implements ExceptionMapper<Throwable> {
@@ -29,6 +30,12 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
                 return internal(exception);
             }
             return respond(status, new ApiError(codeOf(status), messageOf(status), Map.of()));
+        }
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            // a body over its limit found while reading it (chunked, no length to refuse up front)
+            if (t instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return respond(http.getCode(), new ApiError(codeOf(http.getCode()), messageOf(http.getCode()), Map.of()));
+            }
         }
         if (exception instanceof JsonProcessingException json) {
             return respond(400, new ApiError("invalid_json", "the request body is not valid JSON: "
