@@ -19,9 +19,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The launchers as a site runs them: {@code bin/sandgate-server} after {@code mvn package}, as root
@@ -171,6 +175,35 @@ class LauncherIT {
         Https https = new Https(null, ca);
         awaitHealth(https, port);
         assertSleepyAddEndsDone(https, port);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void ctrlCAndSigtermStopTheServerWithOneLineAndExitZero(String signal) throws Exception {
+        Tools.require("python3");
+        TestPki pki = site();
+        int port = freePort();
+        // a shell running the tests in the background may have left SIGINT ignored; a terminal does not
+        List<String> argv = new ArrayList<>(List.of("python3", "-c", "import os, signal, sys; "
+                + "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+        argv.addAll(unprivileged("run", "--conf", "site/conf", "--data", "var", "--https-port",
+                String.valueOf(port), "--http-port", "0"));
+        Process launcher = start(argv);
+        started.add(launcher);
+        awaitHealth(new Https(null, pki.strong.certificate()), port);
+        ProcessHandle java = Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
+                .filter(p -> p.info().command().orElse("").endsWith("/java")).findFirst()
+                .orElseThrow(() -> new AssertionError("no java process under the launcher"));
+        long before = Files.size(dir.resolve("server.out"));
+
+        assertEquals(0, Tools.run(dir, null, "kill", "-s", signal, Long.toString(java.pid())).exit());
+        assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIG" + signal);
+        String all = Files.readString(dir.resolve("server.out"));
+        String after = all.substring((int) before);
+        assertEquals(0, launcher.exitValue(), all);
+        assertEquals(1, after.strip().lines().count(), "one line when stopping: " + after);
+        assertTrue(after.contains("stopped on SIG" + signal), after);
+        assertTrue(Files.readString(dir.resolve("var/logs/sandgate.log")).contains("stopped on SIG" + signal));
     }
 
     private Process start(List<String> argv) throws IOException {

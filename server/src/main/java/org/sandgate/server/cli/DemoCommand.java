@@ -74,8 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             return Launch.CONFIG_ERROR;
         }
         printCommands(out, server.httpsPort());
-        server.join();
-        return 0;
+        return Launch.serve(server);
     }
 
     private void makeSite(PrintWriter out) throws IOException {

@@ -84,6 +84,24 @@ final class Launch {
         return null;
     }
 
+    /**
+     * Serves until SIGINT or SIGTERM stops the server.
+     *
+     * @return the exit status of a normal stop, 0
+     */
+    static int serve(SandgateServer server) throws InterruptedException {
+        StopSignals signals = StopSignals.install(() -> {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(Launch.class).error("stopping failed", e);
+            }
+        });
+        server.join();
+        signals.logStopped();
+        return 0;
+    }
+
     /** Adds a size-rotated log file beside the console log. */
     private static void logTo(Path file) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {

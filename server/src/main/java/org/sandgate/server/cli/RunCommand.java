@@ -59,7 +59,6 @@ final class RunCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println("sandgate-server listening on " + server.describeConnectors());
         spec.commandLine().getOut().flush();
-        server.join();
-        return 0;
+        return Launch.serve(server);
     }
 }
