@@ -1,7 +1,8 @@
 package org.sandgate.server;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -9,14 +10,15 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.sandgate.server.admin.Drain;
+import org.sandgate.server.api.JsonMapping;
 
 /**
  * {@code GET /health}: unauthenticated liveness; answers once every component has started, with
  * {@code draining} instead of {@code ok} in drain mode (still 200: the server is alive).
  */
 final class HealthHandler extends Handler.Abstract.NonBlocking {
-    private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DRAINING = "{\"status\":\"draining\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK = status("ok");
+    private static final byte[] DRAINING = status("draining");
 
     private final Drain drain;
 
@@ -39,5 +41,13 @@ final class HealthHandler extends Handler.Abstract.NonBlocking {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, HttpMethod.HEAD.is(method) ? ByteBuffer.allocate(0) : ByteBuffer.wrap(drain.isOn() ? DRAINING : OK), callback);
         return true;
+    }
+
+    private static byte[] status(String status) {
+        try {
+            return JsonMapping.answer(Map.of("status", status));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -41,10 +41,10 @@ final class JsonErrorHandler extends ErrorHandler {
     /** The JSON body for a bare status; the message is ours, not the exception's. */
     static byte[] body(int status) {
         try {
-            return JsonMapping.mapper().writeValueAsBytes(
+            return JsonMapping.answer(
                     new ApiError(ErrorMapper.codeOf(status), ErrorMapper.messageOf(status), Map.of()));
         } catch (JsonProcessingException e) {
-            return ("{\"error\":\"" + ErrorMapper.codeOf(status) + "\"}").getBytes(StandardCharsets.US_ASCII);
+            return ("{\"error\":\"" + ErrorMapper.codeOf(status) + "\"}\n").getBytes(StandardCharsets.US_ASCII);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.sandgate.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +54,12 @@ class CommandServiceIT {
                   data: {type: file, filename: data.txt, max_bytes: 64}
                 command: [cat, data.txt]
                 environment: {LC_ALL: C}
+              bounded:
+                kind: immediate
+                arguments:
+                  n: {type: integer, min: 1}
+                  x: {type: number, max: 2.5}
+                command: [printf, "%s|", "{n}", "{x}"]
             """;
 
     @TempDir
@@ -169,5 +176,22 @@ class CommandServiceIT {
         assertEquals("lab.argv", service.path("name").asText());
         assertEquals("job", service.path("methods").get(1).path("kind").asText());
         assertEquals("[\"red\",\"blue\"]", service.path("methods").get(2).path("arguments").get(3).path("enum").toString());
+    }
+
+    @Test
+    void integerBoundsAreIntegersAndAOneSidedBoundShowsOnlyItsSide() throws Exception {
+        Https.Reply r = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/services"));
+        JsonNode bounded = null;
+        for (JsonNode m : r.json().path("services").get(0).path("methods")) {
+            if (m.path("name").asText().equals("bounded")) {
+                bounded = m.path("arguments");
+            }
+        }
+        assertEquals("{\"name\":\"n\",\"type\":\"integer\",\"required\":true,\"min\":1}", bounded.get(0).toString());
+        assertEquals("{\"name\":\"x\",\"type\":\"number\",\"required\":true,\"max\":2.5}", bounded.get(1).toString());
+        assertRefused(call("bounded", 0, 1), "n");
+        assertTrue(call("bounded", 0, 1).json().path("message").asText().endsWith("must be at least 1"));
+        assertTrue(call("bounded", 1, 3).json().path("message").asText().endsWith("must be at most 2.5"));
+        assertEquals("1|2.5|", call("bounded", 1, 2.5).json().path("result").path("stdout").asText());
     }
 }

@@ -75,6 +75,7 @@ class ErrorHandlingIT {
         assertEquals(code, r.error(), r.body());
         assertTrue(r.json().path("message").isTextual(), r.body());
         assertTrue(r.raw().headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        assertTrue(r.body().endsWith("}\n"), "no trailing newline: " + r.body());
     }
 
     @Test
@@ -106,6 +107,7 @@ class ErrorHandlingIT {
             String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(response.startsWith("HTTP/1.1 413"), response);
             assertTrue(response.contains("\"error\":\"request_too_large\""), response);
+            assertTrue(response.endsWith("}\n"), response);
         }
     }
 
@@ -203,6 +205,20 @@ class ErrorHandlingIT {
             String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(response.startsWith("HTTP/1.1 400"), response);
             assertTrue(response.contains("\"error\":\"bad_request\""), response);
+            assertTrue(response.endsWith("}\n"), response);
+        }
+    }
+
+    @Test
+    void everyJsonAnswerEndsWithOneNewline() throws Exception {
+        Https https = client(alice);
+        for (String path : new String[] {"/api/v1/whoami", "/health", "/api/v1/services", "/api/v1/sessions",
+                "/api/v1/probe/account"}) {
+            Https.Reply r = https.get(server.https(path));
+            assertEquals(200, r.status(), path + ": " + r.body());
+            assertTrue(r.body().endsWith("}\n") && !r.body().endsWith("\n\n"), path + ": " + r.body());
+            assertEquals(String.valueOf(r.body().getBytes(StandardCharsets.UTF_8).length),
+                    r.raw().headers().firstValue("content-length").orElse("none"), path);
         }
     }
 

@@ -94,6 +94,7 @@ class SandboxDownloadIT {
         List<String> names = new ArrayList<>();
         json.json().get("entries").forEach(e -> names.add(e.get("name").asText()));
         assertTrue(names.containsAll(List.of("stdout", "stderr", "results")), names.toString());
+        assertTrue(json.body().endsWith("}\n"), "a JSON listing ends with a newline like every JSON answer");
         String html = raw("/sandbox/" + id + "/", "Accept: text/html");
         assertTrue(html.contains("Content-Type: text/html"), html);
         assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;.html"), "names are escaped");

@@ -248,6 +248,8 @@ class ServiceCallIT {
         JsonNode times = echo.get("arguments").get(1);
         assertEquals("integer", times.get("type").asText());
         assertEquals(10, times.get("max").asInt());
+        assertTrue(times.get("min").isIntegralNumber() && times.get("max").isIntegralNumber(), times.toString());
+        assertTrue(r.body().contains("\"min\":1,\"max\":10"), r.body());
         assertFalse(times.get("required").asBoolean());
         assertEquals(3600, r.json().get("cost_limits").get("weak").asLong());
     }

@@ -1,6 +1,5 @@
 package org.sandgate.server.api;
 
-import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.sandgate.server.config.SandgateConfig;
@@ -37,8 +36,7 @@ public final class ApiApplication {
      */
     public static ResourceConfig create(Components c, Object... extra) {
         ResourceConfig rc = new ResourceConfig();
-        rc.register(JacksonFeature.withoutExceptionMappers());
-        rc.register(new JsonMapping());
+        rc.register(new JsonBodyWriter());
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
         rc.register(new ServicesResource(c.services(), c.policies(), c.sessions(), c.callout(), c.audit(), c.drain(),

@@ -61,9 +61,9 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
                       ApiException error) {
         byte[] body;
         try {
-            body = JsonMapping.mapper().writeValueAsBytes(new ApiError(error.code(), error.getMessage(), error.details()));
+            body = JsonMapping.answer(new ApiError(error.code(), error.getMessage(), error.details()));
         } catch (JsonProcessingException e) {
-            body = ("{\"error\":\"" + error.code() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            body = ("{\"error\":\"" + error.code() + "\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         response.setStatus(error.status());
         response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");

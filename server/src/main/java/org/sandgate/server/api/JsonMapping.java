@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.ws.rs.ext.ContextResolver;
 import org.sandgate.server.json.StrictJson;
 
-/** The JSON conventions of the API: snake_case names, ISO dates, strict parsing ({@link StrictJson}). */
+/**
+ * The JSON conventions of the API: snake_case names, ISO dates, strict parsing ({@link StrictJson}),
+ * and every answer ending in a newline (so that {@code curl} output ends its line).
+ */
 public final class JsonMapping implements ContextResolver<ObjectMapper> {
     private static final ObjectMapper MAPPER = StrictJson.strict(new ObjectMapper())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -34,6 +37,17 @@ public final class JsonMapping implements ContextResolver<ObjectMapper> {
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "invalid_json", "the request body is not valid JSON: " + StrictJson.describe(e));
         }
+    }
+
+    /**
+     * The body of a JSON answer: the value serialised, then a newline. Every JSON response (Jersey's,
+     * through {@link JsonBodyWriter}, and the Jetty handlers') is made here.
+     */
+    public static byte[] answer(Object value) throws JsonProcessingException {
+        byte[] json = MAPPER.writeValueAsBytes(value);
+        byte[] body = java.util.Arrays.copyOf(json, json.length + 1);
+        body[json.length] = '\n';
+        return body;
     }
 
     @Override

@@ -113,8 +113,10 @@ public final class ServicesResource {
         if (!a.description().isEmpty()) {
             d.put("description", a.description());
         }
-        a.min().ifPresent(v -> d.put("min", v));
-        a.max().ifPresent(v -> d.put("max", v));
+        boolean whole = a.type() == org.sandgate.service.ArgumentType.INTEGER;
+        // an integer's bounds are integers: the smallest and largest whole values accepted
+        a.min().ifPresent(v -> d.put("min", whole ? (Object) (long) Math.ceil(v) : v));
+        a.max().ifPresent(v -> d.put("max", whole ? (Object) (long) Math.floor(v) : v));
         a.pattern().ifPresent(p -> d.put("pattern", p.pattern()));
         a.allowed().ifPresent(v -> d.put("enum", v));
         if (a.type() == org.sandgate.service.ArgumentType.STRING) {

@@ -1,7 +1,6 @@
 package org.sandgate.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
@@ -23,7 +22,6 @@ import org.sandgate.server.policy.Policies;
  */
 public final class WhoamiHandler extends Handler.Wrapper {
     static final String PATH = "/" + ApiPaths.V1 + "/whoami";
-    private static final ObjectWriter WRITER = JsonMapping.mapper().writerFor(Whoami.class);
 
     private final Policies policies;
 
@@ -69,7 +67,7 @@ public final class WhoamiHandler extends Handler.Wrapper {
             ErrorMapper.write(response, callback, new ApiException(405, ErrorMapper.codeOf(405), ErrorMapper.messageOf(405)));
             return true;
         }
-        byte[] body = WRITER.writeValueAsBytes(whoami((RequestCaller) AuthenticationState.getUserPrincipal(request)));
+        byte[] body = JsonMapping.answer(whoami((RequestCaller) AuthenticationState.getUserPrincipal(request)));
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

@@ -56,7 +56,7 @@ final class CheckCommand implements Callable<Integer> {
         Path gridmap = conf.resolve(config.gridmap().file());
         if (Files.isReadable(gridmap)) {
             GridMapParser.Result r = GridMapParser.parse(Files.readString(gridmap));
-            out.println("grid-mapfile " + gridmap + ": " + r.map().size() + " DNs");
+            out.println("grid-mapfile " + gridmap + ": " + r.summary());
             for (GridMapParser.Problem p : r.problems()) {
                 err.println("grid-mapfile " + gridmap + " " + p);
                 problems++;

@@ -88,8 +88,7 @@ public final class GridMapFile extends AbstractLifeCycle {
                 LOG.warn("grid-mapfile {} line {}: {}", file, p.line(), p.message());
             }
             current = result.map();
-            LOG.info("grid-mapfile {} loaded: {} DNs mapped, {} lines skipped",
-                    file, result.map().size(), result.problems().size());
+            LOG.info("grid-mapfile {} loaded: {}", file, result.summary());
         } catch (IOException | RuntimeException e) {
             current = GridMap.empty();
             lastSeen = "unreadable";

@@ -26,6 +26,15 @@ public final class GridMapParser {
         public Result {
             problems = List.copyOf(problems);
         }
+
+        /** {@code "3 DNs mapped, 1 line skipped"}, for logs and {@code check}. */
+        public String summary() {
+            return count(map.size(), "DN") + " mapped, " + count(problems.size(), "line") + " skipped";
+        }
+
+        private static String count(int n, String noun) {
+            return n + " " + noun + (n == 1 ? "" : "s");
+        }
     }
 
     private GridMapParser() {

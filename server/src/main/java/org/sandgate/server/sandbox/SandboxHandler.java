@@ -193,7 +193,7 @@ public final class SandboxHandler extends Handler.Abstract {
             doc.put("path", relative);
             doc.put("entries", entries);
             try {
-                body = JsonMapping.mapper().writeValueAsBytes(doc);
+                body = JsonMapping.answer(doc);
             } catch (JsonProcessingException e) {
                 throw new IOException(e);
             }

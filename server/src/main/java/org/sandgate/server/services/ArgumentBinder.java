@@ -121,9 +121,10 @@ public final class ArgumentBinder {
 
     private static void checkRange(Argument a, double v) {
         if (a.min().isPresent() && v < a.min().get() || a.max().isPresent() && v > a.max().get()) {
-            throw new InvalidArgumentException(a.name(), "argument '" + a.name() + "' must be between "
-                    + format(a.min().orElse(Double.NEGATIVE_INFINITY)) + " and "
-                    + format(a.max().orElse(Double.POSITIVE_INFINITY)));
+            String bounds = a.min().isEmpty() ? "at most " + format(a.max().get())
+                    : a.max().isEmpty() ? "at least " + format(a.min().get())
+                    : "between " + format(a.min().get()) + " and " + format(a.max().get());
+            throw new InvalidArgumentException(a.name(), "argument '" + a.name() + "' must be " + bounds);
         }
     }
 

@@ -112,6 +112,14 @@ class GridMapParserTest {
     }
 
     @Test
+    void theSummaryCountsInSingularAndPlural() {
+        assertEquals("1 DN mapped, 1 line skipped", GridMapParser.parse("\"/O=A/CN=B\" b\n==\n").summary());
+        assertEquals("2 DNs mapped, 0 lines skipped",
+                GridMapParser.parse("\"/O=A/CN=B\" b\n\"/O=A/CN=C\" c\n").summary());
+        assertEquals("0 DNs mapped, 2 lines skipped", GridMapParser.parse("==\n\"\n").summary());
+    }
+
+    @Test
     void crlfLineEndingsAreAccepted() {
         GridMapParser.Result crlf = GridMapParser.parse("\"/O=A/CN=B\" b\r\n\"/O=A/CN=C\" c\r\n");
         assertEquals(2, crlf.map().size());

@@ -70,6 +70,24 @@ public final class Argument {
         return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required);
     }
 
+    /** This argument with a lower bound (inclusive) on its value and the upper bound it had. */
+    public Argument withMin(double min) {
+        requireType(ArgumentType.INTEGER, ArgumentType.NUMBER);
+        if (max != null && min > max) {
+            throw new IllegalArgumentException("min > max for " + name);
+        }
+        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required);
+    }
+
+    /** This argument with an upper bound (inclusive) on its value and the lower bound it had. */
+    public Argument withMax(double max) {
+        requireType(ArgumentType.INTEGER, ArgumentType.NUMBER);
+        if (min != null && min > max) {
+            throw new IllegalArgumentException("min > max for " + name);
+        }
+        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required);
+    }
+
     /** This string argument, which must match the regular expression as a whole. */
     public Argument withPattern(String regex) {
         requireType(ArgumentType.STRING);

@@ -176,9 +176,11 @@ public final class CommandServices {
             case "integer", "number" -> {
                 numeric.add(name);
                 Argument n = a.type().equals("integer") ? Argument.integer(name) : Argument.number(name);
-                if (a.min() != null || a.max() != null) {
-                    n = n.withRange(a.min() == null ? -Double.MAX_VALUE : a.min(),
-                            a.max() == null ? Double.MAX_VALUE : a.max());
+                if (a.min() != null) {
+                    n = n.withMin(a.min());
+                }
+                if (a.max() != null) {
+                    n = n.withMax(a.max());
                 }
                 yield n;
             }
