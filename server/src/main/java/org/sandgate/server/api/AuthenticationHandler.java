@@ -17,6 +17,7 @@ import org.sandgate.server.admin.Bans;
 import org.sandgate.server.audit.AuditLog;
 import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.identity.Identity;
+import org.sandgate.server.identity.Untrusted;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.tokens.TokenException;
 import org.sandgate.server.tokens.TokenService;
@@ -75,7 +76,7 @@ public final class AuthenticationHandler extends Handler.Wrapper {
             } catch (ApiException refused) {
                 Map<String, Object> who = anonymousAt(address, "certificate");
                 if (chain.length > 0) {
-                    who.put("claimed_dn", chain[0].getSubjectX500Principal().getName());
+                    who.put("claimed_dn", Untrusted.subject(chain[0]));
                 }
                 audit.decision(who, what, null, "deny", refused.code() + ": " + refused.getMessage(), null);
                 ErrorMapper.write(response, callback, refused);

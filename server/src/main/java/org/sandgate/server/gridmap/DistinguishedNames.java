@@ -1,6 +1,9 @@
 package org.sandgate.server.gridmap;
 
+import eu.emi.security.authn.x509.helpers.JavaAndBCStyle;
 import eu.emi.security.authn.x509.impl.OpensslNameUtils;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +11,15 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.util.encoders.Hex;
 
 /**
  * Distinguished names in the OpenSSL slash form that grid-mapfiles and grid tools use
@@ -38,19 +50,58 @@ public final class DistinguishedNames {
     private DistinguishedNames() {
     }
 
-    /** The slash form of a certificate subject or issuer, as {@code openssl x509 -subject} prints it. */
+    /**
+     * The slash form of a certificate subject or issuer, as {@code openssl x509 -subject} (OpenSSL's
+     * legacy {@code X509_NAME_oneline}) prints it: RDNs from the root, the attributes of a multi-valued
+     * RDN one after the other, bytes below 0x20 and above 0x7e as {@code \xHH}. Read from the encoded
+     * name, never from a re-parsed string, so it holds for any name a certificate can carry (values past
+     * the X.520 length bounds included) and never throws.
+     */
     public static String slashForm(X500Principal principal) {
-        String slash = OpensslNameUtils.convertFromRfc2253(principal.getName(X500Principal.RFC2253), false);
-        Matcher m = LABEL.matcher(slash);
-        StringBuilder out = new StringBuilder(slash.length());
-        int last = 0;
-        while (m.find()) {
-            String canonical = OPENSSL_SPELLING.get(SYNONYMS.getOrDefault(m.group(1).toLowerCase(Locale.ROOT), ""));
-            out.append(slash, last, m.start()).append('/')
-                    .append(canonical == null ? m.group(1) : canonical).append('=');
-            last = m.end();
+        StringBuilder out = new StringBuilder();
+        RDN[] rdns = X500Name.getInstance(principal.getEncoded()).getRDNs();
+        for (RDN rdn : rdns) {
+            AttributeTypeAndValue[] avas = rdn.getTypesAndValues();
+            for (int j = avas.length - 1; j >= 0; j--) {
+                out.append('/').append(opensslLabel(avas[j].getType())).append('=');
+                appendOpensslValue(out, avas[j].getValue());
+            }
         }
-        return out.append(slash, last, slash.length()).toString();
+        return out.toString();
+    }
+
+    private static String opensslLabel(ASN1ObjectIdentifier oid) {
+        String label = JavaAndBCStyle.INSTANCE.getLabelForOidFull(oid);
+        if (label == null) {
+            return oid.getId();
+        }
+        String normalized = OpensslNameUtils.NORMALIZED_LABELS.getOrDefault(label.toLowerCase(Locale.ROOT), label);
+        String canonical = OPENSSL_SPELLING.get(SYNONYMS.getOrDefault(normalized.toLowerCase(Locale.ROOT), ""));
+        return canonical == null ? normalized : canonical;
+    }
+
+    private static void appendOpensslValue(StringBuilder out, ASN1Encodable value) {
+        byte[] bytes;
+        ASN1Primitive primitive = value.toASN1Primitive();
+        if (primitive instanceof ASN1BitString bits) {
+            bytes = bits.getBytes();
+        } else if (primitive instanceof ASN1String string) {
+            bytes = string.getString().getBytes(StandardCharsets.UTF_8);
+        } else {
+            try {
+                out.append('#').append(Hex.toHexString(primitive.getEncoded()));
+            } catch (IOException e) {
+                out.append('#');
+            }
+            return;
+        }
+        for (byte b : bytes) {
+            if (b <= 0x1f) {
+                out.append("\\x").append(String.format("%02X", b & 0xff));
+            } else {
+                out.append((char) b);
+            }
+        }
     }
 
     /** The RFC 2253 form of a certificate subject or issuer. */

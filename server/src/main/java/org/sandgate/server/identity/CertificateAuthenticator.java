@@ -122,50 +122,67 @@ public final class CertificateAuthenticator {
         return fresh;
     }
 
+    /**
+     * Validates a chain. Every failure, whether of validation, of reading a name or inside a library,
+     * is a refusal with a reason (cached like any other), never an exception.
+     */
     private Outcome validate(X509Certificate[] chain, long generation, Instant now) {
-        String claimed = DistinguishedNames.slashForm(chain[0].getSubjectX500Principal());
-        ValidationResult result = anchors.validate(chain);
-        if (!result.isValid()) {
-            String reason = describe(result);
-            LOG.warn("refused certificate chain of {}: {}", claimed, reason);
-            return new Outcome(Optional.empty(), reason, null, generation, now);
-        }
+        String claimed = Untrusted.subject(chain[0]);
         try {
-            X509Certificate endEntity = ProxyUtils.getEndUserCertificate(chain);
-            checkClientUse(endEntity, "the end-entity certificate");
-            if (endEntity != chain[0]) {
-                checkClientUse(chain[0], "the proxy certificate");
+            ValidationResult result = anchors.validate(chain);
+            if (!result.isValid()) {
+                return refused(claimed, describe(result), generation, now);
             }
-            ProxyKind kind = ProxyKind.NONE;
-            boolean limited = false;
-            ProxyChainInfo info = null;
-            if (ProxyUtils.isProxy(chain[0])) {
-                info = new ProxyChainInfo(chain);
-                kind = switch (info.getProxyType()) {
-                    case RFC3820 -> ProxyKind.RFC3820;
-                    case DRAFT_RFC -> ProxyKind.DRAFT;
-                    case LEGACY -> ProxyKind.LEGACY;
-                    case MIXED -> ProxyKind.MIXED;
-                };
-                limited = info.isLimited();
-            }
-            Instant expires = chain[0].getNotAfter().toInstant();
-            for (X509Certificate c : chain) {
-                Instant end = c.getNotAfter().toInstant();
-                expires = end.isBefore(expires) ? end : expires;
-            }
-            String issuer = DistinguishedNames.slashForm(endEntity.getIssuerX500Principal());
-            CertificateIdentity id = new CertificateIdentity(
-                    DistinguishedNames.slashForm(endEntity.getSubjectX500Principal()),
-                    DistinguishedNames.rfc2253Form(endEntity.getSubjectX500Principal()),
-                    issuer, kind, limited, expires);
-            return new Outcome(Optional.of(new Identity(tiers.get().tierOf(issuer), Optional.of(id))), null,
-                    info, generation, now);
-        } catch (CertificateException | IOException | IllegalArgumentException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.warn("refused certificate chain of {}: {}", claimed, reason);
-            return new Outcome(Optional.empty(), reason, null, generation, now);
+            return accepted(chain, generation, now);
+        } catch (CertificateException | IOException e) {
+            return refused(claimed, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                    generation, now);
+        } catch (RuntimeException e) {
+            LOG.debug("validation of the chain of {} failed inside a library", claimed, e);
+            return refused(claimed, "the certificate chain cannot be read"
+                    + (e instanceof IllegalArgumentException && e.getMessage() != null ? ": " + e.getMessage() : ""),
+                    generation, now);
         }
+    }
+
+    private static Outcome refused(String claimed, String reason, long generation, Instant now) {
+        String safe = Untrusted.reason(reason);
+        LOG.warn("refused certificate chain of {}: {}", claimed, safe);
+        return new Outcome(Optional.empty(), safe, null, generation, now);
+    }
+
+    private Outcome accepted(X509Certificate[] chain, long generation, Instant now)
+            throws CertificateException, IOException {
+        X509Certificate endEntity = ProxyUtils.getEndUserCertificate(chain);
+        checkClientUse(endEntity, "the end-entity certificate");
+        if (endEntity != chain[0]) {
+            checkClientUse(chain[0], "the proxy certificate");
+        }
+        ProxyKind kind = ProxyKind.NONE;
+        boolean limited = false;
+        ProxyChainInfo info = null;
+        if (ProxyUtils.isProxy(chain[0])) {
+            info = new ProxyChainInfo(chain);
+            kind = switch (info.getProxyType()) {
+                case RFC3820 -> ProxyKind.RFC3820;
+                case DRAFT_RFC -> ProxyKind.DRAFT;
+                case LEGACY -> ProxyKind.LEGACY;
+                case MIXED -> ProxyKind.MIXED;
+            };
+            limited = info.isLimited();
+        }
+        Instant expires = chain[0].getNotAfter().toInstant();
+        for (X509Certificate c : chain) {
+            Instant end = c.getNotAfter().toInstant();
+            expires = end.isBefore(expires) ? end : expires;
+        }
+        String issuer = DistinguishedNames.slashForm(endEntity.getIssuerX500Principal());
+        CertificateIdentity id = new CertificateIdentity(
+                DistinguishedNames.slashForm(endEntity.getSubjectX500Principal()),
+                DistinguishedNames.rfc2253Form(endEntity.getSubjectX500Principal()),
+                issuer, kind, limited, expires);
+        return new Outcome(Optional.of(new Identity(tiers.get().tierOf(issuer), Optional.of(id))), null,
+                info, generation, now);
     }
 
     /** A certificate that signs the TLS handshake or a proxy must allow digital signatures and client use. */
@@ -193,14 +210,13 @@ public final class CertificateAuthenticator {
             if (!info.isHostAllowedAsSource(client.getAddress())) {
                 throw refuse(chain, client, "the proxy does not allow use from " + client.getHostAddress());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw refuse(chain, client, "the proxy's source restriction cannot be read");
         }
     }
 
     private static InvalidCredentialException refuse(X509Certificate[] chain, InetAddress client, String reason) {
-        LOG.warn("refused certificate chain of {} from {}: {}",
-                DistinguishedNames.slashForm(chain[0].getSubjectX500Principal()), client, reason);
+        LOG.warn("refused certificate chain of {} from {}: {}", Untrusted.subject(chain[0]), client, reason);
         return new InvalidCredentialException(reason);
     }
 
@@ -219,7 +235,7 @@ public final class CertificateAuthenticator {
         int position = error.getPosition();
         X509Certificate[] chain = error.getChain();
         if (chain != null && position >= 0 && position < chain.length) {
-            return message + " [" + DistinguishedNames.slashForm(chain[position].getSubjectX500Principal()) + "]";
+            return message + " [" + Untrusted.subject(chain[position]) + "]";
         }
         return message;
     }

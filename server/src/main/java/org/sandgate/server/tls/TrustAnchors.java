@@ -4,6 +4,7 @@ import eu.emi.security.authn.x509.CrlCheckingMode;
 import eu.emi.security.authn.x509.NamespaceCheckingMode;
 import eu.emi.security.authn.x509.ProxySupport;
 import eu.emi.security.authn.x509.StoreUpdateListener;
+import eu.emi.security.authn.x509.ValidationError;
 import eu.emi.security.authn.x509.ValidationErrorCode;
 import eu.emi.security.authn.x509.ValidationResult;
 import eu.emi.security.authn.x509.X509CertChainValidatorExt;
@@ -16,13 +17,16 @@ import eu.emi.security.authn.x509.impl.ValidatorParamsExt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.security.auth.x500.X500Principal;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.sandgate.server.config.SandgateConfig;
 import org.slf4j.Logger;
@@ -109,12 +113,53 @@ public final class TrustAnchors extends AbstractLifeCycle {
      * a hashed anchor is tried against the plain PEM anchors.
      */
     public ValidationResult validate(X509Certificate[] chain) {
-        ValidationResult result = hashed.validate(chain);
+        ValidationResult result = guarded(hashed, chain);
         if (result.isValid() || !noAnchor(result) || plainPem.getTrustedIssuers().length == 0) {
             return result;
         }
-        ValidationResult pem = plainPem.validate(chain);
+        ValidationResult pem = guarded(plainPem, chain);
         return pem.isValid() || !noAnchor(pem) ? pem : result;
+    }
+
+    /**
+     * canl's validation, with its failures turned into a refusal. canl 2.8.3 (the latest release on
+     * Maven Central; the 2.9.0 sources have the same code) dereferences a null CRL signing certificate
+     * in {@code RFC3280CertPathUtilities.processCRLF} when a chain's issuer has the name of a trusted
+     * CA, and a CRL of that name is installed, but no trusted key signed it (canl-java issue 92): the
+     * NullPointerException escapes {@code validate}. Such a chain is an impostor, named here as one;
+     * any other exception from inside the validator refuses the chain as well.
+     */
+    private ValidationResult guarded(X509CertChainValidatorExt validator, X509Certificate[] chain) {
+        try {
+            return validator.validate(chain);
+        } catch (RuntimeException e) {
+            String reason = impostor(chain).orElseGet(() -> "the certificate chain cannot be validated: "
+                    + (e instanceof IllegalArgumentException && e.getMessage() != null ? e.getMessage()
+                    : "the validator failed on it"));
+            LOG.debug("validator failure on a client chain: {}", reason, e);
+            return new ValidationResult(false, List.of(new ValidationError(chain, -1,
+                    ValidationErrorCode.unknownMsg, reason)));
+        }
+    }
+
+    /** Says so when the top of the chain claims a trusted CA as issuer that no trusted key of that name signed. */
+    private Optional<String> impostor(X509Certificate[] chain) {
+        X509Certificate top = chain[chain.length - 1];
+        X500Principal issuer = top.getIssuerX500Principal();
+        boolean named = false;
+        for (X509Certificate ca : trustedIssuers()) {
+            if (ca.getSubjectX500Principal().equals(issuer)) {
+                named = true;
+                try {
+                    top.verify(ca.getPublicKey());
+                    return Optional.empty();
+                } catch (GeneralSecurityException | RuntimeException notThisKey) {
+                    // try the next CA of that name
+                }
+            }
+        }
+        return named ? Optional.of("the certificate is not signed by the trusted CA it names as issuer ("
+                + issuer.getName() + "): an untrusted CA with a trusted CA's name") : Optional.empty();
     }
 
     private static boolean noAnchor(ValidationResult result) {
