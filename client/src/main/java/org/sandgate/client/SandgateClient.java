@@ -131,7 +131,11 @@ public final class SandgateClient {
             return last;
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable why = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-            throw new SandgateException(0, "connection_failed", "cannot follow session " + id + ": " + why.getMessage());
+            if (why instanceof SSLHandshakeException handshake) {
+                throw handshakeFailed(handshake);
+            }
+            throw new SandgateException(0, "connection_failed", "cannot follow session " + id + " at " + base + ": "
+                    + NetworkFailures.describe(why, base));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandgateException(0, "interrupted", "interrupted");
@@ -280,9 +284,12 @@ public final class SandgateClient {
             return java.nio.file.Files.size(target);
         } catch (SSLHandshakeException e) {
             throw handshakeFailed(e);
+        } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.NoRouteToHostException e) {
+            throw new SandgateException(0, "connection_failed", "cannot reach " + base + ": "
+                    + NetworkFailures.describe(e, base));
         } catch (IOException e) {
             throw new SandgateException(0, "connection_failed", "download of " + path + " interrupted ("
-                    + e.getMessage() + "); run the same fetch again to resume");
+                    + NetworkFailures.describe(e, base) + "); run the same fetch again to resume");
         } finally {
             if (c != null) {
                 c.disconnect();
@@ -375,7 +382,7 @@ public final class SandgateClient {
             throw handshakeFailed(e);
         } catch (IOException e) {
             throw new SandgateException(0, "connection_failed", "cannot reach " + base + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    + NetworkFailures.describe(e, base));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandgateException(0, "interrupted", "interrupted");

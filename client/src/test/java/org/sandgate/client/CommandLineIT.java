@@ -207,7 +207,85 @@ class CommandLineIT {
         env.put("SANDGATE_URL", "https://localhost:1");
         Run r = sandgate(env, "whoami");
         assertEquals(3, r.exit(), r.toString());
-        assertTrue(r.err().contains("cannot reach"), r.err());
+        assertEquals("sandgate: cannot reach https://localhost:1: connection refused by localhost:1 (is the server "
+                + "running, and is this its HTTPS port?)", r.err().strip());
+        Run fetch = sandgate(env, "fetch", "0".repeat(32), "stdout", "-o", dir.resolve("never").toString());
+        assertEquals(3, fetch.exit(), fetch.toString());
+        assertTrue(fetch.err().contains("connection refused by localhost:1"), fetch.err());
+        Run watch = sandgate(env, "watch", "0".repeat(32));
+        assertEquals(3, watch.exit(), watch.toString());
+        assertTrue(watch.err().contains("connection refused by localhost:1"), watch.err());
+
+        env.put("SANDGATE_URL", "https://sandgate-test.invalid:8443");
+        Run unknown = sandgate(env, "whoami");
+        assertEquals(3, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("unknown host 'sandgate-test.invalid'"), unknown.err());
+        assertTrue(!unknown.err().contains("Exception"), unknown.err());
+    }
+
+    @Test
+    void aPlainHttpServerUrlIsRefusedWithTheFix() throws Exception {
+        Run r = sandgate(user("uma"), "whoami", "--server", "http://localhost:8080");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("sandgate: --server http://localhost:8080: the API is served over HTTPS only (the plain-HTTP port "
+                + "serves sandboxes, not the API); give https://HOST[:PORT], e.g. https://localhost:8443", r.err().strip());
+        Map<String, String> env = user("uma");
+        env.put("SANDGATE_URL", "localhost:8443");
+        Run bare = sandgate(env, "status", "0".repeat(32));
+        assertEquals(2, bare.exit(), bare.toString());
+        assertTrue(bare.err().startsWith("sandgate: SANDGATE_URL localhost:8443 is not a server URL"), bare.err());
+        Run path = sandgate(user("uma"), "services", "--server", url + "/api/v1");
+        assertEquals(2, path.exit(), path.toString());
+        assertTrue(path.err().contains("without a path"), path.err());
+    }
+
+    @Test
+    void aServerCaOfTheTrustedNameButAnotherKeyIsNamedAsSuch() throws Exception {
+        DevCa impostor = DevCa.create("/O=Client Test/CN=Client Test CA", Duration.ofDays(1));
+        Path pem = dir.resolve("same-name-ca.pem");
+        org.sandgate.server.ca.Pem.writeCertificates(pem, impostor.certificate());
+        Run r = sandgate(user("uma"), "whoami", "--cacert", pem.toString());
+        assertEquals(3, r.exit(), r.toString());
+        assertTrue(r.err().contains("is issued by 'CN=Client Test CA,O=Client Test'")
+                && r.err().contains("hold a CA of that name but with another key"), r.err());
+        assertTrue(!r.err().contains("which is not in your trust anchors"), r.err());
+    }
+
+    @Test
+    void anExpiredProxyIsRefusedWithTheSameRenewalAdviceEverywhere() throws Exception {
+        var user = org.sandgate.client.credentials.GridCredentials.certificateAndKey(dir.resolve("uma/usercert.pem"),
+                dir.resolve("uma/userkey.pem"), () -> null);
+        var options = new eu.emi.security.authn.x509.proxy.ProxyCertificateOptions(user.getCertificateChain());
+        options.setValidityBounds(java.util.Date.from(Instant.now().minusSeconds(120)),
+                java.util.Date.from(Instant.now().minusSeconds(60)));
+        var proxy = eu.emi.security.authn.x509.proxy.ProxyGenerator.generate(options, user.getKey());
+        Path file = dir.resolve("proxies/expired");
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newOutputStream(file)) {
+            var chain = proxy.getCertificateChain();
+            eu.emi.security.authn.x509.impl.CertificateUtils.saveCertificate(out, chain[0],
+                    eu.emi.security.authn.x509.impl.CertificateUtils.Encoding.PEM);
+            eu.emi.security.authn.x509.impl.CertificateUtils.savePrivateKey(out, proxy.getPrivateKey(),
+                    eu.emi.security.authn.x509.impl.CertificateUtils.Encoding.PEM, null, null, true);
+            for (int i = 1; i < chain.length; i++) {
+                eu.emi.security.authn.x509.impl.CertificateUtils.saveCertificate(out, chain[i],
+                        eu.emi.security.authn.x509.impl.CertificateUtils.Encoding.PEM);
+            }
+        }
+        String advice = "make a new one with sandgate proxy-init (or grid-proxy-init)";
+        Map<String, String> env = new HashMap<>(user("uma"));
+        env.put("X509_USER_PROXY", file.toString());
+        Run who = sandgate(env, "whoami");
+        assertEquals(2, who.exit(), who.toString());
+        assertTrue(who.err().contains("the proxy " + file + " expired at") && who.err().contains(advice), who.err());
+        Run info = sandgate(Map.of(), "proxy-info", "-file", file.toString());
+        assertEquals(1, info.exit(), info.toString());
+        assertTrue(info.out().contains("(expired: " + advice + ")"), info.out());
+        Run none = sandgate(Map.of(), "proxy-info", "-file", dir.resolve("proxies/none-here").toString());
+        assertEquals(2, none.exit(), none.toString());
+        assertTrue(none.err().contains("make one with sandgate proxy-init (or grid-proxy-init)"), none.err());
+        Run oldCert = sandgate(user("old"), "whoami");
+        assertTrue(oldCert.err().contains("renew it with your certification authority"), oldCert.err());
     }
 
     @Test

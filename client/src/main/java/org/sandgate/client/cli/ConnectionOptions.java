@@ -1,6 +1,7 @@
 package org.sandgate.client.cli;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.sandgate.client.SandgateClient;
@@ -32,11 +33,36 @@ final class ConnectionOptions {
         return ((Main) command.root().userObject()).invocation();
     }
 
+    /** The server's URL from {@code --server} or {@code SANDGATE_URL}, refused unless it is {@code https://HOST[:PORT]}. */
+    URI serverUrl(Invocation run) {
+        String from = server != null ? "--server" : run.env().containsKey("SANDGATE_URL") ? "SANDGATE_URL" : null;
+        String url = server != null ? server : run.env().getOrDefault("SANDGATE_URL", "https://localhost:8443");
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new BadArgument(from + " " + url + " is not a URL (" + e.getReason() + "); give https://HOST[:PORT]");
+        }
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            throw new BadArgument(from + " " + url + ": the API is served over HTTPS only (the plain-HTTP port "
+                    + "serves sandboxes, not the API); give https://HOST[:PORT], e.g. https://localhost:8443");
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new BadArgument(from + " " + url + " is not a server URL; give https://HOST[:PORT], "
+                    + "e.g. https://localhost:8443");
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (!path.isEmpty() && !path.equals("/") || uri.getRawQuery() != null) {
+            throw new BadArgument(from + " " + url + ": give the server only, https://HOST[:PORT], without a path");
+        }
+        return uri;
+    }
+
     SandgateClient client() {
         Invocation run = invocation();
-        String url = server != null ? server : run.env().getOrDefault("SANDGATE_URL", "https://localhost:8443");
+        URI url = serverUrl(run);
         Path trust = GridCredentials.trustSource(run.env(), run.home(), Optional.ofNullable(caFile).map(run::resolve));
-        return run.clients().client(new Clients.Settings(URI.create(url), trust,
+        return run.clients().client(new Clients.Settings(url, trust,
                 anonymous ? Optional.empty() : GridCredentials.find(run.env(), run.home(), run.uid())));
     }
 }

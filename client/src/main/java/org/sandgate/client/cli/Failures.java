@@ -17,6 +17,9 @@ final class Failures {
     static int run(PrintWriter err, Body body) {
         try {
             return body.run();
+        } catch (BadArgument e) {
+            err.println("sandgate: " + e.getMessage());
+            return Main.USAGE;
         } catch (CredentialException e) {
             err.println("sandgate: " + e.getMessage());
             return Main.USAGE;

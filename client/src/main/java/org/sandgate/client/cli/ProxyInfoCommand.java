@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sandgate.client.credentials.CredentialException;
+import org.sandgate.client.credentials.GridCredentials;
 import org.sandgate.client.credentials.ProxyFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +54,8 @@ final class ProxyInfoCommand implements Callable<Integer> {
                 out.println("type     : " + info.type());
                 out.println("strength : " + info.bits() + " bits");
                 out.println("path     : " + info.path());
-                out.println("timeleft : " + hms(info.timeLeft()) + (left == 0 ? " (expired: renew it with sandgate proxy-init)" : ""));
+                out.println("timeleft : " + hms(info.timeLeft()) + (left == 0 ? " (expired: make a new one with "
+                        + GridCredentials.MAKE_A_PROXY + ")" : ""));
             }
             return left > 0 ? 0 : Main.REFUSED;
         } catch (CredentialException e) {

@@ -30,6 +30,9 @@ import java.util.Optional;
  * {@code ~/.globus/certificates}, else {@code /etc/grid-security/certificates}.
  */
 public final class GridCredentials {
+    /** How to make a proxy, in every message that asks for a new one. */
+    public static final String MAKE_A_PROXY = "sandgate proxy-init (or grid-proxy-init)";
+
     private GridCredentials() {
     }
 
@@ -166,7 +169,8 @@ public final class GridCredentials {
         for (X509Certificate c : credential.getCertificateChain()) {
             if (c.getNotAfter().toInstant().isBefore(now)) {
                 throw new CredentialException(what + " " + file + " expired at " + c.getNotAfter().toInstant()
-                        + (what.equals("the proxy") ? ": make a new one with grid-proxy-init" : ""));
+                        + (what.equals("the proxy") ? ": make a new one with " + MAKE_A_PROXY
+                                : ": renew it with your certification authority"));
             }
         }
     }

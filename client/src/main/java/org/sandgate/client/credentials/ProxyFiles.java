@@ -83,7 +83,8 @@ public final class ProxyFiles {
     /** Reads a proxy file's description (even an expired one). */
     public static Info read(Path file) {
         if (!Files.isReadable(file)) {
-            throw new CredentialException("there is no proxy at " + file + ": make one with sandgate proxy-init");
+            throw new CredentialException("there is no proxy at " + file + ": make one with "
+                    + GridCredentials.MAKE_A_PROXY);
         }
         try {
             X509Certificate[] chain = new eu.emi.security.authn.x509.impl.PEMCredential(file.toString(), (char[]) null)

@@ -45,11 +45,15 @@ public final class GraduatedSecurity {
         details.put("tier", tier.wireName());
         details.put("limit", limits.of(tier));
         details.put("required_tier", enough == null ? null : enough.wireName());
-        String message = "this call costs " + format(cost) + " CPU-seconds; a " + tier.wireName()
-                + " credential allows at most " + limits.of(tier)
-                + (enough == null ? "; no tier on this server allows it"
+        String message = "this call costs " + format(cost) + " CPU-seconds; " + callsOf(tier) + " may cost at most "
+                + limits.of(tier) + (enough == null ? "; no tier on this server allows it"
                         : "; a " + enough.wireName() + " credential is needed");
         throw new InsufficientCredentialException(message, details);
+    }
+
+    /** The calls of a tier, as a sentence names them: an anonymous caller has no credential to speak of. */
+    private static String callsOf(Tier tier) {
+        return tier == Tier.ANONYMOUS ? "anonymous calls" : "calls with a " + tier.wireName() + " credential";
     }
 
     private boolean allows(Tier tier, double cost) {

@@ -28,6 +28,18 @@ class GraduatedSecurityTest {
     }
 
     @Test
+    void theRefusalNamesTheCallersTierInPlainWords() {
+        GraduatedSecurity.InsufficientCredentialException anonymous = assertThrows(
+                GraduatedSecurity.InsufficientCredentialException.class, () -> security.check(Tier.ANONYMOUS, 61));
+        assertEquals("this call costs 61 CPU-seconds; anonymous calls may cost at most 60; a weak credential is needed",
+                anonymous.getMessage());
+        GraduatedSecurity.InsufficientCredentialException weak = assertThrows(
+                GraduatedSecurity.InsufficientCredentialException.class, () -> security.check(Tier.WEAK, 3600.5));
+        assertEquals("this call costs 3600.5 CPU-seconds; calls with a weak credential may cost at most 3600; "
+                + "a strong credential is needed", weak.getMessage());
+    }
+
+    @Test
     void whenNoTierIsEnoughTheAnswerSaysSo() {
         GraduatedSecurity capped = new GraduatedSecurity(new SandgateConfig.TierLimits(1L, 2L, 3L));
         GraduatedSecurity.InsufficientCredentialException e = assertThrows(
