@@ -35,9 +35,12 @@ public final class SandgateClient {
     private final SSLContext ssl;
     private final Duration connectTimeout;
     private final ServerTrust serverTrust;
+    private final List<java.security.cert.X509Certificate> chain;
 
-    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout, ServerTrust serverTrust) {
+    private SandgateClient(URI base, HttpClient http, SSLContext ssl, Duration connectTimeout, ServerTrust serverTrust,
+                           List<java.security.cert.X509Certificate> chain) {
         this.serverTrust = serverTrust;
+        this.chain = chain;
         this.base = base;
         this.http = http;
         this.ssl = ssl;
@@ -47,6 +50,11 @@ public final class SandgateClient {
     /** A builder for a client of the server at {@code base} ({@code https://host:port}). */
     public static Builder builder(URI base) {
         return new Builder(base);
+    }
+
+    /** The certificate chain this client presents, its own certificate first; empty when it calls anonymously. */
+    public List<java.security.cert.X509Certificate> certificateChain() {
+        return chain;
     }
 
     /** {@code GET /api/v1/whoami}. */
@@ -447,7 +455,9 @@ public final class SandgateClient {
                 ServerTrust serverTrust = new ServerTrust(trust);
                 ssl.init(keys, new TrustManager[] {serverTrust}, null);
                 HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(connectTimeout).build();
-                return new SandgateClient(base, http, ssl, connectTimeout, serverTrust);
+                List<java.security.cert.X509Certificate> chain = credential == null ? List.of()
+                        : List.of(credential.getCertificateChain());
+                return new SandgateClient(base, http, ssl, connectTimeout, serverTrust, chain);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
             }

@@ -195,6 +195,40 @@ class CommandLineIT {
     }
 
     @Test
+    void aSessionOfAnotherIdentitySaysWhichCredentialAskedForIt() throws Exception {
+        Run started = sandgate(user("uma"), "call", "sleepy.add", "0", "1", "1");
+        assertEquals(0, started.exit(), started.toString());
+        String id = started.out().lines().findFirst().orElseThrow().split(" ")[1];
+
+        Map<String, String> nobody = new HashMap<>(user("uma"));
+        nobody.remove("X509_USER_CERT");
+        nobody.remove("X509_USER_KEY");
+        Path home = dir.resolve("home");
+        Run anonymous = sandgate(nobody, "status", id);
+        assertEquals(1, anonymous.exit(), anonymous.toString());
+        assertTrue(anonymous.err().contains("the request was made anonymously: no credential was found (looked for "
+                + "X509_USER_PROXY (not set), /tmp/x509up_u" + new com.sun.security.auth.module.UnixSystem().getUid()
+                + ", " + home.resolve(".globus/usercert.pem") + " with " + home.resolve(".globus/userkey.pem") + ", "
+                + home.resolve(".globus/usercred.p12") + "); a session answers only to the identity that made it"),
+                anonymous.err());
+
+        Run chosen = sandgate(user("uma"), "cancel", id, "--anonymous");
+        assertEquals(1, chosen.exit(), chosen.toString());
+        assertTrue(chosen.err().contains("the request was made anonymously (--anonymous)"), chosen.err());
+
+        ca.issueUser("/O=Client Test/CN=Wim", Duration.ofDays(1))
+                .write(dir.resolve("wim/usercert.pem"), dir.resolve("wim/userkey.pem"));
+        Run other = sandgate(user("wim"), "status", id);
+        assertEquals(1, other.exit(), other.toString());
+        assertTrue(other.err().contains("the request was made with the certificate " + dir.resolve("wim/usercert.pem")
+                + " (key " + dir.resolve("wim/userkey.pem") + "), identity /O=Client Test/CN=Wim"), other.err());
+
+        Run mine = sandgate(user("uma"), "status", id);
+        assertEquals(0, mine.exit(), mine.toString());
+        assertTrue(!mine.err().contains("the request was made"), mine.err());
+    }
+
+    @Test
     void anExpiredCertificateIsRefusedBeforeAnythingIsSent() throws Exception {
         Run r = sandgate(user("old"), "whoami");
         assertEquals(2, r.exit(), r.toString());

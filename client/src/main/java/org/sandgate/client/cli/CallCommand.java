@@ -44,7 +44,7 @@ final class CallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        return Failures.run(spec.commandLine().getErr(), () -> {
+        return Failures.run(spec.commandLine().getErr(), connection, () -> {
             int dot = target.lastIndexOf('.');
             if (dot <= 0 || dot == target.length() - 1) {
                 spec.commandLine().getErr().println("sandgate: name the method as SERVICE.METHOD, e.g. sleepy.add");

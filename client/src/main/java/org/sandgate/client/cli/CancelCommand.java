@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 final class CancelCommand extends SessionCommand {
     @Override
     public Integer call() {
-        return Failures.run(spec.commandLine().getErr(), () -> {
+        return Failures.runOnSession(spec.commandLine().getErr(), connection, () -> {
             connection.client().cancel(id);
             spec.commandLine().getOut().println("session " + id + " cancelled and removed");
             return 0;

@@ -3,8 +3,10 @@ package org.sandgate.client.cli;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import org.sandgate.client.SandgateClient;
+import org.sandgate.client.credentials.CredentialFiles;
 import org.sandgate.client.credentials.GridCredentials;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,6 +29,8 @@ final class ConnectionOptions {
 
     @Option(names = "--json", description = "print the server's JSON")
     boolean json;
+
+    private String used;
 
     /** The run this command belongs to. */
     Invocation invocation() {
@@ -62,7 +66,19 @@ final class ConnectionOptions {
         Invocation run = invocation();
         URI url = serverUrl(run);
         Path trust = GridCredentials.trustSource(run.env(), run.home(), Optional.ofNullable(caFile).map(run::resolve));
-        return run.clients().client(new Clients.Settings(url, trust,
-                anonymous ? Optional.empty() : GridCredentials.find(run.env(), run.home(), run.uid())));
+        Optional<CredentialFiles> files = anonymous ? Optional.empty()
+                : GridCredentials.find(run.env(), run.home(), run.uid());
+        SandgateClient client = run.clients().client(new Clients.Settings(url, trust, files));
+        used = files.map(f -> "with " + f.describe() + ", identity "
+                        + GridCredentials.identity(client.certificateChain().toArray(new X509Certificate[0])))
+                .orElse(anonymous ? "anonymously (--anonymous)"
+                        : "anonymously: no credential was found (looked for "
+                                + String.join(", ", GridCredentials.searched(run.env(), run.home(), run.uid())) + ")");
+        return client;
+    }
+
+    /** How the last client made presented itself: the credential's files and identity, or why it was anonymous. */
+    Optional<String> credentialUsed() {
+        return Optional.ofNullable(used);
     }
 }

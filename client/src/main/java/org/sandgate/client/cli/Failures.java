@@ -1,6 +1,8 @@
 package org.sandgate.client.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.function.Function;
 import org.sandgate.client.SandgateException;
 import org.sandgate.client.credentials.CredentialException;
 
@@ -15,6 +17,30 @@ final class Failures {
     }
 
     static int run(PrintWriter err, Body body) {
+        return run(err, body, e -> Optional.empty());
+    }
+
+    /**
+     * As {@link #run(PrintWriter, Body)}; a refusal (401, 403) also says which credential the request was
+     * made with, or that it was anonymous and where no credential was found.
+     */
+    static int run(PrintWriter err, ConnectionOptions connection, Body body) {
+        return run(err, body, e -> e.status() == 401 || e.status() == 403
+                ? connection.credentialUsed().map(used -> "the request was made " + used) : Optional.empty());
+    }
+
+    /**
+     * As {@link #run(PrintWriter, ConnectionOptions, Body)} for a command about one session, where a 404 is
+     * as likely another identity's session as a missing one: it says which credential asked, too.
+     */
+    static int runOnSession(PrintWriter err, ConnectionOptions connection, Body body) {
+        return run(err, body, e -> e.status() == 401 || e.status() == 403 || e.status() == 404
+                ? connection.credentialUsed().map(used -> "the request was made " + used
+                        + (e.status() == 404 ? "; a session answers only to the identity that made it" : ""))
+                : Optional.empty());
+    }
+
+    private static int run(PrintWriter err, Body body, Function<SandgateException, Optional<String>> note) {
         try {
             return body.run();
         } catch (BadArgument e) {
@@ -25,6 +51,7 @@ final class Failures {
             return Main.USAGE;
         } catch (SandgateException e) {
             err.println("sandgate: " + e.getMessage() + (e.status() > 0 ? " (" + e.code() + ", HTTP " + e.status() + ")" : ""));
+            note.apply(e).ifPresent(n -> err.println("sandgate: " + n));
             if (e.code().equals("invalid_session")) {
                 return Main.USAGE;
             }

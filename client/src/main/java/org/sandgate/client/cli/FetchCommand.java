@@ -25,7 +25,7 @@ final class FetchCommand extends SessionCommand {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        return Failures.run(spec.commandLine().getErr(), () -> {
+        return Failures.runOnSession(spec.commandLine().getErr(), connection, () -> {
             SandgateClient client = connection.client();
             List<String> paths = path != null ? List.of(path)
                     : client.session(id).files().stream().map(SessionInfo.FileInfo::path).toList();

@@ -10,7 +10,7 @@ final class LsCommand extends SessionCommand {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        return Failures.run(spec.commandLine().getErr(), () -> {
+        return Failures.runOnSession(spec.commandLine().getErr(), connection, () -> {
             if (connection.json) {
                 out.println(connection.client().sessionJson(id).path("files").toPrettyString());
                 return 0;

@@ -22,7 +22,7 @@ final class ServicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        return Failures.run(spec.commandLine().getErr(), () -> {
+        return Failures.run(spec.commandLine().getErr(), connection, () -> {
             JsonNode list = connection.client().servicesJson();
             if (connection.json) {
                 out.println(list.toPrettyString());

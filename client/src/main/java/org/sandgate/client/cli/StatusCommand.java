@@ -11,7 +11,7 @@ final class StatusCommand extends SessionCommand {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        return Failures.run(spec.commandLine().getErr(), () -> {
+        return Failures.runOnSession(spec.commandLine().getErr(), connection, () -> {
             SandgateClient client = connection.client();
             if (connection.json) {
                 out.println(client.sessionJson(id).toPrettyString());

@@ -17,7 +17,7 @@ final class WatchCommand extends SessionCommand {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Instant start = Instant.now();
-        return Failures.run(spec.commandLine().getErr(), () -> {
+        return Failures.runOnSession(spec.commandLine().getErr(), connection, () -> {
             JsonNode last = connection.client().events(id, event -> {
                 if (connection.json) {
                     out.println(event.toString());

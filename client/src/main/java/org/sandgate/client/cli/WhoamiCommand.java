@@ -22,7 +22,7 @@ final class WhoamiCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        return Failures.run(err, () -> {
+        return Failures.run(err, connection, () -> {
             if (connection.json) {
                 out.println(connection.client().whoamiJson().toPrettyString());
                 return 0;

@@ -29,6 +29,15 @@ public record CredentialFiles(Kind kind, Path cert, Optional<Path> key) {
         return new CredentialFiles(Kind.PKCS12, file, Optional.empty());
     }
 
+    /** What the files are, for a message: "the proxy /tmp/x509up_u1000". */
+    public String describe() {
+        return switch (kind) {
+            case PROXY -> "the proxy " + cert;
+            case PEM -> "the certificate " + cert + " (key " + key.orElseThrow() + ")";
+            case PKCS12 -> "the PKCS#12 file " + cert;
+        };
+    }
+
     /** Every file read by {@link #load}. */
     public List<Path> paths() {
         return key.map(k -> List.of(cert, k)).orElse(List.of(cert));

@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -86,6 +87,32 @@ public final class GridCredentials {
                     + ", which cannot both be read");
         }
         return Optional.empty();
+    }
+
+    /** The identity a chain stands for: the subject of its end-entity certificate, in slash form. */
+    public static String identity(X509Certificate[] chain) {
+        return ProxyFiles.slash(eu.emi.security.authn.x509.proxy.ProxyUtils.getEndUserCertificate(chain)
+                .getSubjectX500Principal().getName());
+    }
+
+    /**
+     * Where {@link #find} looks, in its order, for a message that says no credential was found there.
+     *
+     * @param env  the environment
+     * @param home the user's home directory
+     * @param uid  the user's numeric id
+     */
+    public static List<String> searched(Map<String, String> env, Path home, long uid) {
+        String cert = env.getOrDefault("X509_USER_CERT", home.resolve(".globus/usercert.pem").toString());
+        String key = env.getOrDefault("X509_USER_KEY", home.resolve(".globus/userkey.pem").toString());
+        List<String> places = new java.util.ArrayList<>();
+        places.add("X509_USER_PROXY (not set)");
+        places.add(Path.of("/tmp", "x509up_u" + uid).toString());
+        places.add(cert + " with " + key);
+        if (!env.containsKey("X509_USER_CERT")) {
+            places.add(home.resolve(".globus/usercred.p12").toString());
+        }
+        return places;
     }
 
     /**
