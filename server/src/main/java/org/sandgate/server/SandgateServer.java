@@ -86,6 +86,21 @@ public final class SandgateServer {
      */
     public static SandgateServer create(Path confDir, Path dataDir, SandgateConfig config, Object... extraApi)
             throws IOException {
+        return create(null, confDir, dataDir, config, extraApi);
+    }
+
+    /**
+     * Builds the server on sockets bound already, so that a server that cannot listen touches nothing.
+     *
+     * @param ports    the bound sockets ({@link ListeningPorts#bind} of the same configuration), or
+     *                 null to bind them when the server starts
+     * @param confDir  the configuration directory (relative paths in the configuration start here)
+     * @param dataDir  the data directory: sandboxes, state, job control files
+     * @param config   the configuration
+     * @param extraApi further JAX-RS components for the {@code /api} application
+     */
+    public static SandgateServer create(ListeningPorts ports, Path confDir, Path dataDir, SandgateConfig config,
+                                        Object... extraApi) throws IOException {
         // once, here: jobs and child programs run elsewhere than the server's working directory
         confDir = confDir.toAbsolutePath().normalize();
         dataDir = dataDir.toAbsolutePath().normalize();
@@ -149,6 +164,12 @@ public final class SandgateServer {
             plain.setPort(httpPort == SandgateConfig.Server.ANY_FREE_PORT ? 0 : httpPort);
             plain.setName("http");
             jetty.addConnector(plain);
+        }
+        if (ports != null) {
+            https.open(ports.https());
+            if (plain != null && ports.plain() != null) {
+                plain.open(ports.plain());
+            }
         }
 
         Policies policies = new Policies(config, gridmap::current);

@@ -162,17 +162,7 @@ class LauncherIT {
         chownToNobody();
         int port = freePort();
         started.add(start(unprivileged("demo", "--https-port", String.valueOf(port), "--http-port", "0")));
-        Path caFile = dir.resolve("sandgate-demo/ca-strong/ca.pem");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Files.isRegularFile(caFile) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
-        Thread.sleep(200);      // the file is written in one go, but let it land
-        X509Certificate ca;
-        try (var in = Files.newInputStream(caFile)) {
-            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        Https https = new Https(null, ca);
+        Https https = new Https(null, demoCa());
         awaitHealth(https, port);
         assertSleepyAddEndsDone(https, port);
     }
@@ -204,6 +194,81 @@ class LauncherIT {
         assertEquals(1, after.strip().lines().count(), "one line when stopping: " + after);
         assertTrue(after.contains("stopped on SIG" + signal), after);
         assertTrue(Files.readString(dir.resolve("var/logs/sandgate.log")).contains("stopped on SIG" + signal));
+    }
+
+    @Test
+    void aSecondDemoOnTheSameDirectoryAndPortSaysSoInOneLineAndTouchesNothing() throws Exception {
+        chownToNobody();
+        int port = freePort();
+        started.add(start(unprivileged("demo", "--https-port", String.valueOf(port), "--http-port", "0")));
+        awaitHealth(new Https(null, demoCa()), port);
+        Path services = dir.resolve("sandgate-demo/conf/services");
+        Path log = dir.resolve("sandgate-demo/var/logs/sandgate.log");
+        List<String> deployed = snapshot(services);
+
+        Tools.Result second = launch(unprivileged("demo", "--https-port", String.valueOf(port), "--http-port", "0"));
+        assertEquals(2, second.exit(), second.toString());
+        assertEquals("", second.out(), second.toString());
+        assertEquals(List.of("sandgate-server: port 0.0.0.0:" + port
+                + " (HTTPS) is in use: is another Sandgate running? use --https-port"), second.err().lines().toList());
+        assertEquals(deployed, snapshot(services), "the running demo's deploy directory is untouched");
+        Thread.sleep(1500);     // a changed jar would be redeployed within the scan interval
+        String running = Files.readString(log);
+        assertTrue(!running.contains("redeployed") && !running.contains("in use"), running);
+    }
+
+    @Test
+    void aBusyPlainPortIsOneLineWithTheFixAndNoDataDirectoryIsMade() throws Exception {
+        TestPki pki = site();
+        try (ServerSocket busy = new ServerSocket(0)) {
+            Tools.Result r = launch(unprivileged("run", "--conf", "site/conf", "--data", "var", "--https-port", "0",
+                    "--http-port", String.valueOf(busy.getLocalPort())));
+            assertEquals(2, r.exit(), r.toString());
+            assertEquals(List.of("sandgate-server: port 127.0.0.1:" + busy.getLocalPort()
+                    + " (plain-HTTP) is in use: is another Sandgate running? use --http-port (0 disables it)"),
+                    r.err().lines().toList(), r.toString());
+        }
+        assertTrue(!Files.exists(dir.resolve("var")), "nothing is made before the ports are bound");
+        assertTrue(Files.isRegularFile(pki.conf.resolve("hostcert.pem")));
+    }
+
+    @Test
+    void aMissingTrustDirectoryIsOneLineThatSaysWhatToDo() throws Exception {
+        TestPki pki = site();
+        Tools.run(dir, null, "rm", "-rf", pki.trust.toString());
+        Tools.Result r = launch(unprivileged("run", "--conf", "site/conf", "--data", "var", "--https-port", "0",
+                "--http-port", "0"));
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals(1, r.err().lines().count(), r.toString());
+        assertTrue(r.err().startsWith("sandgate-server: the trust directory " + pki.trust
+                + " (tls.trust_dir) does not exist"), r.toString());
+        assertTrue(r.err().contains("sandgate-server ca install") && !r.err().contains("at org."), r.toString());
+        assertTrue(!Files.exists(dir.resolve("var")), "nothing is made");
+    }
+
+    private X509Certificate demoCa() throws Exception {
+        Path caFile = dir.resolve("sandgate-demo/ca-strong/ca.pem");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!Files.isRegularFile(caFile) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(200);      // written in one go, but let it land
+        try (var in = Files.newInputStream(caFile)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** Names, sizes and modification times of a directory's files. */
+    private static List<String> snapshot(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.sorted().map(f -> {
+                try {
+                    return f.getFileName() + " " + Files.size(f) + " " + Files.getLastModifiedTime(f).toMillis();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
     }
 
     private Process start(List<String> argv) throws IOException {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.ca.DevCa;
 import org.sandgate.server.ca.GridMapLines;
@@ -56,25 +57,43 @@ final class DemoCommand implements Callable<Integer> {
         }
         dir = dir.toAbsolutePath().normalize();     // once: jobs run in their sandboxes, not here
         Path conf = dir.resolve("conf");
-        if (Files.exists(conf.resolve("sandgate.yaml"))) {
-            out.println("using the demo site in " + dir.toAbsolutePath());
-        } else {
-            makeSite(out);
-        }
-        deployExamples(conf.resolve("services"), out);
+        boolean exists = Files.exists(conf.resolve("sandgate.yaml"));
         if (setupOnly) {
+            makeOrUse(exists, out);
+            deployExamples(conf.resolve("services"), out);
             return 0;
         }
-        SandgateConfig config = Launch.loadConfig(conf, err);
-        if (config == null) {
+        // the ports first: a second demo on the same directory must not touch the running one's files
+        SandgateConfig existing = exists ? Launch.loadConfig(conf, err) : SandgateConfig.defaults();
+        if (existing == null) {
             return Launch.CONFIG_ERROR;
         }
-        SandgateServer server = Launch.start(conf, dir.resolve("var"), config.withPorts(httpsPort, httpPort), err);
+        ListeningPorts ports = Launch.bind(existing.withPorts(httpsPort, httpPort), err);
+        if (ports == null) {
+            return Launch.CONFIG_ERROR;
+        }
+        makeOrUse(exists, out);
+        deployExamples(conf.resolve("services"), out);
+        SandgateConfig config = Launch.loadConfig(conf, err);
+        if (config == null) {
+            ports.close();
+            return Launch.CONFIG_ERROR;
+        }
+        SandgateServer server = Launch.start(conf, dir.resolve("var"), config.withPorts(httpsPort, httpPort), ports,
+                err);
         if (server == null) {
             return Launch.CONFIG_ERROR;
         }
         printCommands(out, server.httpsPort());
         return Launch.serve(server);
+    }
+
+    private void makeOrUse(boolean exists, PrintWriter out) throws IOException {
+        if (exists) {
+            out.println("using the demo site in " + dir);
+        } else {
+            makeSite(out);
+        }
     }
 
     private void makeSite(PrintWriter out) throws IOException {

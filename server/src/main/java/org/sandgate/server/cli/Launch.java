@@ -12,9 +12,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigException;
 import org.sandgate.server.config.ConfigLoader;
+import org.sandgate.server.config.ConfigPaths;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.shared.SharedModeException;
 import org.sandgate.server.tls.TlsSetupException;
@@ -43,24 +45,62 @@ final class Launch {
         return new UnixSystem().getUid();
     }
 
-    /** Loads the configuration; prints every problem and returns null when it is unusable. */
+    /**
+     * Loads the configuration, its paths made absolute; prints every problem and returns null when it
+     * is unusable.
+     */
     static SandgateConfig loadConfig(Path confDir, PrintWriter err) {
         if (!Files.isDirectory(confDir)) {
             err.println("sandgate-server: configuration directory " + confDir + " does not exist");
             return null;
         }
         Path file = confDir.resolve("sandgate.yaml");
+        SandgateConfig config;
         try {
-            return new ConfigLoader().load(file);
+            config = ConfigPaths.absolute(new ConfigLoader().load(file), confDir);
         } catch (ConfigException e) {
             err.println("sandgate-server: configuration " + file + " is not usable:");
             e.problems().forEach(p -> err.println("  " + p));
             return null;
         }
+        Path trust = Path.of(config.tls().trustDir());
+        if (!Files.isDirectory(trust)) {
+            err.println("sandgate-server: the trust directory " + trust + " (tls.trust_dir) does not exist: "
+                    + "install the CAs there (sandgate-server ca install --ca CA_DIR --trust-dir " + trust
+                    + ") or point tls.trust_dir at one (e.g. /etc/grid-security/certificates)");
+            return null;
+        }
+        return config;
     }
 
-    /** Builds and starts the server; prints a one-line reason and returns null when it cannot start. */
-    static SandgateServer start(Path confDir, Path dataDir, SandgateConfig config, PrintWriter err) {
+    /**
+     * Binds the server's ports, before anything else is touched; prints a one-line reason and returns
+     * null when a port cannot be had.
+     */
+    static ListeningPorts bind(SandgateConfig config, PrintWriter err) {
+        try {
+            return ListeningPorts.bind(config.server());
+        } catch (ListeningPorts.PortUnavailableException e) {
+            err.println("sandgate-server: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Builds and starts the server on its bound ports; prints a one-line reason, closes the ports and
+     * returns null when it cannot start.
+     */
+    static SandgateServer start(Path confDir, Path dataDir, SandgateConfig config, ListeningPorts ports,
+                                PrintWriter err) {
+        SandgateServer server = startOn(confDir, dataDir, config, ports, err);
+        if (server == null) {
+            ports.close();
+        }
+        return server;
+    }
+
+    private static SandgateServer startOn(Path confDir, Path dataDir, SandgateConfig config, ListeningPorts ports,
+                                          PrintWriter err) {
         try {
             Files.createDirectories(dataDir.resolve("logs"));
             // in shared mode the jobs' accounts pass through it to their sandboxes (they cannot list it)
@@ -72,11 +112,14 @@ final class Launch {
         }
         logTo(dataDir.resolve("logs").resolve("sandgate.log"));
         try {
-            SandgateServer server = SandgateServer.create(confDir, dataDir, config);
+            SandgateServer server = SandgateServer.create(ports, confDir, dataDir, config);
             server.start();
             return server;
         } catch (TlsSetupException | SharedModeException e) {
             err.println("sandgate-server: " + e.getMessage());
+        } catch (IOException e) {
+            // a file or directory of the site: the message says which, a stack trace would not help
+            err.println("sandgate-server: cannot start: " + e.getMessage());
         } catch (Exception | LinkageError e) {
             err.println("sandgate-server: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
             LoggerFactory.getLogger(Launch.class).error("start failed", e);

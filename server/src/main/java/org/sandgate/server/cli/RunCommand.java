@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.SandgateConfig;
@@ -53,7 +54,11 @@ final class RunCommand implements Callable<Integer> {
             problems.forEach(p -> err.println("sandgate-server: " + p.replace("key 'server.", "option --").replace("_", "-")));
             return Launch.CONFIG_ERROR;
         }
-        SandgateServer server = Launch.start(conf, data, config, err);
+        ListeningPorts ports = Launch.bind(config, err);
+        if (ports == null) {
+            return Launch.CONFIG_ERROR;
+        }
+        SandgateServer server = Launch.start(conf, data, config, ports, err);
         if (server == null) {
             return Launch.CONFIG_ERROR;
         }
