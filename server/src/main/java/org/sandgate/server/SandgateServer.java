@@ -37,6 +37,7 @@ import org.sandgate.server.sandbox.SandboxHandler;
 import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
+import org.sandgate.server.api.SessionAccess;
 import org.sandgate.server.api.SessionEventsHandler;
 import org.sandgate.server.api.WhoamiHandler;
 import org.sandgate.server.config.ConfigPaths;
@@ -183,17 +184,18 @@ public final class SandgateServer {
         Drain drain = new Drain();
         Reloader reloader = new Reloader(confDir, policies, gridmap, anchors, authenticator, tokens, callout);
 
+        SessionAccess access = new SessionAccess(sessions, policies, config.sandbox().publicUrls());
         Deployer services = new Deployer(confDir.resolve("services"), dataDir.resolve("deployed"), new PluginLoader(),
                 new CommandServices(new Commands(Duration.ofSeconds(config.services().immediateTimeoutSeconds()))),
                 backends.available(), config.services().scanMillis());
         jetty.addBean(services, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
                 ApiApplication.create(new ApiApplication.Components(config, policies, services, sessions, sandboxes, tokens,
-                        callout, audit, bans, drain, reloader), extraApi));
+                        callout, audit, bans, drain, reloader, access), extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
         AuthenticationHandler api = new AuthenticationHandler(authenticator, tokens, policies, bans, audit,
-                new WhoamiHandler(policies, new BlockingHandler(new SessionEventsHandler(sessions, jersey))));
+                new WhoamiHandler(policies, new SessionEventsHandler(sessions, access, policies, new BlockingHandler(jersey))));
 
         Routes routes = new Routes()
                 .add("/api", api)

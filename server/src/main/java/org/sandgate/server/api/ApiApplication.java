@@ -26,7 +26,7 @@ public final class ApiApplication {
     /** What the resources work with. */
     public record Components(SandgateConfig config, Policies policies, Deployer services, SessionManager sessions,
                              Sandboxes sandboxes, TokenService tokens, AuthzCallout callout, AuditLog audit, Bans bans,
-                             Drain drain, Reloader reloader) {
+                             Drain drain, Reloader reloader, SessionAccess access) {
     }
 
     /**
@@ -42,7 +42,7 @@ public final class ApiApplication {
         rc.register(new ServicesResource(c.services(), c.policies(), c.sessions(), c.callout(), c.audit(), c.drain(),
                 Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
-        SessionsResource sessions = new SessionsResource(c.sessions(), c.sandboxes(), c.policies());
+        SessionsResource sessions = new SessionsResource(c.sessions(), c.sandboxes(), c.access());
         rc.register(sessions);
         rc.register(new TokensResource(c.tokens(), c.audit()));
         rc.register(new AdminResource(c.policies(), c.reloader(), c.bans(), c.drain(), c.sessions(), sessions, c.audit()));

@@ -22,27 +22,27 @@ import java.util.Map;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
-import org.sandgate.server.policy.Policies;
 import org.sandgate.server.sessions.SessionManager;
 
 /**
  * {@code /api/v1/sessions}: a caller's sessions, one session's state and files, and removing one.
- * A session belongs to the DN that made it; anyone else gets 404, the same answer as for an id that
- * does not exist. Sessions of anonymous callers are never listed; their id is their capability.
+ * Who may read or remove a session is {@link SessionAccess}'s one rule; anyone else gets 404, the same
+ * answer as for an id that does not exist. Sessions of anonymous callers are never listed; their id is
+ * their capability.
  */
 @Path(ApiPaths.V1 + "/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public final class SessionsResource {
-    private final Policies policies;
     private static final int MAX_FILES = 1000;
 
     private final SessionManager sessions;
     private final Sandboxes sandboxes;
+    private final SessionAccess access;
 
-    public SessionsResource(SessionManager sessions, Sandboxes sandboxes, Policies policies) {
-        this.policies = policies;
+    public SessionsResource(SessionManager sessions, Sandboxes sandboxes, SessionAccess access) {
         this.sessions = sessions;
         this.sandboxes = sandboxes;
+        this.access = access;
     }
 
     /** The owner recorded for a caller's sessions. */
@@ -74,33 +74,14 @@ public final class SessionsResource {
     @Path("{id}")
     public Map<String, Object> one(@PathParam("id") String id, @Context SecurityContext security,
                                    @Context UriInfo uri) {
-        return describe(visible(id, RequestCaller.of(security)), uri, true);
+        return describe(access.require(RequestCaller.of(security), id, SessionAccess.Action.STATUS), uri, true);
     }
 
     @DELETE
     @Path("{id}")
     public Response remove(@PathParam("id") String id, @Context SecurityContext security) {
-        sessions.remove(visible(id, RequestCaller.of(security)));
+        sessions.remove(access.require(RequestCaller.of(security), id, SessionAccess.Action.REMOVE));
         return Response.noContent().build();
-    }
-
-    private Session visible(String id, RequestCaller caller) {
-        return visible(sessions, id, caller, policies.current().roles().isAdmin(caller.identity()));
-    }
-
-    /**
-     * The session if this caller may see it: its owner, an administrator, or anyone for an anonymous
-     * session (whose id is its capability). Otherwise the same 404 as for an unknown id.
-     */
-    static Session visible(SessionManager sessions, String id, RequestCaller caller, boolean admin) {
-        ApiException notFound = new ApiException(404, "not_found", "no such session");
-        Session s = SessionId.parse(id).flatMap(sessions::find).orElseThrow(() -> notFound);
-        boolean anonymousSession = s.owner().equals(SessionManager.ANONYMOUS);
-        boolean owner = caller.identity().dn().map(dn -> dn.equals(s.owner())).orElse(false);
-        if (!owner && !anonymousSession && !admin) {
-            throw notFound;
-        }
-        return s;
     }
 
     Map<String, Object> describe(Session s, UriInfo uri, boolean withFiles) {

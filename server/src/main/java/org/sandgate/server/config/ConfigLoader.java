@@ -203,6 +203,14 @@ public final class ConfigLoader {
         if (c.server().maxRequestBytes() < 1024) {
             problems.add("key 'server.max_request_bytes': must be at least 1024");
         }
+        for (org.sandgate.service.Tier tier : org.sandgate.service.Tier.values()) {
+            if (c.limits().sessions().of(tier) < 1) {
+                problems.add("key 'limits.sessions." + tier.wireName() + "': must be at least 1");
+            }
+            if (c.limits().eventStreams().of(tier) < 1) {
+                problems.add("key 'limits.event_streams." + tier.wireName() + "': must be at least 1");
+            }
+        }
         if (c.tls().refreshSeconds() < 1) {
             problems.add("key 'tls.refresh_seconds': must be at least 1");
         }

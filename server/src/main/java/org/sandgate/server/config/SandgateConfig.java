@@ -25,6 +25,7 @@ import org.sandgate.service.Tier;
  * @param authz     the site's authorization callout
  * @param tokens    bearer tokens: those this server issues and the external issuers it trusts
  * @param audit     the audit log
+ * @param limits    fair shares: how many sessions and event streams one caller may hold at once
  */
 public record SandgateConfig(
         Mode mode,
@@ -41,7 +42,8 @@ public record SandgateConfig(
         List<String> admins,
         Authz authz,
         Tokens tokens,
-        Audit audit) {
+        Audit audit,
+        Limits limits) {
 
     public SandgateConfig {
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
@@ -59,11 +61,12 @@ public record SandgateConfig(
         authz = Objects.requireNonNullElseGet(authz, () -> new Authz(null, null, null));
         tokens = Objects.requireNonNullElseGet(tokens, () -> new Tokens(null, null, null, null));
         audit = Objects.requireNonNullElseGet(audit, () -> new Audit(null, null));
+        limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
     }
 
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
-        return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with other ports (from the command line); null keeps the configured one. */
@@ -71,7 +74,7 @@ public record SandgateConfig(
         Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
                 httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
         return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap, services, developers,
-                admins, authz, tokens, audit);
+                admins, authz, tokens, audit, limits);
     }
 
     /** Whether anonymous requests are accepted. */
@@ -100,6 +103,38 @@ public record SandgateConfig(
             weakIssuers = List.copyOf(Objects.requireNonNullElse(weakIssuers, List.of()));
             limits = Objects.requireNonNullElseGet(limits, () -> new TierLimits(null, null, null));
             accounts = Objects.requireNonNullElseGet(accounts, () -> new TierAccounts(null, null, null));
+        }
+    }
+
+    /**
+     * Fair shares, per caller by the caller's tier; anonymous callers are told apart by their address.
+     * In force at once on reload.
+     *
+     * @param sessions     sessions one caller may have queued or running (5, 50, 500)
+     * @param eventStreams event streams one caller may have open at once (10, 100, 1000)
+     */
+    public record Limits(PerTier sessions, @JsonProperty("event_streams") PerTier eventStreams) {
+        public Limits {
+            sessions = PerTier.orDefaults(sessions, 5, 50, 500);
+            eventStreams = PerTier.orDefaults(eventStreams, 10, 100, 1000);
+        }
+    }
+
+    /** A count per tier; a tier left out keeps its default. */
+    public record PerTier(Integer anonymous, Integer weak, Integer strong) {
+        static PerTier orDefaults(PerTier given, int anonymous, int weak, int strong) {
+            PerTier g = given == null ? new PerTier(null, null, null) : given;
+            return new PerTier(Objects.requireNonNullElse(g.anonymous, anonymous), Objects.requireNonNullElse(g.weak, weak),
+                    Objects.requireNonNullElse(g.strong, strong));
+        }
+
+        /** The count of a tier. */
+        public int of(Tier tier) {
+            return switch (tier) {
+                case ANONYMOUS -> anonymous;
+                case WEAK -> weak;
+                case STRONG -> strong;
+            };
         }
     }
 

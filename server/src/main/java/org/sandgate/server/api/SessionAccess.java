@@ -1,0 +1,102 @@
+package org.sandgate.server.api;
+
+import java.util.Optional;
+import org.sandgate.sandbox.Session;
+import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.policy.Policies;
+import org.sandgate.server.sessions.SessionManager;
+
+/**
+ * The one rule for "may this caller do this to this session", used by the API, the event stream and
+ * {@code /sandbox} alike:
+ * <ul>
+ *   <li>the owner (the DN that made it) may do everything;</li>
+ *   <li>administrators may do everything to every session;</li>
+ *   <li>a session made anonymously has no owner to check: its id is its capability, and whoever
+ *       holds it may do everything;</li>
+ *   <li>with {@code sandbox.public: true} a sandbox URL is a capability too: anyone holding it may
+ *       read the files (but not the session's status, events, or remove it);</li>
+ *   <li>everyone else is told the session does not exist ({@code 404}, as for an unknown id).</li>
+ * </ul>
+ */
+public final class SessionAccess {
+    /** What a caller wants to do to a session. */
+    public enum Action {
+        /** read its state and file list */
+        STATUS,
+        /** follow its state changes */
+        EVENTS,
+        /** read its sandbox's files */
+        FILES,
+        /** cancel its job and remove it */
+        REMOVE
+    }
+
+    private final SessionManager sessions;
+    private final Policies policies;
+    private final boolean publicSandboxes;
+
+    /**
+     * @param publicSandboxes {@code sandbox.public}: whether sandbox URLs are capabilities
+     */
+    public SessionAccess(SessionManager sessions, Policies policies, boolean publicSandboxes) {
+        this.sessions = sessions;
+        this.policies = policies;
+        this.publicSandboxes = publicSandboxes;
+    }
+
+    /**
+     * The decision itself, from what it rests on.
+     *
+     * @param callerDn        the caller's DN, empty when anonymous
+     * @param admin           whether the caller is an administrator
+     * @param owner           the session's owner ({@link SessionManager#ANONYMOUS} for anonymous sessions)
+     * @param action          what the caller wants
+     * @param publicSandboxes {@code sandbox.public}
+     */
+    public static boolean allows(Optional<String> callerDn, boolean admin, String owner, Action action,
+                                 boolean publicSandboxes) {
+        if (owner.equals(SessionManager.ANONYMOUS) || admin) {
+            return true;
+        }
+        if (callerDn.isPresent() && sameDn(callerDn.get(), owner)) {
+            return true;
+        }
+        return action == Action.FILES && publicSandboxes;
+    }
+
+    /** Whether this caller may do this to this session. */
+    public boolean allows(RequestCaller caller, Session session, Action action) {
+        return allows(caller.identity().dn(), policies.current().roles().isAdmin(caller.identity()), session.owner(),
+                action, publicSandboxes);
+    }
+
+    /** The session if it exists and this caller may do this to it. */
+    public Optional<Session> find(RequestCaller caller, String id, Action action) {
+        return SessionId.parse(id).flatMap(sessions::find).filter(s -> allows(caller, s, action));
+    }
+
+    /**
+     * The session if it exists and this caller may do this to it.
+     *
+     * @throws ApiException {@code 404 not_found} otherwise, the same answer whether the session does
+     *                      not exist or belongs to someone else
+     */
+    public Session require(RequestCaller caller, String id, Action action) {
+        return find(caller, id, action).orElseThrow(() -> new ApiException(404, "not_found", "no such session"));
+    }
+
+    /** Who a caller is for limits per caller: its DN, or its address when anonymous. */
+    public static String callerKey(RequestCaller caller) {
+        return caller.identity().dn().orElse(SessionManager.ANONYMOUS + "@" + caller.address());
+    }
+
+    private static boolean sameDn(String a, String b) {
+        try {
+            return DistinguishedNames.comparisonKey(a).equals(DistinguishedNames.comparisonKey(b));
+        } catch (IllegalArgumentException e) {
+            return a.equals(b);
+        }
+    }
+}
