@@ -74,6 +74,20 @@ public final class SandgateClient {
      * @param args    the positional arguments (numbers, strings, booleans)
      */
     public CallResult call(String service, String method, List<Object> args) {
+        return callWith(service, method, args);
+    }
+
+    /**
+     * Calls a method with its arguments by name: {@code call("echo", "echo", Map.of("text", "hi", "times", 2))}.
+     *
+     * @param service the dotted service name
+     * @param args    the arguments by name (numbers, strings, booleans)
+     */
+    public CallResult call(String service, String method, java.util.Map<String, Object> args) {
+        return callWith(service, method, args);
+    }
+
+    private CallResult callWith(String service, String method, Object args) {
         String path = "/api/v1/services/" + String.join("/", service.split("\\.")) + "/" + method;
         String body;
         try {

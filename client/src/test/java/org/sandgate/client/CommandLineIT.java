@@ -3,6 +3,7 @@ package org.sandgate.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,6 +138,8 @@ class CommandLineIT {
         String id = r.out().lines().findFirst().orElseThrow().replace("session ", "");
         assertTrue(id.matches("[0-9a-f]{32}"), r.out());
         assertTrue(r.out().contains("DONE (exit 0)"), r.out());
+        assertTrue(r.out().contains("files (sandgate fetch " + id + "):"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +" + "sleepyadd 1 + 3 = 4\n".length() + "  stdout")), r.out());
         Run status = sandgate(user("uma"), "status", id);
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().contains("state:    DONE (exit 0)") && status.out().contains("stdout"), status.out());
@@ -179,6 +182,34 @@ class CommandLineIT {
         Run ok = sandgate(user("uma"), "call", "echo.echo", "$(id); 42", "2", "--json");
         assertEquals(0, ok.exit(), ok.toString());
         assertTrue(ok.out().contains("\"echo\" : \"$(id); 42$(id); 42\""), ok.out());
+    }
+
+    @Test
+    void argumentsAreSentAsTheTypesTheMethodDeclares() throws Exception {
+        Run number = sandgate(user("uma"), "call", "echo.echo", "42", "--json");
+        assertEquals(0, number.exit(), "42 goes to a string argument as \"42\": " + number);
+        assertTrue(number.out().contains("\"echo\" : \"42\""), number.out());
+        Run named = sandgate(user("uma"), "call", "echo.echo", "ab", "times=3", "--json");
+        assertEquals(0, named.exit(), named.toString());
+        assertTrue(named.out().contains("\"echo\" : \"ababab\""), named.out());
+        Run wrong = sandgate(user("uma"), "call", "echo.echo", "ab", "thrice");
+        assertEquals(2, wrong.exit(), wrong.toString());
+        assertEquals("sandgate: echo.echo: argument 'times' takes an integer; 'thrice' is not a whole number",
+                wrong.err().strip());
+        Run many = sandgate(user("uma"), "call", "sleepy.add", "0", "1", "2", "3");
+        assertEquals(2, many.exit(), many.toString());
+        assertTrue(many.err().contains("sleepy.add takes 3 arguments"), many.err());
+    }
+
+    @Test
+    void callWaitJsonPrintsTheFinalSessionAsJson() throws Exception {
+        Run r = sandgate(user("uma"), "call", "sleepy.add", "0", "4", "5", "--wait", "--json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode session = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals("DONE", session.path("state").asText(), r.out());
+        assertEquals(0, session.path("exit_code").asInt(-1), r.out());
+        assertTrue(session.path("session").asText().matches("[0-9a-f]{32}"), r.out());
+        assertTrue(session.path("files").isArray() && session.path("files").size() > 0, r.out());
     }
 
     @Test

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sandgate.client.CallResult;
 import org.sandgate.client.SandgateClient;
@@ -18,8 +20,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sandgate call SERVICE.METHOD ARG...}: calls a method; {@code --wait} follows its job to the end. */
 @Command(name = "call", mixinStandardHelpOptions = true,
-        description = "Call a service method. Arguments that read as JSON numbers or true/false are sent as such; "
-                + "the rest as strings (--strings sends all as strings).")
+        description = "Call a service method. Each argument is sent as the type the method declares (integer, "
+                + "number, boolean, string); NAME=VALUE gives one by name. --strings sends all as strings, in order.")
 final class CallCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,13 +34,14 @@ final class CallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SERVICE.METHOD", description = "e.g. sleepy.add")
     String target;
 
-    @Parameters(index = "1..*", paramLabel = "ARG", description = "the method's arguments, in order")
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "the method's arguments, in order, or NAME=VALUE")
     List<String> args = new ArrayList<>();
 
-    @Option(names = "--wait", description = "follow the job until it ends; exit with the job's exit code")
+    @Option(names = "--wait", description = "follow the job until it ends, then list its files; exit with the "
+            + "job's exit code (with --json: print the final session)")
     boolean waitForEnd;
 
-    @Option(names = "--strings", description = "send every argument as a string")
+    @Option(names = "--strings", description = "send every argument as a string, in order")
     boolean strings;
 
     @Override
@@ -50,8 +53,14 @@ final class CallCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("sandgate: name the method as SERVICE.METHOD, e.g. sleepy.add");
                 return Main.USAGE;
             }
+            String service = target.substring(0, dot);
+            String method = target.substring(dot + 1);
             SandgateClient client = connection.client();
-            CallResult result = client.call(target.substring(0, dot), target.substring(dot + 1), values());
+            Object values = values(client, service, method);
+            @SuppressWarnings("unchecked")
+            CallResult result = values instanceof Map<?, ?> named
+                    ? client.call(service, method, (Map<String, Object>) named)
+                    : client.call(service, method, (List<Object>) values);
             if (result.result().isPresent()) {
                 out.println(connection.json ? result.result().get().toPrettyString() : text(result.result().get()));
                 return 0;
@@ -59,7 +68,7 @@ final class CallCommand implements Callable<Integer> {
             CallResult.SessionRef session = result.session().orElseThrow();
             if (!waitForEnd) {
                 if (connection.json) {
-                    java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+                    Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("session", session.session());
                     doc.put("url", session.url());
                     doc.put("status_url", session.statusUrl());
@@ -71,26 +80,44 @@ final class CallCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            out.println("session " + session.session());
-            out.println(session.url());
-            out.flush();
+            if (!connection.json) {
+                out.println("session " + session.session());
+                out.println(session.url());
+                out.flush();
+            }
             SessionInfo info = client.session(session.session());
             while (!info.finished()) {
                 Thread.sleep(500);
                 info = client.session(session.session());
             }
-            out.println(info.state() + info.exitCode().map(c -> " (exit " + c + ")").orElse("")
-                    + info.message().map(m -> ": " + m).orElse(""));
+            if (connection.json) {
+                out.println(client.sessionJson(session.session()).toPrettyString());
+            } else {
+                out.println(info.state() + info.exitCode().map(c -> " (exit " + c + ")").orElse("")
+                        + info.message().map(m -> ": " + m).orElse(""));
+                if (info.files() != null && !info.files().isEmpty()) {
+                    out.println("files (sandgate fetch " + session.session() + "):");
+                    for (SessionInfo.FileInfo f : info.files()) {
+                        out.printf("  %12d  %s%n", f.size(), f.path());
+                    }
+                }
+            }
             return info.exitCode().orElse(info.state().equals("DONE") ? 0 : 1);
         });
     }
 
-    private List<Object> values() {
-        List<Object> values = new ArrayList<>();
-        for (String a : args) {
-            values.add(strings ? a : guess(a));
+    /**
+     * The call's {@code args}: typed by the method's schema from the server's services listing; as they
+     * read (numbers, true/false, strings) when the listing does not have the method, for the server to
+     * refuse or take; all strings with {@code --strings}.
+     */
+    private Object values(SandgateClient client, String service, String method) {
+        if (strings) {
+            return new ArrayList<Object>(args);
         }
-        return values;
+        return MethodArguments.find(client.servicesJson(), service, method)
+                .map(schema -> schema.bind(args))
+                .orElseGet(() -> args.stream().map(CallCommand::guess).collect(java.util.stream.Collectors.toList()));
     }
 
     private static Object guess(String a) {
