@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param account   the default local account; empty when none is allowed
  * @param proxy     whether a proxy certificate was used
  * @param expires   end of validity of the credential (ISO 8601)
+ * @param proxyType {@code rfc3820}, {@code draft}, {@code legacy} or {@code mixed}, when a proxy was used
+ *                  (servers before this field leave it out)
+ * @param proxyLimited whether that proxy is limited
  * @param accounts  every account allowed, the default first
  * @param costLimit the tier's ceiling on one call's cost in CPU-seconds, -1 for none
  */
@@ -27,6 +30,8 @@ public record Whoami(
         @JsonProperty("account") Optional<String> account,
         @JsonProperty("proxy") boolean proxy,
         @JsonProperty("expires") Optional<String> expires,
+        @JsonProperty("proxy_type") Optional<String> proxyType,
+        @JsonProperty("proxy_limited") Optional<Boolean> proxyLimited,
         @JsonProperty("accounts") List<String> accounts,
         @JsonProperty("cost_limit") long costLimit) {
 }

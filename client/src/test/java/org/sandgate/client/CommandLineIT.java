@@ -462,6 +462,37 @@ class CommandLineIT {
     }
 
     @Test
+    void whoamiNamesTheKindOfProxyAsGridProxyInitMadeIt() throws Exception {
+        Map<String, String> kinds = new java.util.LinkedHashMap<>();
+        kinds.put("-rfc", "RFC 3820 impersonation proxy");
+        kinds.put("-rfc -limited", "RFC 3820 limited proxy");
+        kinds.put("-rfc -independent", "RFC 3820 independent proxy");
+        kinds.put("-draft", "draft (pre-RFC 3820) impersonation proxy");
+        kinds.put("-old", "legacy Globus full proxy");
+        kinds.put("-old -limited", "legacy Globus limited proxy");
+        int n = 0;
+        for (Map.Entry<String, String> kind : kinds.entrySet()) {
+            Path proxy = dir.resolve("proxies/kind-" + n++);
+            Files.createDirectories(proxy.getParent());
+            List<String> argv = new java.util.ArrayList<>(List.of("grid-proxy-init", "-q"));
+            argv.addAll(List.of(kind.getKey().split(" ")));
+            argv.addAll(List.of("-cert", dir.resolve("uma/usercert.pem").toString(),
+                    "-key", dir.resolve("uma/userkey.pem").toString(), "-out", proxy.toString()));
+            Run made = tool(Map.of(), null, argv.toArray(new String[0]));
+            assertEquals(0, made.exit(), kind.getKey() + ": " + made);
+            Map<String, String> withProxy = new HashMap<>(user("uma"));
+            withProxy.remove("X509_USER_CERT");
+            withProxy.remove("X509_USER_KEY");
+            withProxy.put("X509_USER_PROXY", proxy.toString());
+            Run who = sandgate(withProxy, "whoami");
+            assertEquals(0, who.exit(), kind.getKey() + ": " + who);
+            assertTrue(who.out().contains("proxy:    " + kind.getValue() + "\n"), kind.getKey() + ": " + who.out());
+        }
+        Run plain = sandgate(user("uma"), "whoami");
+        assertTrue(!plain.out().contains("proxy:"), "no proxy line for an end-entity certificate: " + plain.out());
+    }
+
+    @Test
     void anEncryptedKeysPassPhraseIsAskedOnTheTerminal() throws Exception {
         Path encrypted = dir.resolve("uma/userkey-encrypted.pem");
         Run enc = tool(Map.of(), null, "openssl", "rsa", "-in", dir.resolve("uma/userkey.pem").toString(), "-aes256",

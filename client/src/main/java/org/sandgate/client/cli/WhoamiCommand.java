@@ -1,8 +1,13 @@
 package org.sandgate.client.cli;
 
 import java.io.PrintWriter;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.sandgate.client.SandgateClient;
 import org.sandgate.client.Whoami;
+import org.sandgate.client.credentials.ProxyKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,17 +32,34 @@ final class WhoamiCommand implements Callable<Integer> {
                 out.println(connection.client().whoamiJson().toPrettyString());
                 return 0;
             }
-            Whoami w = connection.client().whoami();
+            SandgateClient client = connection.client();
+            Whoami w = client.whoami();
             out.println("identity: " + w.dn().orElse("(anonymous)"));
             w.issuer().ifPresent(i -> out.println("issuer:   " + i));
             out.println("tier:     " + w.tier() + (w.costLimit() < 0 ? " (no cost ceiling)"
                     : " (calls up to " + w.costLimit() + " CPU-seconds)"));
             out.println("account:  " + w.account().orElse("(none: this identity may not run work here)"));
             if (w.proxy()) {
-                out.println("proxy:    yes");
+                out.println("proxy:    " + proxyKind(w, client.certificateChain()));
             }
             w.expires().ifPresent(e -> out.println("expires:  " + e));
             return 0;
         });
+    }
+
+    /**
+     * The proxy's kind: its type and limitation as the server saw them; whether it is independent (which
+     * the server does not say) from the chain this client presented, which is the same proxy. A server
+     * that does not tell the type has it read from that chain too.
+     */
+    static String proxyKind(Whoami w, List<X509Certificate> presented) {
+        Optional<ProxyKind> local = ProxyKind.of(presented.toArray(new X509Certificate[0]));
+        if (w.proxyType().isEmpty()) {
+            return local.map(ProxyKind::words).orElse("yes");
+        }
+        boolean limited = w.proxyLimited().orElse(local.map(ProxyKind::limited).orElse(false));
+        boolean independent = local.filter(k -> k.type().equals(w.proxyType().get())).map(ProxyKind::independent)
+                .orElse(false);
+        return new ProxyKind(w.proxyType().get(), limited, independent).words();
     }
 }

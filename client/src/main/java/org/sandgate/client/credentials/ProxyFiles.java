@@ -104,9 +104,11 @@ public final class ProxyFiles {
                 ProxyChainInfo info = new ProxyChainInfo(chain);
                 limited = info.isLimited();
                 ProxyChainType kind = info.getProxyType();
+                String what = limited ? "limited"
+                        : ProxyKind.of(chain).map(ProxyKind::independent).orElse(false) ? "independent" : "impersonation";
                 type = switch (kind) {
-                    case RFC3820 -> "RFC 3820 compliant " + (limited ? "limited" : "impersonation") + " proxy";
-                    case DRAFT_RFC -> "Proxy draft (pre-RFC) compliant " + (limited ? "limited" : "impersonation") + " proxy";
+                    case RFC3820 -> "RFC 3820 compliant " + what + " proxy";
+                    case DRAFT_RFC -> "Proxy draft (pre-RFC) compliant " + what + " proxy";
                     case LEGACY -> (limited ? "limited" : "full") + " legacy globus proxy";
                     case MIXED -> "a chain of proxies of mixed kinds";
                 };
