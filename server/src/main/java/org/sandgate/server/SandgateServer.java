@@ -176,7 +176,8 @@ public final class SandgateServer {
         Policies policies = new Policies(config, gridmap::current);
         Duration cacheFor = Duration.ofSeconds(Math.min(15, config.tls().refreshSeconds()));
         CertificateAuthenticator authenticator = new CertificateAuthenticator(anchors, () -> policies.current().tiers(),
-                () -> policies.current().config().anonymousAllowed(), cacheFor, Clock.systemUTC());
+                () -> policies.current().config().proxies(), () -> policies.current().config().anonymousAllowed(),
+                cacheFor, Clock.systemUTC());
         TokenService tokens = TokenService.create(config.tokens(), dataDir.resolve("state").resolve("token-signing-key.jwk"),
                 confDir, Clock.systemUTC());
         AuthzCallout callout = new AuthzCallout(() -> policies.current().config().authz(), Clock.systemUTC());

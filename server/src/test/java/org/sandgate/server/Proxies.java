@@ -95,4 +95,24 @@ final class Proxies {
         g.initialize(2048);
         return g.generateKeyPair();
     }
+
+    /** A credential from a PEM file holding certificates and a key in any order (as grid-proxy-init writes). */
+    static TestPki.Credential readPem(java.nio.file.Path file) throws Exception {
+        java.util.List<X509Certificate> chain = new java.util.ArrayList<>();
+        PrivateKey key = null;
+        try (org.bouncycastle.openssl.PEMParser pem = new org.bouncycastle.openssl.PEMParser(
+                java.nio.file.Files.newBufferedReader(file))) {
+            org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter keys = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+            for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
+                if (o instanceof org.bouncycastle.cert.X509CertificateHolder holder) {
+                    chain.add(new JcaX509CertificateConverter().getCertificate(holder));
+                } else if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+                    key = keys.getKeyPair(pair).getPrivate();
+                } else if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+                    key = keys.getPrivateKey(info);
+                }
+            }
+        }
+        return new TestPki.Credential(chain.toArray(new X509Certificate[0]), key);
+    }
 }

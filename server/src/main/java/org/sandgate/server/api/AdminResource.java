@@ -59,6 +59,10 @@ public final class AdminResource {
 
     private RequestCaller admin(SecurityContext context, String action) {
         RequestCaller caller = RequestCaller.of(context);
+        if (caller.identity().launchRefused()) {
+            audit.decision(caller.auditFields(), "admin." + action, null, "deny", "limited_proxy", null);
+            caller.identity().requireLaunchRights("administer the server");
+        }
         if (!policies.current().roles().isAdmin(caller.identity())) {
             LOG.warn("refused admin action {} to {}", action, caller.getName());
             audit.decision(caller.auditFields(), "admin." + action, null, "deny", "not_authorized: not an admin", null);

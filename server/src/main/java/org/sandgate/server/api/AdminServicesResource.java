@@ -43,6 +43,7 @@ public final class AdminServicesResource {
 
     private RequestCaller developer(SecurityContext context) {
         RequestCaller caller = RequestCaller.of(context);
+        caller.identity().requireLaunchRights("deploy or remove services");
         if (!policies.current().roles().isDeveloper(caller.identity())) {
             LOG.warn("refused a service deployment request from {}: not a developer",
                     caller.identity().dn().orElse("an anonymous caller"));

@@ -154,6 +154,7 @@ public final class ServicesResource {
         try {
             m = deployed.method(method).orElseThrow(() ->
                     new ApiException(404, "not_found", "service " + name + " has no method '" + printable(method) + "'"));
+            caller.identity().requireLaunchRights(m.kind() == ServiceMethod.Kind.JOB ? "launch jobs" : "call services");
             caller.requireAccount();
             Arguments args = ArgumentBinder.bind(m.arguments(), argsOf(body));
             cost = cost(deployed, m, args);

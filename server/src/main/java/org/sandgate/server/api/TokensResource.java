@@ -41,6 +41,12 @@ public final class TokensResource {
             audit.decision(caller.auditFields(), "tokens", null, "deny", "not_authorized: no certificate", null);
             throw new ApiException(403, "not_authorized", "tokens are issued to certificate holders only");
         }
+        try {
+            caller.identity().requireLaunchRights("obtain a token");
+        } catch (ApiException refused) {
+            audit.decision(caller.auditFields(), "tokens", null, "deny", refused.code() + ": " + refused.getMessage(), null);
+            throw refused;
+        }
         String account = caller.requireAccount();
         Optional<Duration> lifetime = lifetime(body);
         CertificateIdentity holder = caller.identity().certificate().get();

@@ -45,6 +45,9 @@ public final class WhoamiHandler extends Handler.Wrapper {
      * @param accounts    every account allowed, the default first
      * @param costLimit   the tier's ceiling on the cost of one call in CPU-seconds (-1: none)
      * @param token       true when the caller used a bearer token (then {@code issuer} is the token's)
+     * @param proxyPolicy inherit_all, limited or independent, when a proxy was used
+     * @param launchRefused true when the credential may only read (a limited proxy)
+     * @param issuerChain the CAs of the validated path, from the end-entity's issuer up to the root
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Whoami(String dn, String dnRfc2253, String issuer, String tier, String account,
@@ -52,7 +55,10 @@ public final class WhoamiHandler extends Handler.Wrapper {
                          @JsonInclude(JsonInclude.Include.NON_NULL) String proxyType,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean proxyLimited,
                          List<String> accounts, long costLimit,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean token) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean token,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String proxyPolicy,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean launchRefused,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> issuerChain) {
     }
 
     @Override
@@ -90,6 +96,9 @@ public final class WhoamiHandler extends Handler.Wrapper {
                 proxy ? cert.limited() : null,
                 caller.accounts(),
                 policies.current().config().tiers().limits().of(caller.identity().tier()),
-                caller.identity().viaToken() ? Boolean.TRUE : null);
+                caller.identity().viaToken() ? Boolean.TRUE : null,
+                proxy ? cert.proxyPolicy().wireName() : null,
+                cert == null ? null : cert.launchRefused(),
+                cert == null || caller.identity().viaToken() ? null : cert.issuerChain());
     }
 }

@@ -26,7 +26,8 @@ public final class ConfigPaths {
         Path conf = confDir.toAbsolutePath().normalize();
         SandgateConfig.Tls t = config.tls();
         SandgateConfig.Tls tls = new SandgateConfig.Tls(file(conf, t.hostCert()), file(conf, t.hostKey()),
-                file(conf, t.trustDir()), t.refreshSeconds(), t.crl(), t.namespaces(), t.provider());
+                file(conf, t.trustDir()), t.refreshSeconds(), t.crl(), t.namespaces(), t.provider(),
+                t.clientIntermediates());
         SandgateConfig.Gridmap gridmap = new SandgateConfig.Gridmap(file(conf, config.gridmap().file()),
                 config.gridmap().reloadSeconds());
         SandgateConfig.Batch b = config.batch();
@@ -50,7 +51,7 @@ public final class ConfigPaths {
                         .toList());
         return new SandgateConfig(config.mode(), config.anonymous(), config.tiers(), config.sandbox(), batch, shared,
                 config.server(), tls, gridmap, config.services(), config.developers(), config.admins(), authz, tokens,
-                config.audit(), config.limits());
+                config.audit(), config.limits(), config.proxies());
     }
 
     /** A file or directory; empty stays empty (it means "not set"). */

@@ -26,6 +26,7 @@ import org.sandgate.service.Tier;
  * @param tokens    bearer tokens: those this server issues and the external issuers it trusts
  * @param audit     the audit log
  * @param limits    fair shares: how many sessions and event streams one caller may hold at once
+ * @param proxies   what limited and independent proxies may do
  */
 public record SandgateConfig(
         Mode mode,
@@ -43,7 +44,8 @@ public record SandgateConfig(
         Authz authz,
         Tokens tokens,
         Audit audit,
-        Limits limits) {
+        Limits limits,
+        Proxies proxies) {
 
     public SandgateConfig {
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
@@ -53,7 +55,7 @@ public record SandgateConfig(
         batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null, null, null, null, null, null));
         shared = Objects.requireNonNullElseGet(shared, () -> new Shared(null, null, null, null));
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
-        tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null, null));
+        tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null, null, null));
         gridmap = Objects.requireNonNullElseGet(gridmap, () -> new Gridmap(null, null));
         services = Objects.requireNonNullElseGet(services, () -> new Services(null, null, null));
         developers = List.copyOf(Objects.requireNonNullElse(developers, List.of()));
@@ -62,11 +64,13 @@ public record SandgateConfig(
         tokens = Objects.requireNonNullElseGet(tokens, () -> new Tokens(null, null, null, null));
         audit = Objects.requireNonNullElseGet(audit, () -> new Audit(null, null));
         limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
+        proxies = Objects.requireNonNullElseGet(proxies, () -> new Proxies(null, null));
     }
 
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
-        return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 
     /** This configuration with other ports (from the command line); null keeps the configured one. */
@@ -74,7 +78,7 @@ public record SandgateConfig(
         Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
                 httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
         return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap, services, developers,
-                admins, authz, tokens, audit, limits);
+                admins, authz, tokens, audit, limits, proxies);
     }
 
     /** Whether anonymous requests are accepted. */
@@ -348,6 +352,8 @@ public record SandgateConfig(
      * @param crl                   {@code require}, {@code if_valid} (default) or {@code ignore}
      * @param namespaces            signing-policy/namespaces mode (see the README)
      * @param provider              the TLS implementation: {@code auto} (default), {@code conscrypt} or {@code jdk}
+     * @param clientIntermediates   whether CA certificates a client sends along may be intermediates of its
+     *                              path ({@code accept}), or only those of the trust directory ({@code refuse}, default)
      */
     public record Tls(@JsonProperty("host_cert") String hostCert,
                       @JsonProperty("host_key") String hostKey,
@@ -355,7 +361,8 @@ public record SandgateConfig(
                       @JsonProperty("refresh_seconds") Integer refreshSeconds,
                       CrlMode crl,
                       NamespaceMode namespaces,
-                      TlsProvider provider) {
+                      TlsProvider provider,
+                      @JsonProperty("client_intermediates") ClientIntermediates clientIntermediates) {
         public Tls {
             hostCert = Objects.requireNonNullElse(hostCert, "hostcert.pem");
             hostKey = Objects.requireNonNullElse(hostKey, "hostkey.pem");
@@ -364,7 +371,16 @@ public record SandgateConfig(
             crl = Objects.requireNonNullElse(crl, CrlMode.IF_VALID);
             namespaces = Objects.requireNonNullElse(namespaces, NamespaceMode.EUGRIDPMA_GLOBUS);
             provider = Objects.requireNonNullElse(provider, TlsProvider.AUTO);
+            clientIntermediates = Objects.requireNonNullElse(clientIntermediates, ClientIntermediates.REFUSE);
         }
+    }
+
+    /** Whether intermediate CAs may come from the client's chain or only from the trust directory. */
+    public enum ClientIntermediates {
+        /** Every CA of a validated path must be a certificate of the trust directory (as IGTF distributes them). */
+        @JsonProperty("refuse") REFUSE,
+        /** CA certificates the client sends may complete the path up to a trusted CA. */
+        @JsonProperty("accept") ACCEPT
     }
 
     /** Which implementation of TLS the HTTPS connector uses. */
@@ -485,5 +501,35 @@ public record SandgateConfig(
             file = Objects.requireNonNullElse(file, "logs/audit.log");
             maxBytes = Objects.requireNonNullElse(maxBytes, 100L * 1024 * 1024);
         }
+    }
+
+    /**
+     * What proxy certificates may do.
+     *
+     * @param limited     {@code refuse_jobs} (default, as Globus GRAM): a limited proxy authenticates and reads but
+     *                    launches nothing; {@code accept}: as a full proxy; {@code refuse}: not accepted at all
+     * @param independent {@code refuse} (default) or {@code accept} proxies of the independent policy (RFC 3820)
+     */
+    public record Proxies(LimitedProxies limited, IndependentProxies independent) {
+        public Proxies {
+            limited = Objects.requireNonNullElse(limited, LimitedProxies.REFUSE_JOBS);
+            independent = Objects.requireNonNullElse(independent, IndependentProxies.REFUSE);
+        }
+    }
+
+    /** What a limited proxy may do. */
+    public enum LimitedProxies {
+        /** Authenticate and read; no service calls, deployments, administration or tokens. */
+        @JsonProperty("refuse_jobs") REFUSE_JOBS,
+        /** Everything a full proxy may do. */
+        @JsonProperty("accept") ACCEPT,
+        /** Nothing: refused at authentication. */
+        @JsonProperty("refuse") REFUSE
+    }
+
+    /** Whether proxies of the independent policy are accepted. */
+    public enum IndependentProxies {
+        @JsonProperty("refuse") REFUSE,
+        @JsonProperty("accept") ACCEPT
     }
 }

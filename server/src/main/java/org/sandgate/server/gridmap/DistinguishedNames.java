@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
@@ -68,6 +69,45 @@ public final class DistinguishedNames {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Why the slash form of a name is ambiguous, if it is: a multi-valued RDN, a {@code /} or a
+     * backslash inside a value (the slash form has no escaping, so such a value can spell other RDNs
+     * or the {@code \xHH} of other bytes), a control character, or a value that is not a string.
+     * Distinct names with unambiguous slash forms have distinct slash forms.
+     */
+    public static Optional<String> ambiguity(X500Principal principal) {
+        for (RDN rdn : X500Name.getInstance(principal.getEncoded()).getRDNs()) {
+            AttributeTypeAndValue[] avas = rdn.getTypesAndValues();
+            if (avas.length > 1) {
+                return Optional.of("it has a multi-valued RDN (" + opensslLabel(avas[0].getType()) + "=...+...)");
+            }
+            String label = opensslLabel(avas[0].getType());
+            ASN1Primitive value = avas[0].getValue().toASN1Primitive();
+            if (!(value instanceof ASN1String string)) {
+                return Optional.of("the value of " + label + " is not a string");
+            }
+            String text = string.getString();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '/') {
+                    return Optional.of("the value of " + label + " holds a '/'");
+                }
+                if (c == '\\') {
+                    return Optional.of("the value of " + label + " holds a backslash");
+                }
+                if (c < 0x20 || c == 0x7f) {
+                    return Optional.of("the value of " + label + " holds a control character");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The canonical RFC 2253 form of {@code X500Principal}, the collision-free identity of a name. */
+    public static String canonicalForm(X500Principal principal) {
+        return principal.getName(X500Principal.CANONICAL);
     }
 
     private static String opensslLabel(ASN1ObjectIdentifier oid) {

@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -19,6 +20,9 @@ import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import javax.security.auth.x500.X500Principal;
+import org.sandgate.server.api.ApiException;
+import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.tls.TrustAnchors;
 import org.slf4j.Logger;
@@ -30,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>The chain is validated against the trust anchors (signatures, validity dates, CRLs, signing
  * policies, and for proxies the RFC 3820 / Globus rules: each proxy signed by the certificate
  * before it, name rules, path length). The end-entity certificate must be fit for client
- * authentication. The identity of a proxy chain is its end-entity subject.
+ * authentication. The identity of a proxy chain is its end-entity subject. The tier comes from every
+ * CA of the validated path, whose intermediates must come from the trust directory; limited,
+ * independent and unknown proxy policies are judged here (see {@link ProxyPolicies}).
  *
  * <p>Results are cached per chain for a short time and dropped whenever the trust store reloads,
  * so a keep-alive client is not validated on every request and a new CRL still takes effect.
@@ -43,27 +49,41 @@ public final class CertificateAuthenticator {
 
     private final TrustAnchors anchors;
     private final Supplier<TierPolicy> tiers;
+    private final Supplier<SandgateConfig.Proxies> proxies;
     private final BooleanSupplier anonymousAllowed;
     private final Duration cacheFor;
     private final Clock clock;
     private final Map<List<X509Certificate>, Outcome> cache = new ConcurrentHashMap<>();
 
-    /** The result of validating one chain: an identity or the reason it was refused. */
-    private record Outcome(Optional<Identity> identity, String refusal, ProxyChainInfo proxyInfo,
+    /** The result of validating one chain: an identity or the refusal to answer. */
+    private record Outcome(Optional<Identity> identity, ApiException refusal, ProxyChainInfo proxyInfo,
                            long generation, Instant checkedAt) {
+    }
+
+    /** A valid chain this server does not accept, with the answer to give. */
+    private static final class Refused extends Exception {
+        private final ApiException answer;
+
+        Refused(ApiException answer) {
+            super(answer.getMessage(), null, false, false);
+            this.answer = answer;
+        }
     }
 
     /**
      * @param anchors          the trust anchors
      * @param tiers            the weak/strong decision (read at each validation: it may be reloaded)
+     * @param proxies          what limited and independent proxies may do (idem)
      * @param anonymousAllowed whether a request without a certificate is accepted (idem)
      * @param cacheFor         how long a validation result may be reused
      * @param clock            the time source
      */
-    public CertificateAuthenticator(TrustAnchors anchors, Supplier<TierPolicy> tiers, BooleanSupplier anonymousAllowed,
+    public CertificateAuthenticator(TrustAnchors anchors, Supplier<TierPolicy> tiers,
+                                    Supplier<SandgateConfig.Proxies> proxies, BooleanSupplier anonymousAllowed,
                                     Duration cacheFor, Clock clock) {
         this.anchors = anchors;
         this.tiers = tiers;
+        this.proxies = proxies;
         this.anonymousAllowed = anonymousAllowed;
         this.cacheFor = cacheFor;
         this.clock = clock;
@@ -81,6 +101,7 @@ public final class CertificateAuthenticator {
      * @param client the client's address, checked against proxy source restrictions
      * @throws CredentialRequiredException when there is no chain and anonymous access is off
      * @throws InvalidCredentialException  when the chain does not validate
+     * @throws LimitedProxyException       when the chain is a limited proxy and limited proxies are refused
      */
     public Identity authenticate(X509Certificate[] chain, InetAddress client) {
         if (chain.length == 0) {
@@ -91,7 +112,7 @@ public final class CertificateAuthenticator {
         }
         Outcome outcome = outcomeFor(chain);
         if (outcome.identity().isEmpty()) {
-            throw new InvalidCredentialException(outcome.refusal());
+            throw outcome.refusal();
         }
         Identity identity = outcome.identity().get();
         if (!clock.instant().isBefore(identity.certificate().orElseThrow().expires())) {
@@ -133,7 +154,10 @@ public final class CertificateAuthenticator {
             if (!result.isValid()) {
                 return refused(claimed, describe(result), generation, now);
             }
-            return accepted(chain, generation, now);
+            return accepted(chain, result.getValidChain(), generation, now);
+        } catch (Refused e) {
+            LOG.warn("refused certificate chain of {}: {}", claimed, e.answer.getMessage());
+            return new Outcome(Optional.empty(), e.answer, null, generation, now);
         } catch (CertificateException | IOException e) {
             return refused(claimed, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
                     generation, now);
@@ -148,19 +172,22 @@ public final class CertificateAuthenticator {
     private static Outcome refused(String claimed, String reason, long generation, Instant now) {
         String safe = Untrusted.reason(reason);
         LOG.warn("refused certificate chain of {}: {}", claimed, safe);
-        return new Outcome(Optional.empty(), safe, null, generation, now);
+        return new Outcome(Optional.empty(), new InvalidCredentialException(safe), null, generation, now);
     }
 
-    private Outcome accepted(X509Certificate[] chain, long generation, Instant now)
-            throws CertificateException, IOException {
+    private Outcome accepted(X509Certificate[] chain, List<X509Certificate> validPath, long generation, Instant now)
+            throws CertificateException, IOException, Refused {
         X509Certificate endEntity = ProxyUtils.getEndUserCertificate(chain);
         checkClientUse(endEntity, "the end-entity certificate");
         if (endEntity != chain[0]) {
             checkClientUse(chain[0], "the proxy certificate");
         }
+        List<X509Certificate> cas = caPath(validPath == null ? List.of(chain) : validPath);
         ProxyKind kind = ProxyKind.NONE;
+        ProxyPolicyKind policy = ProxyPolicyKind.NONE;
         boolean limited = false;
         ProxyChainInfo info = null;
+        SandgateConfig.Proxies rules = proxies.get();
         if (ProxyUtils.isProxy(chain[0])) {
             info = new ProxyChainInfo(chain);
             kind = switch (info.getProxyType()) {
@@ -169,7 +196,16 @@ public final class CertificateAuthenticator {
                 case LEGACY -> ProxyKind.LEGACY;
                 case MIXED -> ProxyKind.MIXED;
             };
-            limited = info.isLimited();
+            policy = ProxyPolicies.of(chain);
+            limited = policy == ProxyPolicyKind.LIMITED || info.isLimited();
+            if (policy == ProxyPolicyKind.INDEPENDENT && rules.independent() == SandgateConfig.IndependentProxies.REFUSE) {
+                throw new CertificateException("independent proxies (id-ppl-independent: no rights of their issuer) "
+                        + "are not accepted on this server (proxies.independent: refuse)");
+            }
+            if (limited && rules.limited() == SandgateConfig.LimitedProxies.REFUSE) {
+                throw new Refused(new LimitedProxyException("limited proxies are not accepted on this server "
+                        + "(proxies.limited: refuse); use a full proxy or the certificate"));
+            }
         }
         Instant expires = chain[0].getNotAfter().toInstant();
         for (X509Certificate c : chain) {
@@ -177,12 +213,39 @@ public final class CertificateAuthenticator {
             expires = end.isBefore(expires) ? end : expires;
         }
         String issuer = DistinguishedNames.slashForm(endEntity.getIssuerX500Principal());
+        List<String> issuerChain = cas.stream().map(c -> DistinguishedNames.slashForm(c.getSubjectX500Principal()))
+                .toList();
+        X500Principal subject = endEntity.getSubjectX500Principal();
         CertificateIdentity id = new CertificateIdentity(
-                DistinguishedNames.slashForm(endEntity.getSubjectX500Principal()),
-                DistinguishedNames.rfc2253Form(endEntity.getSubjectX500Principal()),
-                issuer, kind, limited, expires);
-        return new Outcome(Optional.of(new Identity(tiers.get().tierOf(issuer), Optional.of(id))), null,
+                DistinguishedNames.slashForm(subject), DistinguishedNames.rfc2253Form(subject), issuer, kind, limited,
+                expires, DistinguishedNames.canonicalForm(subject), policy,
+                limited && rules.limited() == SandgateConfig.LimitedProxies.REFUSE_JOBS, issuerChain,
+                DistinguishedNames.ambiguity(subject), Optional.of(CertificateReference.of(endEntity)));
+        return new Outcome(Optional.of(new Identity(tiers.get().tierOf(issuerChain), Optional.of(id))), null,
                 info, generation, now);
+    }
+
+    /**
+     * The CAs of a validated path (canl's: proxies, end entity, intermediates, trust anchor), continued
+     * through the trust directory up to the root. Unless the site allows it, every CA of the path must
+     * be one of the trust directory's: a sub-CA the client sent along is not trusted for its own sake.
+     */
+    private List<X509Certificate> caPath(List<X509Certificate> validPath) throws CertificateException {
+        List<X509Certificate> cas = new ArrayList<>();
+        for (X509Certificate c : validPath) {
+            if (c.getBasicConstraints() >= 0) {
+                if (!anchors.clientIntermediatesAllowed() && !anchors.isTrusted(c)) {
+                    throw new CertificateException("the intermediate CA " + Untrusted.subject(c) + " was sent by "
+                            + "the client and is not in the trust directory; intermediate CAs are trusted only "
+                            + "from the trust directory (tls.client_intermediates: refuse)");
+                }
+                cas.add(c);
+            }
+        }
+        if (!cas.isEmpty()) {
+            cas.addAll(anchors.above(cas.get(cas.size() - 1)));
+        }
+        return cas;
     }
 
     /** A certificate that signs the TLS handshake or a proxy must allow digital signatures and client use. */

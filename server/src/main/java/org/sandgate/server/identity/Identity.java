@@ -42,6 +42,31 @@ public record Identity(Tier tier, Optional<CertificateIdentity> certificate, Opt
         return ANONYMOUS;
     }
 
+    /** Whether this credential may only read: a limited proxy where limited proxies launch nothing. */
+    public boolean launchRefused() {
+        return certificate.map(CertificateIdentity::launchRefused).orElse(false);
+    }
+
+    /**
+     * Refuses what a limited proxy may not do: launch jobs, call services, deploy, administer, obtain
+     * a token.
+     *
+     * @param action what was asked, for the message
+     * @throws LimitedProxyException when this credential may only read
+     */
+    public void requireLaunchRights(String action) {
+        if (launchRefused()) {
+            throw new LimitedProxyException("a limited proxy may authenticate and read (whoami, session status, "
+                    + "downloads) but not " + action + " (proxies.limited: refuse_jobs, as Globus GRAM); "
+                    + "use a full proxy (grid-proxy-init without -limited) or the certificate");
+        }
+    }
+
+    /** The canonical subject (RFC 2253 canonical form), if there is a certificate. */
+    public Optional<String> canonical() {
+        return certificate.map(CertificateIdentity::canonical);
+    }
+
     /** The slash-form DN, if there is a certificate. */
     public Optional<String> dn() {
         return certificate.map(CertificateIdentity::dn);

@@ -6,7 +6,10 @@ import java.util.Set;
 import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.service.Tier;
 
-/** Decides the tier of a validated certificate by the CA that issued the end-entity certificate. */
+/**
+ * Decides the tier of a validated certificate by the CAs of its validated path: weak when any of
+ * them (root or intermediate) is listed in {@code tiers.weak_issuers}, strong otherwise.
+ */
 public final class TierPolicy {
     private final Set<String> weakIssuerKeys;
 
@@ -22,8 +25,13 @@ public final class TierPolicy {
         this.weakIssuerKeys = Set.copyOf(keys);
     }
 
-    /** The tier of an end-entity certificate issued by this CA (slash form). */
-    public Tier tierOf(String issuerSlashDn) {
-        return weakIssuerKeys.contains(DistinguishedNames.comparisonKey(issuerSlashDn)) ? Tier.WEAK : Tier.STRONG;
+    /** The tier of a certificate whose validated path has these CAs (slash form, any order). */
+    public Tier tierOf(List<String> caSlashDns) {
+        for (String ca : caSlashDns) {
+            if (weakIssuerKeys.contains(DistinguishedNames.comparisonKey(ca))) {
+                return Tier.WEAK;
+            }
+        }
+        return Tier.STRONG;
     }
 }

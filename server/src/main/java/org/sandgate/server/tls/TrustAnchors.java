@@ -49,6 +49,7 @@ public final class TrustAnchors extends AbstractLifeCycle {
     private final SandgateConfig.Tls settings;
     private final AtomicLong generation = new AtomicLong();
     private volatile X509Certificate[] issuers = new X509Certificate[0];
+    private volatile Set<X509Certificate> issuerSet = Set.of();
     /** Set by store notifications; the issuer list is rebuilt by the next reader, outside canl's locks. */
     private volatile boolean issuersStale;
     private volatile X509CertChainValidatorExt hashed;
@@ -204,6 +205,51 @@ public final class TrustAnchors extends AbstractLifeCycle {
         Set<X509Certificate> all = new LinkedHashSet<>(List.of(hashed.getTrustedIssuers()));
         all.addAll(List.of(plainPem.getTrustedIssuers()));
         issuers = all.toArray(new X509Certificate[0]);
+        issuerSet = Set.copyOf(all);
+    }
+
+    /** Whether this CA certificate is one of the trust directory's (root or intermediate). */
+    public boolean isTrusted(X509Certificate ca) {
+        if (issuersStale && isRunning()) {
+            refreshIssuers();
+        }
+        return issuerSet.contains(ca);
+    }
+
+    /** Whether the site lets CA certificates sent by clients be intermediates of their paths. */
+    public boolean clientIntermediatesAllowed() {
+        return settings.clientIntermediates() == SandgateConfig.ClientIntermediates.ACCEPT;
+    }
+
+    /**
+     * The CAs above a trusted CA up to its root, through the trust directory: canl ends a path at the
+     * first CA of the directory, which may be an intermediate (IGTF distributes those as anchors too),
+     * while the tier depends on every CA up to the root.
+     */
+    public List<X509Certificate> above(X509Certificate ca) {
+        List<X509Certificate> out = new ArrayList<>();
+        X509Certificate current = ca;
+        while (out.size() < 16 && !current.getIssuerX500Principal().equals(current.getSubjectX500Principal())) {
+            X509Certificate parent = null;
+            for (X509Certificate candidate : trustedIssuers()) {
+                if (candidate.getSubjectX500Principal().equals(current.getIssuerX500Principal())
+                        && !out.contains(candidate) && !candidate.equals(ca)) {
+                    try {
+                        current.verify(candidate.getPublicKey());
+                        parent = candidate;
+                        break;
+                    } catch (GeneralSecurityException | RuntimeException notThisOne) {
+                        // another CA of that name
+                    }
+                }
+            }
+            if (parent == null) {
+                break;
+            }
+            out.add(parent);
+            current = parent;
+        }
+        return out;
     }
 
     private ValidatorParamsExt params(CRLParameters crls, StoreUpdateListener listener) {

@@ -42,6 +42,7 @@ import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.identity.CertificateIdentity;
 import org.sandgate.server.identity.Identity;
 import org.sandgate.server.identity.ProxyKind;
+import org.sandgate.server.identity.ProxyPolicyKind;
 import org.sandgate.service.Tier;
 
 /**
@@ -240,8 +241,16 @@ public final class TokenService {
         if (tier == Tier.ANONYMOUS) {
             return Identity.anonymous();
         }
-        CertificateIdentity subject = new CertificateIdentity(sub, DistinguishedNames.rfc2253OfSlashForm(sub), iss,
-                ProxyKind.NONE, false, claims.getExpirationTime().toInstant());
+        String rfc2253 = DistinguishedNames.rfc2253OfSlashForm(sub);
+        String canonical;
+        try {
+            canonical = new javax.security.auth.x500.X500Principal(rfc2253).getName(javax.security.auth.x500.X500Principal.CANONICAL);
+        } catch (IllegalArgumentException e) {
+            throw new TokenException("the token's subject is not a DN");
+        }
+        CertificateIdentity subject = new CertificateIdentity(sub, rfc2253, iss, ProxyKind.NONE, false,
+                claims.getExpirationTime().toInstant(), canonical, ProxyPolicyKind.NONE, false, List.of(),
+                Optional.empty(), Optional.empty());
         return new Identity(tier, Optional.of(subject), Optional.of(claims.toJSONObject()));
     }
 
