@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         if (server == null) {
             return Launch.CONFIG_ERROR;
         }
-        printCommands(out, server.httpsPort());
+        printCommands(out, server.httpsPort(), server.httpPort());
         return Launch.serve(server);
     }
 
@@ -188,12 +188,14 @@ final class DemoCommand implements Callable<Integer> {
         return AccountRule.ACCOUNT_NAME.matcher(name).matches() && !name.equals("root") ? name : "sandgate";
     }
 
-    private void printCommands(PrintWriter out, int port) throws IOException {
+    private void printCommands(PrintWriter out, int port, int plainPort) throws IOException {
         Path d = dir.toAbsolutePath();
         String ca = d.resolve("ca-strong").resolve("ca.pem").toString();
         String url = "https://localhost:" + port;
         out.println();
-        out.println("Sandgate demo is running on " + url + " (Ctrl-C stops it). Try:");
+        out.println("Sandgate demo is running on " + url + " (Ctrl-C stops it)"
+                + (plainPort > 0 ? "; sandboxes are also served on plain HTTP at http://localhost:" + plainPort
+                + "/sandbox/<id>/" : "") + ". Try:");
         out.println();
         for (String who : List.of("alice", "bob", "carol")) {
             Path u = d.resolve("users").resolve(who);
