@@ -318,6 +318,15 @@ class LauncherIT {
     }
 
     @Test
+    void versionIsTheVersionOfTheBuild() throws Exception {
+        String version = System.getProperty("sandgate.test.version");
+        assertTrue(version != null && !version.isBlank(), "the build passes its version to the tests");
+        Tools.Result r = launch(List.of(LAUNCHER.toString(), "--version"));
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("sandgate-server " + version + "\n", r.out());
+    }
+
+    @Test
     void caToolingMakesATrustDirectoryThatOpensslAccepts() throws Exception {
         Tools.require("openssl");
         Path ca = dir.resolve("ca");

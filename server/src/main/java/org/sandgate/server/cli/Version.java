@@ -2,7 +2,7 @@ package org.sandgate.server.cli;
 
 import picocli.CommandLine;
 
-/** The version from the jar manifest. */
+/** The version of the build: the jar manifest's Implementation-Version, which the build sets to the project's. */
 final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
