@@ -518,6 +518,36 @@ class CommandLineIT {
     }
 
     @Test
+    void theFetchProgressBarOnARealTerminalClearsToTheEndOfEachLine() throws Exception {
+        Run r = sandgate(user("uma"), "call", "sleepy.add", "0", "6", "7", "--wait");
+        assertEquals(0, r.exit(), r.toString());
+        String id = r.out().lines().findFirst().orElseThrow().replace("session ", "");
+        Path into = dir.resolve("fetched-on-terminal");
+        // script(1) gives the command a pseudo-terminal, so the bar is drawn as a user sees it
+        Run shown = tool(user("uma"), null, "script", "-qec", LAUNCHER + " fetch " + id + " stdout -o " + into, "/dev/null");
+        assertEquals(0, shown.exit(), shown.toString());
+        assertEquals("sleepyadd 6 + 7 = 13\n", Files.readString(into.resolve("stdout")));
+        java.util.regex.Matcher draw = java.util.regex.Pattern.compile("\r(stdout [^\r\n]*?)(\u001b\\[K)?(?=[\r\n])")
+                .matcher(shown.out());
+        int draws = 0;
+        while (draw.find()) {
+            draws++;
+            assertTrue(draw.group(2) != null, "a redraw without erase-to-end: " + draw.group(1));
+            assertTrue(draw.group(1).contains("100%") || draw.group(1).contains("%"), draw.group(1));
+        }
+        assertTrue(draws > 0, "the bar was drawn on the terminal: " + shown.out());
+    }
+
+    @Test
+    void versionIsTheBuildsVersion() throws Exception {
+        String built = System.getProperty("sandgate.build.version");
+        assertTrue(built != null && !built.isBlank() && !built.startsWith("$"), "the build passes its version: " + built);
+        Run r = sandgate(Map.of(), "--version");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("sandgate " + built, r.out().strip());
+    }
+
+    @Test
     void theCompletionScriptKnowsTheCommands() throws Exception {
         Run r = sandgate(Map.of(), "completion");
         assertEquals(0, r.exit(), r.toString());

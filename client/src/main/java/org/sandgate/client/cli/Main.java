@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code sandgate}: the command-line client. */
-@Command(name = "sandgate", mixinStandardHelpOptions = true, version = "sandgate 0.1.0",
+@Command(name = "sandgate", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Command-line client of Sandgate servers.",
         subcommands = {WhoamiCommand.class, ServicesCommand.class, CallCommand.class, StatusCommand.class,
                        WatchCommand.class, LsCommand.class, FetchCommand.class, CancelCommand.class,
