@@ -1,51 +1,78 @@
 package org.sandgate.server.config;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.sandgate.service.Tier;
 
 /**
- * Reads {@code sandgate.yaml} into a {@link SandgateConfig}: unknown keys and wrong types are errors
- * that name the line and the key, and the values are then checked together so that every problem is
- * reported at once.
+ * Reads {@code sandgate.yaml} into a {@link SandgateConfig} and finds every problem of the file at
+ * once: syntax errors (the keys before one are still read), repeated keys, unknown keys, values of
+ * the wrong type and values out of range, each with its line. A key that cannot be used keeps its
+ * default, so that the rest of the file is still checked.
  */
 public final class ConfigLoader {
 
     private static final List<String> BACKENDS = List.of("local", "slurm", "pbs", "drmaa");
+    /** More problems than this in one file are not worth listing one by one. */
+    private static final int MAX_PROBLEMS = 100;
+    private static final Pattern KEY = Pattern.compile("^key '([^']+)'");
+    private static final Pattern LINE = Pattern.compile("^line (\\d+): ");
 
     private final ObjectMapper yaml;
 
     public ConfigLoader() {
         SimpleModule rules = new SimpleModule("sandgate-config");
         rules.addDeserializer(AccountRule.class, new AccountRuleDeserializer());
-        YAMLFactory factory = YAMLFactory.builder().build();
-        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        this.yaml = new ObjectMapper(factory)
+        this.yaml = new ObjectMapper(YAMLFactory.builder().build())
                 .registerModule(rules)
-                .addHandler(new UnknownKeyAtItsLine())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        // an empty list entry or map value is an error at its own line, not a failure of the whole record
+        yaml.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+    }
+
+    /** A configuration as read, with every problem found in it. */
+    public record Report(String source, SandgateConfig config, List<String> problems) {
+        public Report {
+            problems = List.copyOf(problems);
+        }
+
+        /** The configuration, if it has no problem. */
+        public SandgateConfig usable() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(source, problems);
+            }
+            return config;
+        }
     }
 
     /**
@@ -54,46 +81,163 @@ public final class ConfigLoader {
      * @throws ConfigException naming the file and each problem
      */
     public SandgateConfig load(Path file) {
+        return read(file).usable();
+    }
+
+    /**
+     * Reads a configuration file and every problem in it, without throwing: the configuration holds
+     * the defaults for what could not be read. A missing file means every key at its default.
+     */
+    public Report read(Path file) {
         String text;
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            return SandgateConfig.defaults();
+            return new Report(file.toString(), SandgateConfig.defaults(), List.of());
         } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of("cannot read: " + e.getMessage()));
+            return new Report(file.toString(), SandgateConfig.defaults(), List.of("cannot be read: " + e.getMessage()));
         }
-        return parse(file.toString(), text);
+        return inspect(file.toString(), text);
     }
 
     /** Parses configuration text; {@code source} names it in messages. */
     public SandgateConfig parse(String source, String text) {
-        SandgateConfig config;
-        try {
-            config = text.isBlank() ? SandgateConfig.defaults() : yaml.readValue(text, SandgateConfig.class);
-        } catch (JsonMappingException e) {
-            throw new ConfigException(source, List.of(describe(e, text)));
-        } catch (JsonParseException e) {
-            throw new ConfigException(source, List.of(YamlProblems.at(e.getLocation()) + "not valid YAML: "
-                    + e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new ConfigException(source, List.of("not valid YAML: " + e.getMessage()));
-        }
-        if (config == null) {
-            config = SandgateConfig.defaults();
-        }
-        List<String> problems = check(config);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(source, problems);
-        }
-        return config;
+        return inspect(source, text).usable();
     }
 
-    private String describe(JsonMappingException e, String text) {
-        if (e instanceof InvalidFormatException f && f.getTargetType() == AccountRule.class) {
-            return YamlProblems.where(yaml.getFactory(), e, text) + "key '" + YamlProblems.key(e) + "': '" + f.getValue()
-                    + "' is not an account rule: expected 'gridmap', 'account:NAME' or {dn: PATTERN, account: NAME}";
+    /** Parses configuration text and finds every problem in it; {@code source} names it in messages. */
+    public Report inspect(String source, String text) {
+        YamlDocument doc = YamlDocument.read(text);
+        List<Problem> problems = new ArrayList<>();
+        doc.problems().forEach(p -> problems.add(Problem.of(p)));
+        SandgateConfig config = SandgateConfig.defaults();
+        JsonNode tree = doc.tree();
+        if (tree.isObject()) {
+            config = bind((ObjectNode) tree.deepCopy(), doc, problems);
+        } else if (!tree.isMissingNode() && !tree.isNull()) {
+            int line = doc.lineOf("").orElse(1);
+            problems.add(new Problem(line, "line " + line + ": the file must be a map of keys (key: value), not "
+                    + YamlProblems.found(tree)));
         }
-        return YamlProblems.describe(yaml.getFactory(), e, text);
+        for (String p : check(config)) {
+            Matcher key = KEY.matcher(p);
+            Optional<Integer> line = key.find() ? doc.lineOf(key.group(1)) : Optional.empty();
+            problems.add(line.map(n -> new Problem(n, "line " + n + ": " + p)).orElse(new Problem(Integer.MAX_VALUE, p)));
+        }
+        problems.sort(Comparator.comparingInt(Problem::line));
+        return new Report(source, config, problems.stream().map(Problem::text).toList());
+    }
+
+    /** One problem and the line it is on, for sorting. */
+    private record Problem(int line, String text) {
+        static Problem of(String text) {
+            Matcher m = LINE.matcher(text);
+            return new Problem(m.find() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE, text);
+        }
+    }
+
+    /**
+     * Binds the tree to the records; each key that cannot be bound is reported, taken out (so that it
+     * keeps its default) and the rest bound again.
+     */
+    private SandgateConfig bind(ObjectNode tree, YamlDocument doc, List<Problem> problems) {
+        Removals removals = new Removals(tree);
+        for (int tries = 0; tries < MAX_PROBLEMS; tries++) {
+            List<JsonMappingException.Reference> at = List.of();
+            String problem;
+            try {
+                return yaml.treeToValue(tree, SandgateConfig.class);
+            } catch (JsonMappingException e) {
+                at = e.getPath();
+                problem = describe(e, removals.originalPath(at), YamlProblems.nodeAt(tree, at));
+            } catch (StreamReadException e) {
+                // a number too large for its type: the parser knows where it was
+                at = YamlProblems.pathOf(e);
+                problem = "key '" + removals.originalPath(at) + "': " + YamlProblems.found(YamlProblems.nodeAt(tree, at))
+                        + " is out of range";
+            } catch (IOException e) {
+                problem = "cannot be read: " + e.getMessage();
+            }
+            String path = removals.originalPath(at);
+            Optional<Integer> line = doc.lineOf(path);
+            problems.add(new Problem(line.orElse(Integer.MAX_VALUE), line.map(n -> "line " + n + ": ").orElse("") + problem));
+            if (!removals.remove(at)) {
+                return SandgateConfig.defaults();
+            }
+        }
+        problems.add(new Problem(Integer.MAX_VALUE, "more than " + MAX_PROBLEMS + " problems; the others are not listed"));
+        return SandgateConfig.defaults();
+    }
+
+    private static String describe(JsonMappingException e, String key, JsonNode found) {
+        if (e instanceof MismatchedInputException m && m.getTargetType() == AccountRule.class) {
+            return "key '" + key + "': " + YamlProblems.found(found) + " is not an account rule: expected 'gridmap', "
+                    + "'account:NAME' or {dn: PATTERN, account: NAME}";
+        }
+        return YamlProblems.describe(e, key, found);
+    }
+
+    /**
+     * Keys and list entries taken out of the tree so far; list entries after a removed one move up,
+     * so their paths are mapped back to the file's own numbering.
+     */
+    private static final class Removals {
+        private final JsonNode tree;
+        private final Map<String, TreeSet<Integer>> removedEntries = new HashMap<>();
+
+        Removals(JsonNode tree) {
+            this.tree = tree;
+        }
+
+        /**
+         * The dotted path of a reference chain, with list indexes as they are in the file (none where
+         * a single value stands for a list of one).
+         */
+        String originalPath(List<JsonMappingException.Reference> refs) {
+            StringBuilder path = new StringBuilder();
+            JsonNode node = tree;
+            for (JsonMappingException.Reference ref : refs) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                    node = node.path(ref.getFieldName());
+                } else if (ref.getIndex() >= 0 && node.isArray()) {
+                    node = node.path(ref.getIndex());
+                    int index = ref.getIndex();
+                    for (int removed : removedEntries.getOrDefault(path.toString(), new TreeSet<>())) {
+                        if (removed <= index) {
+                            index++;
+                        }
+                    }
+                    path.append('[').append(index).append(']');
+                }
+            }
+            return path.toString();
+        }
+
+        /** Takes the node a reference chain leads to out of the tree; false if there is none. */
+        boolean remove(List<JsonMappingException.Reference> refs) {
+            if (refs.isEmpty()) {
+                return false;
+            }
+            JsonNode parent = YamlProblems.nodeAt(tree, refs.subList(0, refs.size() - 1));
+            JsonMappingException.Reference last = refs.get(refs.size() - 1);
+            if (parent instanceof ObjectNode object && last.getFieldName() != null && object.has(last.getFieldName())) {
+                object.remove(last.getFieldName());
+                return true;
+            }
+            if (parent instanceof ArrayNode array && last.getIndex() >= 0 && last.getIndex() < array.size()) {
+                String arrayPath = originalPath(refs.subList(0, refs.size() - 1));
+                int original = Integer.parseInt(originalPath(refs).replaceAll(".*\\[(\\d+)\\]$", "$1"));
+                removedEntries.computeIfAbsent(arrayPath, k -> new TreeSet<>()).add(original);
+                array.remove(last.getIndex());
+                return true;
+            }
+            if (refs.size() > 1) {
+                // the value was read as a whole (a map given where a scalar belongs): drop its key
+                return remove(refs.subList(0, refs.size() - 1));
+            }
+            return false;
+        }
     }
 
     /** Checks values that are well-typed but may still be wrong; returns every problem found. */
@@ -163,9 +307,10 @@ public final class ConfigLoader {
             problems.add("key 'services.max_upload_bytes': must be at least 1024");
         }
         for (String key : List.of("developers", "admins")) {
-            for (String dn : key.equals("admins") ? c.admins() : c.developers()) {
-                if (dn == null || dn.isBlank()) {
-                    problems.add("key '" + key + "': an empty DN");
+            List<String> dns = key.equals("admins") ? c.admins() : c.developers();
+            for (int i = 0; i < dns.size(); i++) {
+                if (dns.get(i) == null || dns.get(i).isBlank()) {
+                    problems.add("key '" + key + "[" + i + "]': an empty DN");
                 }
             }
         }
@@ -228,17 +373,6 @@ public final class ConfigLoader {
     private static void checkPort(List<String> problems, String key, int port, int min) {
         if (port < min || port > 65535) {
             problems.add("key '" + key + "': " + port + " is not a port (" + min + " to 65535)");
-        }
-    }
-
-    /** Reports an unknown key where it stands, not where the parser ends up after skipping its value. */
-    private static final class UnknownKeyAtItsLine extends DeserializationProblemHandler {
-        @Override
-        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
-                                             Object beanOrClass, String propertyName) throws IOException {
-            UnrecognizedPropertyException e = UnrecognizedPropertyException.from(p, beanOrClass, propertyName,
-                    deserializer == null ? null : deserializer.getKnownPropertyNames());
-            throw e;
         }
     }
 

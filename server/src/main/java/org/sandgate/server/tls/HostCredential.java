@@ -35,6 +35,7 @@ public final class HostCredential {
      * @throws TlsSetupException with a one-line message that says what to fix
      */
     public static HostCredential load(Path certFile, Path keyFile) {
+        checkPresent(certFile, keyFile);
         checkKeyPermissions(keyFile);
         X509Certificate[] chain;
         try (InputStream in = Files.newInputStream(certFile)) {
@@ -61,6 +62,22 @@ public final class HostCredential {
                     + certFile);
         }
         return new HostCredential(chain, key);
+    }
+
+    /** Refuses a missing certificate or key, saying how to get one. */
+    private static void checkPresent(Path certFile, Path keyFile) {
+        boolean cert = Files.exists(certFile);
+        boolean key = Files.exists(keyFile);
+        if (cert && key) {
+            return;
+        }
+        String missing = !cert && !key ? certFile + " and " + keyFile + " do not exist"
+                : (cert ? keyFile : certFile) + " does not exist";
+        Path dir = certFile.toAbsolutePath().getParent();
+        throw new TlsSetupException("there is no host credential: " + missing + ". Install the host's "
+                + "certificate and unencrypted key there (mode 600), or make a development one: "
+                + "bin/sandgate-server ca init --dir ca && bin/sandgate-server ca host --ca ca --cn $(hostname -f) --out "
+                + dir + " && bin/sandgate-server ca install --ca ca --trust-dir " + dir.resolve("certificates"));
     }
 
     /** Refuses a key that others may read or anyone but the owner may change. */

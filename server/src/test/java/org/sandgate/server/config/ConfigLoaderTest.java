@@ -96,7 +96,7 @@ class ConfigLoaderTest {
     @Test
     void aWrongTypeIsNamedWithItsKey() {
         String p = refused("tiers:\n  limits:\n    weak: lots\n").problems().get(0);
-        assertTrue(p.contains("line 3") && p.contains("'tiers.limits.weak'") && p.contains("integer"), p);
+        assertTrue(p.contains("line 3") && p.contains("'tiers.limits.weak'") && p.contains("whole number"), p);
     }
 
     @Test
