@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param proxyType {@code rfc3820}, {@code draft}, {@code legacy} or {@code mixed}, when a proxy was used
  *                  (servers before this field leave it out)
  * @param proxyLimited whether that proxy is limited
+ * @param proxyPolicy  inherit_all, limited or independent, when a proxy was used (newer servers)
+ * @param launchRefused whether the server lets this credential only read (a limited proxy)
  * @param accounts  every account allowed, the default first
  * @param costLimit the tier's ceiling on one call's cost in CPU-seconds, -1 for none
  */
@@ -32,6 +34,8 @@ public record Whoami(
         @JsonProperty("expires") Optional<String> expires,
         @JsonProperty("proxy_type") Optional<String> proxyType,
         @JsonProperty("proxy_limited") Optional<Boolean> proxyLimited,
+        @JsonProperty("proxy_policy") Optional<String> proxyPolicy,
+        @JsonProperty("launch_refused") Optional<Boolean> launchRefused,
         @JsonProperty("accounts") List<String> accounts,
         @JsonProperty("cost_limit") long costLimit) {
 }

@@ -51,6 +51,8 @@ class CommandLineIT {
                 .write(dir.resolve("old/usercert.pem"), dir.resolve("old/userkey.pem"));
         GridMapLines.add(conf.resolve("grid-mapfile"), "/O=Client Test/CN=Uma", List.of("uma"));
         Files.createDirectories(conf.resolve("services"));
+        // independent proxies are refused by default; accepted here so that whoami can name them
+        Files.writeString(conf.resolve("sandgate.yaml"), "proxies:\n  independent: accept\n");
         for (String example : List.of("echo", "sleepy")) {
             Files.copy(Path.of("..", "services", "examples", example, "target", "sandgate-example-" + example + ".jar"),
                     conf.resolve("services").resolve(example + ".jar"));
@@ -486,7 +488,9 @@ class CommandLineIT {
             withProxy.put("X509_USER_PROXY", proxy.toString());
             Run who = sandgate(withProxy, "whoami");
             assertEquals(0, who.exit(), kind.getKey() + ": " + who);
-            assertTrue(who.out().contains("proxy:    " + kind.getValue() + "\n"), kind.getKey() + ": " + who.out());
+            assertTrue(who.out().contains("proxy:    " + kind.getValue()), kind.getKey() + ": " + who.out());
+            assertEquals(kind.getKey().contains("-limited"),
+                    who.out().contains(" (here it may read, not call services or launch jobs)"), who.out());
         }
         Run plain = sandgate(user("uma"), "whoami");
         assertTrue(!plain.out().contains("proxy:"), "no proxy line for an end-entity certificate: " + plain.out());

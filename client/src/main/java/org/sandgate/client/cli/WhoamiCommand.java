@@ -40,7 +40,8 @@ final class WhoamiCommand implements Callable<Integer> {
                     : " (calls up to " + w.costLimit() + " CPU-seconds)"));
             out.println("account:  " + w.account().orElse("(none: this identity may not run work here)"));
             if (w.proxy()) {
-                out.println("proxy:    " + proxyKind(w, client.certificateChain()));
+                out.println("proxy:    " + proxyKind(w, client.certificateChain())
+                        + (w.launchRefused().orElse(false) ? " (here it may read, not call services or launch jobs)" : ""));
             }
             w.expires().ifPresent(e -> out.println("expires:  " + e));
             return 0;
@@ -48,9 +49,9 @@ final class WhoamiCommand implements Callable<Integer> {
     }
 
     /**
-     * The proxy's kind: its type and limitation as the server saw them; whether it is independent (which
-     * the server does not say) from the chain this client presented, which is the same proxy. A server
-     * that does not tell the type has it read from that chain too.
+     * The proxy's kind as the server saw it ({@code proxy_type}, {@code proxy_limited},
+     * {@code proxy_policy}); what a server leaves out (older ones send no policy, or no type) is read
+     * from the chain this client presented, which is the same proxy.
      */
     static String proxyKind(Whoami w, List<X509Certificate> presented) {
         Optional<ProxyKind> local = ProxyKind.of(presented.toArray(new X509Certificate[0]));
@@ -58,8 +59,9 @@ final class WhoamiCommand implements Callable<Integer> {
             return local.map(ProxyKind::words).orElse("yes");
         }
         boolean limited = w.proxyLimited().orElse(local.map(ProxyKind::limited).orElse(false));
-        boolean independent = local.filter(k -> k.type().equals(w.proxyType().get())).map(ProxyKind::independent)
-                .orElse(false);
+        boolean independent = w.proxyPolicy().map("independent"::equals)
+                .orElseGet(() -> local.filter(k -> k.type().equals(w.proxyType().get())).map(ProxyKind::independent)
+                        .orElse(false));
         return new ProxyKind(w.proxyType().get(), limited, independent).words();
     }
 }

@@ -44,9 +44,13 @@ class WhoamiCommandTest {
     }
 
     private static Whoami answer(String type, Boolean limited) {
+        return answer(type, limited, null);
+    }
+
+    private static Whoami answer(String type, Boolean limited, String policy) {
         return new Whoami(Optional.of("/O=Whoami Test/CN=Ada"), Optional.empty(), Optional.empty(), "strong",
                 Optional.empty(), true, Optional.empty(), Optional.ofNullable(type), Optional.ofNullable(limited),
-                List.of(), -1);
+                Optional.ofNullable(policy), Optional.empty(), List.of(), -1);
     }
 
     @Test
@@ -57,6 +61,14 @@ class WhoamiCommandTest {
                 WhoamiCommand.proxyKind(answer("rfc3820", true), proxy(ProxyType.RFC3820, false, false)));
         assertEquals("draft (pre-RFC 3820) impersonation proxy",
                 WhoamiCommand.proxyKind(answer("draft", false), List.of()));
+    }
+
+    @Test
+    void theServersPolicyWinsOverThePresentedChain() throws Exception {
+        assertEquals("RFC 3820 independent proxy",
+                WhoamiCommand.proxyKind(answer("rfc3820", false, "independent"), List.of()));
+        assertEquals("RFC 3820 impersonation proxy", WhoamiCommand.proxyKind(answer("rfc3820", false, "inherit_all"),
+                proxy(ProxyType.RFC3820, false, true)));
     }
 
     @Test
