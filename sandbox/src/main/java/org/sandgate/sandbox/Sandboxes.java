@@ -9,12 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
 
 /**
- * The sandbox directories, one per session under the data directory. Paths asked for from outside
- * are resolved here and only here: nothing outside a sandbox is ever returned, whatever the path
- * says and whatever symbolic links a job made.
+ * The sandbox directories, one per session under the data directory: made and removed here. Files
+ * in a sandbox are read by the server only from an open descriptor of the sandbox, never by a path
+ * (see the server's {@code SandboxTree}).
  */
 public final class Sandboxes {
     private final Path root;
@@ -41,38 +40,6 @@ public final class Sandboxes {
     /** The sandbox directory of a session (it may not exist). */
     public Path of(SessionId id) {
         return root.resolve(id.value());
-    }
-
-    /**
-     * A file or directory inside a session's sandbox, from a decoded relative path as a URL gives it.
-     * Empty when the path is malformed, leaves the sandbox (by {@code ..}, an absolute part, a
-     * backslash, a NUL, or a symbolic link anywhere on the way), or does not exist.
-     */
-    public Optional<Path> resolve(SessionId id, String relative) {
-        if (relative.indexOf('\0') >= 0 || relative.indexOf('\\') >= 0) {
-            return Optional.empty();
-        }
-        Path sandbox = of(id);
-        Path candidate = sandbox;
-        for (String part : relative.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                return Optional.empty();
-            }
-            candidate = candidate.resolve(part);
-        }
-        try {
-            Path real = candidate.toRealPath();
-            Path realSandbox = sandbox.toRealPath();
-            if (!real.startsWith(realSandbox)) {
-                return Optional.empty();
-            }
-            return Optional.of(real);
-        } catch (IOException | SecurityException e) {
-            return Optional.empty();
-        }
     }
 
     /** Removes a sandbox and everything in it; symbolic links are removed, never followed. */

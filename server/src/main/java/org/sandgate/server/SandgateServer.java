@@ -18,6 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jetty.JettyHttpContainer;
 import org.glassfish.jersey.server.ContainerFactory;
 import org.sandgate.sandbox.Sandboxes;
+import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.Backends;
 import org.sandgate.server.admin.Bans;
@@ -33,7 +34,9 @@ import org.sandgate.server.api.ApiPaths;
 import org.sandgate.server.metrics.Metrics;
 import org.sandgate.server.metrics.MetricsHandler;
 import org.sandgate.server.metrics.RequestCounter;
+import org.sandgate.server.sandbox.SandboxFiles;
 import org.sandgate.server.sandbox.SandboxHandler;
+import org.sandgate.server.sandbox.SandboxTree;
 import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
@@ -200,7 +203,8 @@ public final class SandgateServer {
 
         Routes routes = new Routes()
                 .add("/api", api)
-                .add("/sandbox", new BlockingHandler(new SandboxHandler(sandboxes, sessions, config.sandbox().publicUrls(), authenticator)))
+                .add("/sandbox", new BlockingHandler(new SandboxHandler(sessions, config.sandbox().publicUrls(),
+                        authenticator, sandboxFiles(config, sandboxes))))
                 .add("/health", new HealthHandler(drain))
                 .add("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
 
@@ -211,6 +215,14 @@ public final class SandgateServer {
         jetty.setStopAtShutdown(true);
         jetty.setStopTimeout(5000);
         return new SandgateServer(jetty, https, plain, gridmap, anchors, services);
+    }
+
+    /** Sandbox files as downloads read them: a sandbox must belong to the account its jobs run as. */
+    private static SandboxFiles sandboxFiles(SandgateConfig config, Sandboxes sandboxes) {
+        String server = System.getProperty("user.name");
+        SandboxTree tree = new SandboxTree(sandboxes.root(), config.mode() == SandgateConfig.Mode.SHARED
+                ? Session::account : session -> server);
+        return new SandboxFiles(tree, config.sandbox().maxArchiveBuilds());
     }
 
     /** Jersey and HK2 log through java.util.logging; send it to the server's log. */

@@ -84,7 +84,7 @@ class SandboxDownloadIT {
         assertTrue(plain.startsWith("HTTP/1.1 200"), plain);
         assertTrue(plain.endsWith("sleepyadd 3 + 5 = 8\n"), plain);
         assertTrue(raw("/sandbox/" + id + "/results/deeper/data.csv").endsWith("a,b\n1,2\n"));
-        assertTrue(raw("/sandbox/" + id + "/inside").endsWith("a,b\n1,2\n"), "a link inside the sandbox is followed");
+        assertTrue(raw("/sandbox/" + id + "/inside").startsWith("HTTP/1.1 404"), "a link is never followed, not even inside");
     }
 
     @Test
@@ -99,6 +99,64 @@ class SandboxDownloadIT {
         assertTrue(html.contains("Content-Type: text/html"), html);
         assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;.html"), "names are escaped");
         assertFalse(html.contains("<img src=x"), html);
+    }
+
+    @Test
+    void jsonListingsComeInPagesInNameOrder() throws Exception {
+        Path many = sandbox.resolve("many");
+        Files.createDirectories(many);
+        for (int i = 0; i < 25; i++) {
+            Files.writeString(many.resolve(String.format("n%02d", i)), "");
+        }
+        Https anonymous = new Https(null, pki.strong.certificate());
+        List<String> names = new ArrayList<>();
+        String after = "";
+        int pages = 0;
+        while (after != null) {
+            Https.Reply page = anonymous.get(server.https("/sandbox/" + id + "/many/?limit=10&after=" + after));
+            assertEquals(200, page.status(), page.body());
+            page.json().get("entries").forEach(e -> names.add(e.get("name").asText()));
+            after = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+            pages++;
+        }
+        assertEquals(3, pages);
+        assertEquals(25, names.size());
+        assertEquals(names.stream().sorted().toList(), names);
+        for (String bad : List.of("0", "10001", "x", "-1")) {
+            Https.Reply r = anonymous.get(server.https("/sandbox/" + id + "/many/?limit=" + bad));
+            assertEquals(400, r.status(), bad);
+            assertEquals("invalid_argument", r.json().get("error").asText());
+        }
+        String html = raw("/sandbox/" + id + "/many/?limit=10", "Accept: text/html");
+        assertTrue(html.contains("?limit=10&amp;after=n09"), "an HTML page links to the next: " + html);
+    }
+
+    @Test
+    void headOfAListingSaysItsRealLength() throws Exception {
+        for (String accept : List.of("application/json", "text/html")) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> get = client.send(HttpRequest.newBuilder(
+                    server.http("/sandbox/" + id + "/")).header("Accept", accept).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> head = client.send(HttpRequest.newBuilder(
+                    server.http("/sandbox/" + id + "/")).header("Accept", accept)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, head.statusCode());
+            assertEquals(String.valueOf(get.body().getBytes(StandardCharsets.UTF_8).length),
+                    head.headers().firstValue("content-length").orElse("none"), accept);
+        }
+        String archive = rawHead("/sandbox/" + id + "/?archive=zip");
+        assertTrue(archive.startsWith("HTTP/1.1 200"), archive);
+        assertFalse(archive.toLowerCase(java.util.Locale.ROOT).contains("content-length: 0"), archive);
+    }
+
+    private static String rawHead(String path) throws Exception {
+        try (Socket s = new Socket("localhost", server.server.httpPort())) {
+            s.getOutputStream().write(("HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

@@ -271,6 +271,9 @@ public final class ConfigLoader {
         if (c.sandbox().sweepIntervalSeconds() < 1) {
             problems.add("key 'sandbox.sweep_interval_seconds': must be at least 1");
         }
+        if (c.sandbox().maxArchiveBuilds() < 1) {
+            problems.add("key 'sandbox.max_archive_builds': must be at least 1");
+        }
         if (!BACKENDS.contains(c.batch().defaultBackend())) {
             problems.add("key 'batch.default': '" + c.batch().defaultBackend() + "' is not one of: "
                     + String.join(", ", BACKENDS));

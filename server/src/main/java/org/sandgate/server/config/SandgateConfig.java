@@ -51,7 +51,7 @@ public record SandgateConfig(
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
         anonymous = Objects.requireNonNullElse(anonymous, Boolean.TRUE);
         tiers = Objects.requireNonNullElseGet(tiers, () -> new Tiers(null, null, null));
-        sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null, null));
+        sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null, null, null));
         batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null, null, null, null, null, null));
         shared = Objects.requireNonNullElseGet(shared, () -> new Shared(null, null, null, null));
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
@@ -191,14 +191,17 @@ public record SandgateConfig(
      * @param publicUrls    true: a session URL is a capability anyone may read; false: owner only
      * @param retentionDays days a finished session's sandbox is kept
      * @param sweepIntervalSeconds how often the retention sweep runs
+     * @param maxArchiveBuilds sandbox archives built at the same time; more are answered 429
      */
     public record Sandbox(@JsonProperty("public") Boolean publicUrls,
                           @JsonProperty("retention_days") Integer retentionDays,
-                          @JsonProperty("sweep_interval_seconds") Integer sweepIntervalSeconds) {
+                          @JsonProperty("sweep_interval_seconds") Integer sweepIntervalSeconds,
+                          @JsonProperty("max_archive_builds") Integer maxArchiveBuilds) {
         public Sandbox {
             publicUrls = Objects.requireNonNullElse(publicUrls, Boolean.TRUE);
             retentionDays = Objects.requireNonNullElse(retentionDays, 7);
             sweepIntervalSeconds = Objects.requireNonNullElse(sweepIntervalSeconds, 3600);
+            maxArchiveBuilds = Objects.requireNonNullElse(maxArchiveBuilds, 4);
         }
     }
 

@@ -1,31 +1,25 @@
 package org.sandgate.server.sandbox;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
+import org.sandgate.server.files.OpenNode;
 
 /**
- * A sandbox directory as one archive ({@code ?archive=zip} or {@code ?archive=tar.gz}), streamed as
- * it is made. Only regular files and directories go in; symbolic links are left out, so an archive
- * never holds anything from outside the sandbox.
+ * A sandbox directory as one archive ({@code zip} or {@code tar.gz}), written as the walk goes.
+ * Only regular files and directories go in, each read from the descriptor the walk opened
+ * ({@link SandboxTree#walk}): links are left out, so an archive never holds anything from outside
+ * the sandbox. A file's size is the one of the open file; should it shrink while it is read, the
+ * rest of its entry is zeros, should it grow, the growth is left out.
  */
 final class Archives {
     static final List<String> FORMATS = List.of("zip", "tar.gz");
@@ -33,91 +27,93 @@ final class Archives {
     private Archives() {
     }
 
-    static void write(String format, Path dir, String name, Request request, Response response, Callback callback) {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, format.equals("zip") ? "application/zip" : "application/gzip");
-        response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "." + format + "\"");
-        response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        if ("HEAD".equals(request.getMethod())) {
-            callback.succeeded();
-            return;
-        }
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            if (format.equals("zip")) {
-                zip(dir, out);
-            } else {
-                tarGz(dir, out);
-            }
-            callback.succeeded();
-        } catch (IOException | RuntimeException e) {
-            callback.failed(e);
+    static String contentType(String format) {
+        return format.equals("zip") ? "application/zip" : "application/gzip";
+    }
+
+    static void write(String format, OpenNode dir, OutputStream out) throws IOException {
+        if (format.equals("zip")) {
+            zip(dir, out);
+        } else {
+            tarGz(dir, out);
         }
     }
 
-    private static void zip(Path dir, OutputStream raw) throws IOException {
+    private static void zip(OpenNode dir, OutputStream raw) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(raw)) {
-            walk(dir, (relative, file, attrs) -> {
-                ZipEntry entry = new ZipEntry(attrs.isDirectory() ? relative + "/" : relative);
-                entry.setLastModifiedTime(attrs.lastModifiedTime());
-                zip.putNextEntry(entry);
-                if (attrs.isRegularFile()) {
-                    copy(file, zip);
+            SandboxTree.walk(dir, new SandboxTree.Visitor() {
+                @Override
+                public boolean directory(String relative, OpenNode d) throws IOException {
+                    ZipEntry entry = new ZipEntry(relative + "/");
+                    entry.setLastModifiedTime(d.attributes().lastModifiedTime());
+                    zip.putNextEntry(entry);
+                    zip.closeEntry();
+                    return true;
                 }
-                zip.closeEntry();
+
+                @Override
+                public boolean file(String relative, OpenNode file) throws IOException {
+                    ZipEntry entry = new ZipEntry(relative);
+                    entry.setLastModifiedTime(file.attributes().lastModifiedTime());
+                    zip.putNextEntry(entry);
+                    copy(file, file.attributes().size(), zip);
+                    zip.closeEntry();
+                    return true;
+                }
             });
         }
     }
 
-    private static void tarGz(Path dir, OutputStream raw) throws IOException {
+    private static void tarGz(OpenNode dir, OutputStream raw) throws IOException {
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(raw, 64 * 1024))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            walk(dir, (relative, file, attrs) -> {
-                TarArchiveEntry entry = new TarArchiveEntry(attrs.isDirectory() ? relative + "/" : relative);
-                entry.setModTime(attrs.lastModifiedTime());
-                entry.setSize(attrs.isRegularFile() ? attrs.size() : 0);
-                tar.putArchiveEntry(entry);
-                if (attrs.isRegularFile()) {
-                    copy(file, tar);
+            SandboxTree.walk(dir, new SandboxTree.Visitor() {
+                @Override
+                public boolean directory(String relative, OpenNode d) throws IOException {
+                    TarArchiveEntry entry = new TarArchiveEntry(relative + "/");
+                    entry.setModTime(d.attributes().lastModifiedTime());
+                    tar.putArchiveEntry(entry);
+                    tar.closeArchiveEntry();
+                    return true;
                 }
-                tar.closeArchiveEntry();
+
+                @Override
+                public boolean file(String relative, OpenNode file) throws IOException {
+                    PosixFileAttributes attrs = file.attributes();
+                    TarArchiveEntry entry = new TarArchiveEntry(relative);
+                    entry.setModTime(attrs.lastModifiedTime());
+                    entry.setSize(attrs.size());
+                    tar.putArchiveEntry(entry);
+                    copy(file, attrs.size(), tar);
+                    tar.closeArchiveEntry();
+                    return true;
+                }
             });
             tar.finish();
         }
     }
 
-    private static void copy(Path file, OutputStream out) throws IOException {
-        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            in.transferTo(out);
+    /** Exactly {@code size} bytes of the open file: what it holds, then zeros if it shrank. */
+    private static void copy(OpenNode file, long size, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = size;
+        try (FileChannel channel = file.read()) {
+            var in = Channels.newInputStream(channel);
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
         }
-    }
-
-    private interface EntryWriter {
-        void write(String relative, Path file, BasicFileAttributes attrs) throws IOException;
-    }
-
-    private static void walk(Path dir, EntryWriter writer) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                if (!d.equals(dir)) {
-                    writer.write(dir.relativize(d).toString(), d, attrs);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile()) {
-                    writer.write(dir.relativize(file).toString(), file, attrs);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        Arrays.fill(buffer, (byte) 0);
+        while (left > 0) {
+            int n = (int) Math.min(buffer.length, left);
+            out.write(buffer, 0, n);
+            left -= n;
+        }
     }
 }

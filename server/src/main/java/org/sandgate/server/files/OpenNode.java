@@ -1,0 +1,132 @@
+package org.sandgate.server.files;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A file or directory held open by descriptor. Children are opened relative to it, one name at a
+ * time, never following a symbolic link and never blocking (a FIFO opens at once and is then seen
+ * to be one), so renames and links made while it is open cannot lead anywhere else. What a node is
+ * — type, owner, size, modification time — comes from the open descriptor, not from a path.
+ *
+ * <p>Linux only: the descriptor is reached from the JDK through {@code /proc/self/fd/N}, which
+ * names the open file itself (stat and open of it reach the same inode, whatever happened to the
+ * path it was opened by).
+ */
+public final class OpenNode implements AutoCloseable {
+    private static final int NO_FOLLOW = Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK | Posix.O_NOCTTY
+            | Posix.O_CLOEXEC;
+    private static final Set<Integer> NOT_THERE = Set.of(Posix.ENOENT, Posix.ELOOP, Posix.ENOTDIR, Posix.ENXIO,
+            Posix.EACCES, Posix.EPERM, Posix.ENAMETOOLONG, Posix.ENODEV, Posix.EAGAIN, Posix.EISDIR, Posix.EOVERFLOW);
+
+    private final int fd;
+    private final PosixFileAttributes attributes;
+    private boolean closed;
+
+    private OpenNode(int fd) throws IOException {
+        this.fd = fd;
+        try {
+            this.attributes = Files.readAttributes(self(), PosixFileAttributes.class);
+        } catch (IOException | RuntimeException e) {
+            Posix.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a directory of the server's own by its path (links on that path are followed: it is
+     * the server's, not a job's). Fails when it is not a directory.
+     */
+    public static OpenNode directory(Path trusted) throws IOException {
+        return new OpenNode(Posix.openat(Posix.AT_FDCWD, trusted.toString(),
+                Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_CLOEXEC));
+    }
+
+    /**
+     * Opens the entry {@code name} of this directory without following a link. Empty when there is
+     * no such entry, it is a symbolic link, or it may not be opened (permission, a socket); any other
+     * failure (out of descriptors, an I/O error) is an exception.
+     *
+     * @param name one path component: not empty, no {@code /}, not {@code .} or {@code ..}
+     */
+    public Optional<OpenNode> child(String name) throws IOException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("not a single path component: " + name);
+        }
+        if (!isDirectory()) {
+            return Optional.empty();
+        }
+        int child;
+        try {
+            child = Posix.openat(fd, name, NO_FOLLOW);
+        } catch (ErrnoException e) {
+            if (NOT_THERE.contains(e.errno())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(new OpenNode(child));
+    }
+
+    /** Type, owner, permissions, size and times of the open file (fstat). */
+    public PosixFileAttributes attributes() {
+        return attributes;
+    }
+
+    public boolean isDirectory() {
+        return attributes.isDirectory();
+    }
+
+    public boolean isRegularFile() {
+        return attributes.isRegularFile();
+    }
+
+    /** A channel reading this regular file (the same inode, however the path changed since). */
+    public FileChannel read() throws IOException {
+        if (!isRegularFile()) {
+            throw new IOException("not a regular file");
+        }
+        return FileChannel.open(self(), StandardOpenOption.READ);
+    }
+
+    /**
+     * The names in this directory. The stream reads attributes relative to this directory, without
+     * following links ({@link SecureDirectoryStream#getFileAttributeView}); its entries are
+     * {@code <descriptor path>/<name>}: use only their file names.
+     */
+    public SecureDirectoryStream<Path> entries() throws IOException {
+        if (!isDirectory()) {
+            throw new IOException("not a directory");
+        }
+        DirectoryStream<Path> stream = Files.newDirectoryStream(self());
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        stream.close();
+        throw new IOException("this platform has no descriptor-relative directory streams");
+    }
+
+    private Path self() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        return Path.of("/proc/self/fd/" + fd);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Posix.close(fd);
+        }
+    }
+}
