@@ -39,12 +39,14 @@ class ReadmeQuickStartIT {
             assertTrue(banner.contains("http://localhost:" + demo.httpPort + "/sandbox/"),
                     "the banner names the plain-HTTP port:\n" + banner);
             assertTrue(quickStart.contains("8080"), "the quick start names the plain-HTTP port");
+            assertTrue(demo.output().contains("In a browser: import ") && quickStart.contains("usercred.p12"),
+                    "the banner and the README say how to use the demo's credentials in a browser");
 
             Set<String> kinds = new TreeSet<>();
             for (String command : demo.curlCommands()) {
                 kinds.add(check(account, demo, command));
             }
-            assertEquals(Set.of("whoami alice", "whoami bob", "whoami carol", "whoami anonymous", "echo", "sleepy job",
+            assertEquals(Set.of("whoami alice", "whoami alice p12", "whoami bob", "whoami carol", "whoami anonymous", "echo", "sleepy job",
                     "services", "health"), kinds, "every kind of printed command was run");
 
             String realDir = account.dir.toRealPath().toString();
@@ -89,7 +91,7 @@ class ReadmeQuickStartIT {
         JsonNode answer = JSON.readTree(r.out());
         String url = command.replaceAll(".* (https?://\\S+).*", "$1");
         if (url.endsWith("/api/v1/whoami")) {
-            String who = command.contains("--cert ") ? command.replaceAll(".*/users/(\\w+)/usercert.pem.*", "$1")
+            String who = command.contains("--cert ") ? command.replaceAll(".*/users/(\\w+)/user.*", "$1")
                     : "anonymous";
             switch (who) {
                 case "alice" -> {
@@ -106,6 +108,10 @@ class ReadmeQuickStartIT {
                 }
                 case "anonymous" -> assertEquals("anonymous", answer.path("tier").asText(), r.out());
                 default -> throw new AssertionError("no expectation for " + command);
+            }
+            if (command.contains("--cert-type P12")) {
+                assertEquals("/O=Sandgate Demo/OU=People/CN=Alice Demo", answer.path("dn").asText(), r.out());
+                return "whoami " + who + " p12";
             }
             return "whoami " + who;
         }

@@ -14,7 +14,9 @@ import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.ca.DevCa;
 import org.sandgate.server.ca.GridMapLines;
+import org.sandgate.server.ca.IssuedCredential;
 import org.sandgate.server.ca.Pem;
+import org.sandgate.server.ca.Pkcs12;
 import org.sandgate.server.config.AccountRule;
 import org.sandgate.server.config.SandgateConfig;
 import picocli.CommandLine.Command;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    /** The password of the demo users' {@code usercred.p12} files. */
+    static final String P12_PASSWORD = "demo";
 
     @Option(names = "--dir", defaultValue = "sandgate-demo", description = "demo directory (default: ${DEFAULT-VALUE})")
     Path dir;
@@ -121,9 +126,9 @@ final class DemoCommand implements Callable<Integer> {
         String alice = strong.namespace() + "/OU=People/CN=Alice Demo";
         String bob = weak.namespace() + "/OU=People/CN=Bob Demo";
         String carol = strong.namespace() + "/OU=People/CN=Carol Demo";
-        strong.issueUser(alice, Duration.ofDays(365)).write(user("alice", "usercert.pem"), user("alice", "userkey.pem"));
-        weak.issueUser(bob, Duration.ofDays(365)).write(user("bob", "usercert.pem"), user("bob", "userkey.pem"));
-        strong.issueUser(carol, Duration.ofDays(365)).write(user("carol", "usercert.pem"), user("carol", "userkey.pem"));
+        issueUser(strong, "alice", alice);
+        issueUser(weak, "bob", bob);
+        issueUser(strong, "carol", carol);
         GridMapLines.add(gridmap, alice, List.of(account));
         GridMapLines.add(gridmap, bob, List.of(account));
 
@@ -178,6 +183,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** A user's certificate and key as PEM files, and both with the CA as {@code usercred.p12} for browsers. */
+    private void issueUser(DevCa ca, String name, String dn) throws IOException {
+        IssuedCredential credential = ca.issueUser(dn, Duration.ofDays(365));
+        credential.write(user(name, "usercert.pem"), user(name, "userkey.pem"));
+        Pkcs12.write(user(name, "usercred.p12"), name, credential, ca.certificate(), P12_PASSWORD.toCharArray());
+    }
+
     private Path user(String name, String file) {
         return dir.resolve("users").resolve(name).resolve(file);
     }
@@ -203,6 +215,8 @@ final class DemoCommand implements Callable<Integer> {
                     + u.resolve("userkey.pem") + " " + url + "/api/v1/whoami");
         }
         out.println("  curl --cacert " + ca + " " + url + "/api/v1/whoami        # anonymous");
+        out.println("  curl --cacert " + ca + " --cert-type P12 --cert " + d.resolve("users").resolve("alice")
+                .resolve("usercred.p12") + ":" + P12_PASSWORD + " " + url + "/api/v1/whoami        # the .p12 a browser imports");
         Path a = d.resolve("users").resolve("alice");
         out.println("  curl --cacert " + ca + " --cert " + a.resolve("usercert.pem") + " --key " + a.resolve("userkey.pem")
                 + " -H 'Content-Type: application/json' -d '{\"args\": [\"hello\", 2]}' " + url
@@ -211,6 +225,10 @@ final class DemoCommand implements Callable<Integer> {
                 + " -H 'Content-Type: application/json' -d '{\"args\": [5, 3, 5]}' " + url + "/api/v1/services/sleepy/add     # a job: follow status_url, then url");
         out.println("  curl --cacert " + ca + " " + url + "/api/v1/services          # what is deployed");
         out.println("  curl --cacert " + ca + " " + url + "/health");
+        out.println();
+        out.println("In a browser: import " + d.resolve("users/alice/usercred.p12") + " (password " + P12_PASSWORD
+                + ") as your certificate and trust " + ca + " for websites (see the README), then open "
+                + url + "/api/v1/whoami");
         out.println();
         out.flush();
     }
