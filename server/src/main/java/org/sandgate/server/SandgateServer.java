@@ -34,12 +34,14 @@ import org.sandgate.server.api.ApiPaths;
 import org.sandgate.server.metrics.Metrics;
 import org.sandgate.server.metrics.MetricsHandler;
 import org.sandgate.server.metrics.RequestCounter;
+import org.sandgate.server.sandbox.SandboxAccessHandler;
 import org.sandgate.server.sandbox.SandboxFiles;
 import org.sandgate.server.sandbox.SandboxHandler;
 import org.sandgate.server.sandbox.SandboxTree;
 import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.api.AuthenticationHandler;
+import org.sandgate.server.api.RequestAuthenticator;
 import org.sandgate.server.api.SessionAccess;
 import org.sandgate.server.api.SessionEventsHandler;
 import org.sandgate.server.api.WhoamiHandler;
@@ -198,13 +200,14 @@ public final class SandgateServer {
                         callout, audit, bans, drain, reloader, access), extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
-        AuthenticationHandler api = new AuthenticationHandler(authenticator, tokens, policies, bans, audit,
+        RequestAuthenticator requests = new RequestAuthenticator(authenticator, tokens, policies, bans, audit);
+        AuthenticationHandler api = new AuthenticationHandler(requests,
                 new WhoamiHandler(policies, new SessionEventsHandler(sessions, access, policies, new BlockingHandler(jersey))));
 
         Routes routes = new Routes()
                 .add("/api", api)
-                .add("/sandbox", new BlockingHandler(new SandboxHandler(sessions, config.sandbox().publicUrls(),
-                        authenticator, sandboxFiles(config, sandboxes))))
+                .add("/sandbox", new BlockingHandler(new SandboxAccessHandler(requests, access, audit, metrics,
+                        new SandboxHandler(sessions, sandboxFiles(config, sandboxes)))))
                 .add("/health", new HealthHandler(drain))
                 .add("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
 

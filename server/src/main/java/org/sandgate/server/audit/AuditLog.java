@@ -87,6 +87,24 @@ public final class AuditLog implements AutoCloseable {
         write(line);
     }
 
+    /**
+     * A sandbox request on HTTPS: who read what of which session, and how much was sent.
+     *
+     * @param decision {@code allow}, or {@code deny} for a session the caller may not read
+     * @param status   the HTTP status answered
+     */
+    public void download(Map<String, Object> who, String session, String path, String decision, int status, long bytes) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "download");
+        line.putAll(who);
+        line.put("session", session);
+        line.put("path", path);
+        line.put("decision", decision);
+        line.put("status", status);
+        line.put("bytes", bytes);
+        write(line);
+    }
+
     /** An administrative action. */
     public void admin(String dn, String action, Map<String, Object> details) {
         Map<String, Object> line = new LinkedHashMap<>();

@@ -22,6 +22,8 @@ public final class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Histogram jobDurations;
+    private final Counter plainDownloads;
+    private final Counter plainBytes;
 
     /**
      * @param sessionCounts  sessions per state, read at each scrape
@@ -33,6 +35,11 @@ public final class Metrics {
                 .callback(cb -> batchCommands.get().forEach((program, n) -> cb.call(n, program))).register(registry);
         requests = Counter.builder().name("sandgate_http_requests_total")
                 .help("HTTP requests answered, by status code").labelNames("code").register(registry);
+        plainDownloads = Counter.builder().name("sandgate_sandbox_plain_downloads_total")
+                .help("sandbox requests answered on the plain-HTTP port (not audited: no credential there)")
+                .register(registry);
+        plainBytes = Counter.builder().name("sandgate_sandbox_plain_bytes_total")
+                .help("bytes of sandbox files, listings and archives sent on the plain-HTTP port").register(registry);
         jobDurations = Histogram.builder().name("sandgate_job_duration_seconds")
                 .help("time from session creation to the end of its job")
                 .classicUpperBounds(1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600).register(registry);
@@ -48,6 +55,12 @@ public final class Metrics {
     /** Counts an answered request. */
     public void request(int status) {
         requests.labelValues(Integer.toString(status)).inc();
+    }
+
+    /** Counts a sandbox request answered on the plain-HTTP port, and what it sent. */
+    public void plainDownload(long bytes) {
+        plainDownloads.inc();
+        plainBytes.inc(bytes);
     }
 
     /** Records a session that reached a final state. */

@@ -1,0 +1,58 @@
+package org.sandgate.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.sandgate.server.api.SessionAccess.Action;
+import org.sandgate.server.sessions.SessionManager;
+
+/** The one rule for who may do what to a session, case by case. */
+class SessionAccessTest {
+    private static final String ALICE = "/O=Grid/OU=People/CN=Alice";
+    private static final String DAVE = "/O=Grid/OU=People/CN=Dave";
+
+    private static boolean allows(Optional<String> caller, boolean admin, String owner, Action action, boolean pub) {
+        return SessionAccess.allows(caller, admin, owner, action, pub);
+    }
+
+    @Test
+    void theOwnerMayDoEverythingWhateverTheSandboxSetting() {
+        for (Action action : Action.values()) {
+            assertEquals(true, allows(Optional.of(ALICE), false, ALICE, action, false), action.name());
+            assertEquals(true, allows(Optional.of(ALICE), false, ALICE, action, true), action.name());
+        }
+    }
+
+    @Test
+    void theOwnerIsRecognisedWhateverTheCaseOfTheAttributeLabels() {
+        assertEquals(true, allows(Optional.of("/O=Grid/OU=People/CN=Alice"), false, "/o=Grid/ou=People/cn=Alice",
+                Action.STATUS, false));
+    }
+
+    @Test
+    void anotherCallerMayOnlyReadFilesOfPublicSandboxes() {
+        for (Action action : Action.values()) {
+            assertEquals(false, allows(Optional.of(DAVE), false, ALICE, action, false), action.name());
+            assertEquals(action == Action.FILES, allows(Optional.of(DAVE), false, ALICE, action, true), action.name());
+            assertEquals(false, allows(Optional.empty(), false, ALICE, action, false), "anonymous " + action.name());
+            assertEquals(action == Action.FILES, allows(Optional.empty(), false, ALICE, action, true),
+                    "anonymous " + action.name());
+        }
+    }
+
+    @Test
+    void administratorsMayDoEverythingToEverySession() {
+        for (Action action : Action.values()) {
+            assertEquals(true, allows(Optional.of(DAVE), true, ALICE, action, false), action.name());
+        }
+    }
+
+    @Test
+    void anAnonymousSessionsIdIsItsCapability() {
+        for (Action action : Action.values()) {
+            assertEquals(true, allows(Optional.empty(), false, SessionManager.ANONYMOUS, action, false), action.name());
+            assertEquals(true, allows(Optional.of(DAVE), false, SessionManager.ANONYMOUS, action, false), action.name());
+        }
+    }
+}
