@@ -8,7 +8,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.sessions.SessionManager;
 
 /**
