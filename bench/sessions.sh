@@ -37,7 +37,8 @@ trap cleanup EXIT
 cat "$work/user/usercert.pem" "$work/user/userkey.pem" > "$work/user/both.pem"
 mkdir -p "$work/conf/services"
 cp "$here/services/examples/sleepy/target/sandgate-example-sleepy.jar" "$work/conf/services/"
-printf 'batch:\n  local:\n    slots: 2\n' > "$work/conf/sandgate.yaml"
+# limits.sessions: the bench user queues more than a strong caller's 500 on purpose
+printf 'batch:\n  local:\n    slots: 2\nlimits:\n  sessions:\n    strong: 100000\n' > "$work/conf/sandgate.yaml"
 [ "$(id -u)" = 0 ] && chown -R nobody "$work"
 start_sandgate() {
     "${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$sg_port" --http-port 0 >> "$work/sandgate.out" 2>&1 &

@@ -40,6 +40,7 @@ import org.sandgate.server.sandbox.SandboxHandler;
 import org.sandgate.server.sandbox.SandboxTree;
 import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
+import org.sandgate.server.sessions.SessionQuota;
 import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.api.RequestAuthenticator;
 import org.sandgate.server.api.SessionAccess;
@@ -197,7 +198,7 @@ public final class SandgateServer {
         jetty.addBean(services, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
                 ApiApplication.create(new ApiApplication.Components(config, policies, services, sessions, sandboxes, tokens,
-                        callout, audit, bans, drain, reloader, access), extraApi));
+                        callout, audit, bans, drain, reloader, access, new SessionQuota(sessions)), extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
         RequestAuthenticator requests = new RequestAuthenticator(authenticator, tokens, policies, bans, audit);

@@ -13,6 +13,7 @@ import org.sandgate.server.policy.Policies;
 import org.sandgate.server.tokens.TokenService;
 import org.sandgate.server.services.Deployer;
 import org.sandgate.server.sessions.SessionManager;
+import org.sandgate.server.sessions.SessionQuota;
 import org.sandgate.sandbox.Sandboxes;
 
 /**
@@ -26,7 +27,7 @@ public final class ApiApplication {
     /** What the resources work with. */
     public record Components(SandgateConfig config, Policies policies, Deployer services, SessionManager sessions,
                              Sandboxes sandboxes, TokenService tokens, AuthzCallout callout, AuditLog audit, Bans bans,
-                             Drain drain, Reloader reloader, SessionAccess access) {
+                             Drain drain, Reloader reloader, SessionAccess access, SessionQuota quota) {
     }
 
     /**
@@ -40,7 +41,7 @@ public final class ApiApplication {
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
         rc.register(new ServicesResource(c.services(), c.policies(), c.sessions(), c.callout(), c.audit(), c.drain(),
-                Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
+                Duration.ofSeconds(c.config().services().immediateTimeoutSeconds()), c.quota()));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
         SessionsResource sessions = new SessionsResource(c.sessions(), c.sandboxes(), c.access());
         rc.register(sessions);

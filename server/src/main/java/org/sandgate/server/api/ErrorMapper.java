@@ -21,6 +21,10 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable exception) {
+        if (exception instanceof RetryLaterException later) {
+            return Response.fromResponse(respond(later.status(), new ApiError(later.code(), later.getMessage(),
+                    later.details()))).header("Retry-After", later.retryAfterSeconds()).build();
+        }
         if (exception instanceof ApiException api) {
             return respond(api.status(), new ApiError(api.code(), api.getMessage(), api.details()));
         }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import org.sandgate.sandbox.Session;
 import org.sandgate.server.sessions.SessionManager;
+import org.sandgate.server.sessions.SessionQuota;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +59,18 @@ public final class ServicesResource {
     private final AuditLog audit;
     private final Drain drain;
     private final Duration immediateTimeout;
+    private final SessionQuota quota;
+
+    /** Seconds a caller over its session limit is told to wait. */
+    static final long RETRY_AFTER_SECONDS = 30;
 
     /**
      * @param immediateTimeout an immediate method still running after this is cut off
+     * @param quota            the sessions each caller holds, against {@code limits.sessions}
      */
     public ServicesResource(Deployer deployer, Policies policies, SessionManager sessions, AuthzCallout callout,
-                            AuditLog audit, Drain drain, Duration immediateTimeout) {
+                            AuditLog audit, Drain drain, Duration immediateTimeout, SessionQuota quota) {
+        this.quota = quota;
         this.deployer = deployer;
         this.policies = policies;
         this.sessions = sessions;
@@ -174,8 +181,15 @@ public final class ServicesResource {
             throw new ApiException(403, "not_authorized", "the site's authorization policy does not allow this call");
         }
         if (m.kind() == ServiceMethod.Kind.JOB) {
-            Session session = sessions.launch(deployed, m, call, SessionsResource.ownerOf(caller),
-                    caller.requireAccount());
+            SessionQuota.Reservation slot = reserveSession(caller, what, cost);
+            Session session;
+            try {
+                session = sessions.launch(deployed, m, call, SessionsResource.ownerOf(caller), caller.requireAccount());
+            } catch (RuntimeException e) {
+                quota.release(slot);
+                throw e;
+            }
+            quota.bind(slot, session.id());
             audit.decision(caller.auditFields(), what, cost, "allow", "", session.id().value());
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("session", session.id().value());
@@ -189,6 +203,21 @@ public final class ServicesResource {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("result", invoke(deployed, m, call, immediateTimeout));
         return Response.ok(answer).build();
+    }
+
+    /** A session slot of the caller's, or {@code 429 too_many_sessions} (audited) when it holds them all. */
+    private SessionQuota.Reservation reserveSession(RequestCaller caller, String what, double cost) {
+        Tier tier = caller.identity().tier();
+        int limit = policies.current().config().limits().sessions().of(tier);
+        String who = SessionAccess.callerKey(caller);
+        return quota.reserve(who, limit).orElseThrow(() -> {
+            String message = "at most " + limit + " sessions of a " + tier.wireName()
+                    + " caller may be queued or running at once (limits.sessions); try again when one has ended";
+            LOG.info("refused a session to {}: {} queued or running", who, limit);
+            audit.decision(caller.auditFields(), what, cost, "deny", "too_many_sessions: " + message, null);
+            return new RetryLaterException(429, "too_many_sessions", message, Map.of("limit", limit),
+                    RETRY_AFTER_SECONDS);
+        });
     }
 
     /** Asks the site's authorization callout, when there is one; the reason when it denies the call. */

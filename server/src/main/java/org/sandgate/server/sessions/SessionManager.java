@@ -259,6 +259,11 @@ public final class SessionManager extends AbstractLifeCycle {
         return store.find(id);
     }
 
+    /** The sessions queued or running, oldest first. */
+    public List<Session> unfinished() {
+        return store.unfinished();
+    }
+
     /** The number of stored sessions in each state. */
     public Map<SessionState, Long> countByState() {
         return store.countByState();
@@ -357,16 +362,25 @@ public final class SessionManager extends AbstractLifeCycle {
                 localBusy -= ended;
             }
         }
+        List<Session> waitingLocally = new ArrayList<>();
         for (Session s : unfinished) {
             if (s.state() != SessionState.QUEUED || s.backendJobId().isPresent() || submitting.contains(s.id())) {
                 continue;
             }
             if (s.backend().equals("local")) {
-                if (localBusy < local.slots()) {
-                    start(s);
-                    localBusy++;
-                }
+                waitingLocally.add(s);
             } else {
+                start(s);
+            }
+        }
+        if (!waitingLocally.isEmpty() && localBusy < local.slots()) {
+            Map<String, Integer> runningByOwner = new HashMap<>();
+            for (Session s : live.getOrDefault("local", List.of())) {
+                if (!store.find(s.id()).map(x -> x.state().terminal()).orElse(true)) {
+                    runningByOwner.merge(s.owner(), 1, Integer::sum);
+                }
+            }
+            for (Session s : FairQueue.next(waitingLocally, runningByOwner, local.slots() - localBusy)) {
                 start(s);
             }
         }
