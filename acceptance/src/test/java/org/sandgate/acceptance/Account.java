@@ -1,5 +1,7 @@
 package org.sandgate.acceptance;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +43,18 @@ final class Account implements AutoCloseable {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         if (ROOT) {
             asTests(dir, "chown", "-R", "-h", "nobody", dir.toString());
+        }
+    }
+
+    /** Skips the test, loudly, when a program the documents use is not installed. */
+    static void require(String... programs) {
+        for (String program : programs) {
+            boolean found = List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")).stream()
+                    .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+            if (!found) {
+                System.err.println("SKIPPED: " + program + " is not installed; install it to run this test");
+            }
+            assumeTrue(found, program + " is not installed: test SKIPPED, not passed");
         }
     }
 

@@ -29,6 +29,7 @@ class ReadmeQuickStartIT {
 
     @Test
     void theQuickStartWorksAsWritten() throws Exception {
+        Account.require("curl");
         String quickStart = Markdown.section(README, "## Quick start: the demo");
         List<Markdown.Block> shell = Markdown.blocks(quickStart).stream().filter(b -> b.lang().equals("sh")).toList();
         String demoCommand = buildAndDemoCommand(shell.get(0));

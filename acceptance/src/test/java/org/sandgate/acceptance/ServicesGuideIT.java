@@ -36,6 +36,7 @@ class ServicesGuideIT {
 
     @Test
     void theGuideBuildsDeploysCallsAndRedeploysAPluginAsWritten() throws Exception {
+        Account.require("curl", "mvn", "python3");
         List<Markdown.Block> blocks = Markdown.blocks(Files.readString(GUIDE));
         Iterator<Markdown.Block> next = blocks.iterator();
 
@@ -88,7 +89,7 @@ class ServicesGuideIT {
             Files.writeString(source, Files.readString(source).replace("\"Hello, \"", "\"Hi, \""));
             run(account, demo, prelude, hello, "mvn -q package");
             run(account, demo, prelude, hello, "cp target/hello.jar $SG/sandgate-demo/conf/services/");
-            String greet = greetCommand(java, blocks);
+            String greet = greetCommand(blocks);
             awaitAnswer(() -> run(account, demo, prelude, hello, greet), "{\"result\":{\"greeting\":\"Hi, World\"}}");
 
             for (Markdown.Command c : Markdown.commands(next.next().text())) {      // the service list
@@ -255,7 +256,7 @@ class ServicesGuideIT {
     }
 
     /** The guide's greet call of its first build block. */
-    private static String greetCommand(Markdown.Block java, List<Markdown.Block> blocks) {
+    private static String greetCommand(List<Markdown.Block> blocks) {
         return blocks.stream().filter(b -> b.lang().equals("sh"))
                 .flatMap(b -> Markdown.commands(b.text()).stream())
                 .filter(c -> c.line().contains("/hello/greet")).findFirst().orElseThrow().withoutComment();
