@@ -9,6 +9,9 @@ import sun.misc.Signal;
  * A normal stop: SIGINT (Ctrl-C) and SIGTERM stop the server cleanly and the process exits 0, not
  * 130 or 143 as it would if the JVM's own handlers ended it. A second signal while stopping ends
  * the process at once with the usual 128 + signal number.
+ *
+ * <p>{@code sun.misc.Signal} (module {@code jdk.unsupported}) because the JDK has no supported API to
+ * handle a signal other than by running shutdown hooks, after which the exit status is fixed.
  */
 final class StopSignals {
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
