@@ -48,9 +48,23 @@ final class Demo {
     }
 
     private boolean bannerComplete() throws IOException {
-        String out = output();
+        return bannerEnd(output()) > 0;
+    }
+
+    /** Where the banner's commands end (the blank line after them), or -1 when not yet printed. */
+    private static int bannerEnd(String out) {
         int at = out.indexOf("Sandgate demo is running");
-        return at >= 0 && out.indexOf("\n\n", out.indexOf("\n  curl ", at)) > 0;
+        int curl = at < 0 ? -1 : out.indexOf("\n  curl ", at);
+        return curl < 0 ? -1 : out.indexOf("\n\n", curl);
+    }
+
+    /** Whether the demo prints a text within a few seconds. */
+    boolean prints(String text) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (!output().contains(text) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        return output().contains(text);
     }
 
     /** Everything the demo printed so far. */
@@ -61,8 +75,7 @@ final class Demo {
     /** The banner: from "Sandgate demo is running" to the blank line after the commands. */
     String banner() throws IOException {
         String out = output();
-        int at = out.indexOf("Sandgate demo is running");
-        return out.substring(at, out.indexOf("\n\n", out.indexOf("\n  curl ", at)));
+        return out.substring(out.indexOf("Sandgate demo is running"), bannerEnd(out));
     }
 
     /** The curl commands of the banner, as printed. */

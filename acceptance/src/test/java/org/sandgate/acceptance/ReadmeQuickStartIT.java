@@ -40,7 +40,7 @@ class ReadmeQuickStartIT {
             assertTrue(banner.contains("http://localhost:" + demo.httpPort + "/sandbox/"),
                     "the banner names the plain-HTTP port:\n" + banner);
             assertTrue(quickStart.contains("8080"), "the quick start names the plain-HTTP port");
-            assertTrue(demo.output().contains("In a browser: import ") && quickStart.contains("usercred.p12"),
+            assertTrue(demo.prints("In a browser: import ") && quickStart.contains("usercred.p12"),
                     "the banner and the README say how to use the demo's credentials in a browser");
 
             Set<String> kinds = new TreeSet<>();
