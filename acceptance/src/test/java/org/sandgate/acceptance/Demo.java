@@ -78,9 +78,10 @@ final class Demo {
         return out.substring(out.indexOf("Sandgate demo is running"), bannerEnd(out));
     }
 
-    /** The curl commands of the banner, as printed. */
-    List<String> curlCommands() throws IOException {
-        return banner().lines().filter(l -> l.startsWith("  curl ")).map(String::strip).toList();
+    /** The commands of the banner (curl and the client), as printed. */
+    List<String> commands() throws IOException {
+        return banner().lines().filter(l -> l.startsWith("  curl ") || l.contains("/bin/sandgate "))
+                .map(String::strip).toList();
     }
 
     /** A document's command with the documented ports replaced by this demo's. */

@@ -44,18 +44,20 @@ class ReadmeQuickStartIT {
                     "the banner and the README say how to use the demo's credentials in a browser");
 
             Set<String> kinds = new TreeSet<>();
-            for (String command : demo.curlCommands()) {
+            for (String command : demo.commands()) {
                 kinds.add(check(account, demo, command));
             }
             assertEquals(Set.of("whoami alice", "whoami alice p12", "whoami bob", "whoami carol", "whoami anonymous", "echo", "sleepy job",
-                    "services", "health"), kinds, "every kind of printed command was run");
+                    "services", "health", "client whoami"), kinds, "every kind of printed command was run");
 
-            String realDir = account.dir.toRealPath().toString();
-            List<String> printed = demo.curlCommands().stream()
-                    .map(c -> new Markdown.Command(c.replace(realDir + "/", ""), "").normalized()).toList();
+            String realDir = account.dir.toRealPath() + "/";
+            String checkout = Account.CHECKOUT.toRealPath() + "/";
+            List<String> printed = demo.commands().stream()
+                    .map(c -> new Markdown.Command(c.replace(realDir, "").replace(checkout, ""), "").normalized())
+                    .toList();
             for (Markdown.Block block : shell.subList(1, shell.size())) {
                 for (Markdown.Command c : Markdown.commands(block.text())) {
-                    if (c.line().startsWith("curl ")) {
+                    if (c.line().startsWith("curl ") || c.line().contains("bin/sandgate ")) {
                         assertTrue(printed.contains(demo.withPorts(c.normalized())),
                                 "the README's command is one the demo prints:\n" + c.line() + "\nprinted:\n"
                                         + String.join("\n", printed));
@@ -89,6 +91,10 @@ class ReadmeQuickStartIT {
     private static String check(Account account, Demo demo, String command) throws Exception {
         Account.Result r = account.run(command);
         assertEquals(0, r.exit(), command + "\n" + r);
+        if (command.contains("/bin/sandgate whoami ")) {
+            assertTrue(r.out().contains("CN=Alice Demo") && r.out().contains("strong"), command + "\n" + r);
+            return "client whoami";
+        }
         JsonNode answer = JSON.readTree(r.out());
         String url = command.replaceAll(".* (https?://\\S+).*", "$1");
         if (url.endsWith("/api/v1/whoami")) {

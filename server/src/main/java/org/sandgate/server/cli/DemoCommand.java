@@ -225,6 +225,11 @@ final class DemoCommand implements Callable<Integer> {
                 + " -H 'Content-Type: application/json' -d '{\"args\": [5, 3, 5]}' " + url + "/api/v1/services/sleepy/add     # a job: follow status_url, then url");
         out.println("  curl --cacert " + ca + " " + url + "/api/v1/services          # what is deployed");
         out.println("  curl --cacert " + ca + " " + url + "/health");
+        String home = System.getProperty("sandgate.home");
+        if (home != null) {
+            out.println("  X509_USER_CERT=" + a.resolve("usercert.pem") + " X509_USER_KEY=" + a.resolve("userkey.pem") + " "
+                    + Path.of(home, "bin", "sandgate") + " whoami --server " + url + " --cacert " + ca + "     # the client");
+        }
         out.println();
         out.println("In a browser: import " + d.resolve("users/alice/usercred.p12") + " (password " + P12_PASSWORD
                 + ") as your certificate and trust " + ca + " for websites (see the README), then open "
