@@ -161,25 +161,40 @@ final class DemoCommand implements Callable<Integer> {
                 + "), carol (strong, not in the grid-mapfile)");
     }
 
-    /** Copies the example service jars built with Sandgate into the deploy directory. */
+    /**
+     * Copies the example service jars shipped with Sandgate into the deploy directory: those of an
+     * installation ({@code examples/services/*.jar}), else those built in a checkout.
+     */
     private static void deployExamples(Path services, PrintWriter out) throws IOException {
         String home = System.getProperty("sandgate.home");
         if (home == null) {
             return;
         }
-        Path examples = Path.of(home, "services", "examples");
-        if (!Files.isDirectory(examples)) {
-            return;
+        List<Path> jars = exampleJars(Path.of(home));
+        if (!jars.isEmpty()) {
+            Files.createDirectories(services);
         }
-        Files.createDirectories(services);
-        try (var dirs = Files.list(examples)) {
-            for (Path dir : dirs.sorted().toList()) {
-                Path jar = dir.resolve("target").resolve("sandgate-example-" + dir.getFileName() + ".jar");
-                if (Files.isRegularFile(jar)) {
-                    Files.copy(jar, services.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    out.println("deployed example service " + jar.getFileName());
-                }
+        for (Path jar : jars) {
+            Files.copy(jar, services.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            out.println("deployed example service " + jar.getFileName());
+        }
+    }
+
+    private static List<Path> exampleJars(Path home) throws IOException {
+        Path installed = home.resolve("examples").resolve("services");
+        if (Files.isDirectory(installed)) {
+            try (var files = Files.list(installed)) {
+                return files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
+                        .sorted().toList();
             }
+        }
+        Path built = home.resolve("services").resolve("examples");
+        if (!Files.isDirectory(built)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(built)) {
+            return dirs.sorted().map(d -> d.resolve("target").resolve("sandgate-example-" + d.getFileName() + ".jar"))
+                    .filter(Files::isRegularFile).toList();
         }
     }
 
