@@ -33,6 +33,13 @@ final class Tools {
         assumeTrue(found, program + " is not installed: test SKIPPED, not passed");
     }
 
+    /** The processes whose command line mentions a text (a session id, a test's directory). */
+    static List<ProcessHandle> processesMentioning(String text) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
+                .toList();
+    }
+
     static Result run(Path dir, String stdin, String... argv) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
         Process p = pb.start();
