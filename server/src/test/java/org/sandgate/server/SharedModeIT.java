@@ -29,7 +29,9 @@ import org.sandgate.server.plugins.BatchLab;
 /**
  * Shared mode end to end: the server runs from its launcher as its own unprivileged account, and
  * runs jobs as the mapped accounts through sudo and the job wrapper, with the documented sudoers
- * line. Real accounts, real sudo, real Slurm.
+ * line. Real accounts, real sudo, real Slurm. The accounts and the sudoers rule exist for the
+ * duration of the test: made at the start (after removing what a run that died left behind) and
+ * removed at the end. Run it under {@code flock /tmp/sandgate-host.lock}: it changes the host.
  */
 @Tag("batch")
 class SharedModeIT {
@@ -37,6 +39,7 @@ class SharedModeIT {
     static final Path WRAPPER = Path.of("..", "libexec", "sandgate-job-wrapper").toAbsolutePath().normalize();
     static final Path SUDOERS = Path.of("/etc/sudoers.d/sandgate-test");
     static final String SERVER = "sgserver";
+    static final List<String> ACCOUNTS = List.of(SERVER, "sgalice", "sgbob", "sgsys");
 
     static Path dir;
     static TestPki pki;
@@ -45,6 +48,7 @@ class SharedModeIT {
     static TestPki.Credential sys;
     static int port;
     static final List<Process> started = new ArrayList<>();
+    static boolean hostChanged;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +59,8 @@ class SharedModeIT {
         assumeTrue(root, "shared mode needs root on Debian to set up: test SKIPPED, not passed");
         assertTrue(Files.isExecutable(Path.of("/usr/bin/sudo")), "sudo is not installed: apt-get install sudo");
         BatchSystems.require("slurm");
+        hostChanged = true;
+        removeAccountsAndRule();
         account(SERVER, "--system");
         account("sgalice");
         account("sgbob");
@@ -63,6 +69,7 @@ class SharedModeIT {
         Files.setPosixFilePermissions(SUDOERS, PosixFilePermissions.fromString("r--r-----"));
         Tools.Result check = Tools.run(Path.of("/"), null, "visudo", "-c", "-f", SUDOERS.toString());
         assertEquals(0, check.exit(), check.toString());
+        requireACheckoutTheServerAccountCanUse();
 
         dir = Files.createTempDirectory("sandgate-shared");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -90,8 +97,7 @@ class SharedModeIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        launch(pki.conf, dir.resolve("var"), port);
-        awaitHealth(port);
+        awaitHealth(launch(pki.conf, dir.resolve("var"), port), port);
     }
 
     @AfterAll
@@ -99,10 +105,61 @@ class SharedModeIT {
         for (Process p : started) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
+            p.waitFor();
         }
-        Files.deleteIfExists(SUDOERS);
         if (dir != null) {
             Tools.run(Path.of("/"), null, "rm", "-rf", dir.toString());
+        }
+        if (hostChanged) {
+            removeAccountsAndRule();
+            for (String name : ACCOUNTS) {
+                assertFalse(Tools.run(Path.of("/"), null, "id", "-u", name).exit() == 0, name + " was not removed");
+            }
+            assertFalse(Files.exists(SUDOERS), SUDOERS + " was not removed");
+        }
+    }
+
+    /**
+     * Removes the test's accounts (ending their processes first, by pid) and its sudoers rule; does
+     * nothing for what is not there, so it also cleans up after a run that died.
+     */
+    static void removeAccountsAndRule() throws Exception {
+        Files.deleteIfExists(SUDOERS);
+        for (String name : ACCOUNTS) {
+            if (Tools.run(Path.of("/"), null, "id", "-u", name).exit() != 0) {
+                continue;
+            }
+            List<ProcessHandle> theirs = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().user().map(name::equals).orElse(false)).toList();
+            theirs.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : theirs) {
+                p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Tools.Result r = Tools.run(Path.of("/"), null, "userdel", name);
+            assertEquals(0, r.exit(), "userdel " + name + ": " + r);
+        }
+    }
+
+    /**
+     * Shared mode refuses a job wrapper that anyone but root may change, and the server's account
+     * must read the build: a checkout root does not own (or that others cannot read) cannot run this
+     * test, and the failure says so at once instead of as a server that does not come up.
+     */
+    static void requireACheckoutTheServerAccountCanUse() throws Exception {
+        PosixFileAttributes wrapper = Files.readAttributes(WRAPPER, PosixFileAttributes.class);
+        boolean changeable = wrapper.permissions().contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                || wrapper.permissions().contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        assertTrue(wrapper.owner().getName().equals("root") && !changeable, "shared mode cannot be tested from this "
+                + "checkout: the job wrapper " + WRAPPER + " belongs to " + wrapper.owner().getName() + " (mode "
+                + PosixFilePermissions.toString(wrapper.permissions()) + "), and the server refuses, by design, a "
+                + "wrapper that anyone but root may change; run the tests from a checkout that root owns, with files "
+                + "others may read (e.g. a copy made by root)");
+        Path jar = LAUNCHER.getParent().getParent().resolve("server").resolve("target").resolve("sandgate-server.jar");
+        for (Path needed : List.of(LAUNCHER, jar, WRAPPER)) {
+            Tools.Result r = Tools.run(Path.of("/"), null, "runuser", "-u", SERVER, "--", "test", "-r", needed.toString());
+            assertEquals(0, r.exit(), "shared mode cannot be tested from this checkout: the server's account "
+                    + SERVER + " cannot read " + needed + " (the checkout and its parent directories must be readable "
+                    + "and searchable by others)");
         }
     }
 
@@ -126,10 +183,15 @@ class SharedModeIT {
         return p;
     }
 
-    static void awaitHealth(int httpsPort) throws Exception {
+    /** Waits for the server to answer; fails at once, with its output, if it exits instead. */
+    static void awaitHealth(Process server, int httpsPort) throws Exception {
         Https https = new Https(alice, pki.strong.certificate());
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
+            if (!server.isAlive()) {
+                throw new AssertionError("the server exited with status " + server.exitValue() + " instead of "
+                        + "starting:\n" + Files.readString(dir.resolve("server.out")));
+            }
             try {
                 if (https.get(URI.create("https://localhost:" + httpsPort + "/health")).status() == 200) {
                     return;
