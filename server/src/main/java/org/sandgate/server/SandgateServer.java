@@ -34,6 +34,7 @@ import org.sandgate.server.api.ApiPaths;
 import org.sandgate.server.metrics.Metrics;
 import org.sandgate.server.metrics.MetricsHandler;
 import org.sandgate.server.metrics.RequestCounter;
+import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.sandbox.SandboxAccessHandler;
 import org.sandgate.server.sandbox.SandboxFiles;
 import org.sandgate.server.sandbox.SandboxHandler;
@@ -126,7 +127,9 @@ public final class SandgateServer {
         jetty.addBean(anchors, true);
         jetty.addBean(gridmap, true);
 
-        Files.createDirectories(dataDir.resolve("state"));
+        DataDirectory.secure(dataDir, config.mode() == SandgateConfig.Mode.SHARED);
+        // SQLite gives its -wal and -shm files the mode of the database file
+        DataDirectory.privateFile(dataDir.resolve("state").resolve("sessions.db"));
         Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
         Optional<SharedMode> shared = config.mode() == SandgateConfig.Mode.SHARED
                 ? Optional.of(SharedMode.start(config.shared(), Path.of(System.getProperty("sandgate.home", ".")),

@@ -327,4 +327,28 @@ class SharedModeIT {
         assertNotEquals(0, p.exitValue(), out);
         assertTrue(out.contains("sudo does not let") && out.contains("NOPASSWD: " + WRAPPER), out);
     }
+
+    @Test
+    void theServersFilesAreItsAccountsAloneAndTheDataDirectoryOnlyLetsAccountsPass() throws Exception {
+        String id = started(alice, "local", "argv", "[\"x\"]");
+        waitFor(alice, id, List.of("DONE", "FAILED"));
+        Path data = dir.resolve("var");
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+        assertEquals("rwx-wx-wx", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("sandboxes"))),
+                "the sandbox root as designed (3733)");
+        List<String> reachable = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> all = Files.walk(data)) {
+            all.filter(p -> !p.equals(data) && !p.startsWith(data.resolve("sandboxes"))).forEach(p -> {
+                try {
+                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+                    if (!mode.endsWith("------")) {
+                        reachable.add(data.relativize(p) + " " + mode);
+                    }
+                } catch (java.io.IOException e) {
+                    reachable.add(p + " " + e);
+                }
+            });
+        }
+        assertEquals(List.of(), reachable, "files and directories of the server that other accounts could reach");
+    }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.gridmap.DistinguishedNames;
 
 /**
@@ -78,6 +79,8 @@ public final class Bans {
 
     private void save(Map<String, Ban> next) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        DataDirectory.privateFile(temp);
         JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), new ArrayList<>(next.values()));
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         byKey = Map.copyOf(next);

@@ -11,13 +11,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigException;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.ConfigPaths;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.files.DataDirectory;
+import org.sandgate.server.files.Posix;
 import org.sandgate.server.shared.SharedModeException;
 import org.sandgate.server.tls.TlsSetupException;
 import org.slf4j.LoggerFactory;
@@ -101,16 +102,21 @@ final class Launch {
 
     private static SandgateServer startOn(Path confDir, Path dataDir, SandgateConfig config, ListeningPorts ports,
                                           PrintWriter err) {
+        // everything the server makes is its account's alone, whatever umask it was started with;
+        // jobs inherit it (the shared-mode wrapper sets the jobs' own)
+        int umask = Posix.available() ? Posix.umask(0077) : -1;
+        Path log = dataDir.resolve("logs").resolve("sandgate.log");
         try {
-            Files.createDirectories(dataDir.resolve("logs"));
-            // in shared mode the jobs' accounts pass through it to their sandboxes (they cannot list it)
-            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString(
-                    config.mode() == SandgateConfig.Mode.SHARED ? "rwx--x--x" : "rwx------"));
+            DataDirectory.create(dataDir, config.mode() == SandgateConfig.Mode.SHARED);
+            DataDirectory.privateFile(log);
         } catch (IOException e) {
             err.println("sandgate-server: data directory " + dataDir + " cannot be used: " + e.getMessage());
             return null;
         }
-        logTo(dataDir.resolve("logs").resolve("sandgate.log"));
+        logTo(log);
+        if (umask >= 0) {
+            LoggerFactory.getLogger(Launch.class).info("umask 077 (was {})", String.format("%03o", umask));
+        }
         try {
             SandgateServer server = SandgateServer.create(ports, confDir, dataDir, config);
             server.start();

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.services.command.CommandServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,7 @@ public final class Deployer extends AbstractLifeCycle {
     @Override
     protected void doStart() throws IOException {
         Files.createDirectories(copies);
+        Files.setPosixFilePermissions(copies, DataDirectory.PRIVATE_DIRECTORY);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(copies)) {
             for (Path p : old) {
                 Files.deleteIfExists(p);
@@ -269,6 +271,7 @@ public final class Deployer extends AbstractLifeCycle {
             Path copy = copies.resolve(name.substring(0, name.length() - 4) + "-" + copyNumber.incrementAndGet() + ".jar");
             try {
                 Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(copy, DataDirectory.PRIVATE_FILE);
             } catch (IOException e) {
                 // the file went away or changed while it was copied: no half copy stays behind
                 Files.deleteIfExists(copy);
@@ -378,6 +381,7 @@ public final class Deployer extends AbstractLifeCycle {
     private Path copyOf(Path upload, String name) throws IOException {
         Path copy = copies.resolve(name + "-" + copyNumber.incrementAndGet() + ".jar");
         Files.copy(upload, copy, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(copy, DataDirectory.PRIVATE_FILE);
         return copy;
     }
 
