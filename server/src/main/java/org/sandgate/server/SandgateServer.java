@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
@@ -94,20 +95,25 @@ public final class SandgateServer {
      */
     public static SandgateServer create(Path confDir, Path dataDir, SandgateConfig config, Object... extraApi)
             throws IOException {
-        return create(null, confDir, dataDir, config, extraApi);
+        return build(null, confDir, dataDir, config, extraApi);
     }
 
     /**
      * Builds the server on sockets bound already, so that a server that cannot listen touches nothing.
      *
-     * @param ports    the bound sockets ({@link ListeningPorts#bind} of the same configuration), or
-     *                 null to bind them when the server starts
+     * @param ports    the bound sockets ({@link ListeningPorts#bind} of the same configuration)
      * @param confDir  the configuration directory (relative paths in the configuration start here)
      * @param dataDir  the data directory: sandboxes, state, job control files
      * @param config   the configuration
      * @param extraApi further JAX-RS components for the {@code /api} application
      */
     public static SandgateServer create(ListeningPorts ports, Path confDir, Path dataDir, SandgateConfig config,
+                                        Object... extraApi) throws IOException {
+        return build(Objects.requireNonNull(ports, "ports"), confDir, dataDir, config, extraApi);
+    }
+
+    /** Builds the server; {@code ports} null binds the configured ports when it starts. */
+    private static SandgateServer build(ListeningPorts ports, Path confDir, Path dataDir, SandgateConfig config,
                                         Object... extraApi) throws IOException {
         // once, here: jobs and child programs run elsewhere than the server's working directory
         confDir = confDir.toAbsolutePath().normalize();
