@@ -22,7 +22,16 @@ public interface SessionStore extends AutoCloseable {
     Optional<Session> find(SessionId id);
 
     /** The sessions of one owner, newest first. */
-    List<Session> byOwner(String owner);
+    List<Session> byOwner(String ownerKey);
+
+    /**
+     * Sessions stored before owner keys were kept whose owner's DN could not be turned into one, with
+     * this owner as shown; newest first.
+     */
+    List<Session> byOwnerWithoutKey(String owner);
+
+    /** Sessions that have no owner key yet (stored by an earlier version), oldest first. */
+    List<Session> withoutOwnerKey();
 
     /** The newest sessions of every owner, newest first, at most {@code limit}. */
     List<Session> newest(int limit);

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class SqliteSessionStore implements SessionStore {
     private static final String COLUMNS = "id, service, method, owner, account, tier, cost, state, exit_code, "
-            + "backend, backend_job_id, message, created, updated";
+            + "backend, backend_job_id, message, created, updated, owner_key";
 
     private final Connection connection;
 
@@ -36,6 +36,11 @@ public final class SqliteSessionStore implements SessionStore {
                         + "backend_job_id TEXT, message TEXT, created TEXT NOT NULL, updated TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, spec TEXT NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS sessions_owner ON sessions(owner, created)");
+                if (!hasColumn(s, "owner_key")) {
+                    // stores made before owner keys: the server fills them in (see withoutOwnerKey)
+                    s.execute("ALTER TABLE sessions ADD COLUMN owner_key TEXT NOT NULL DEFAULT ''");
+                }
+                s.execute("CREATE INDEX IF NOT EXISTS sessions_owner_key ON sessions(owner_key, created)");
                 s.execute("CREATE INDEX IF NOT EXISTS sessions_state ON sessions(state)");
             }
         } catch (SQLException e) {
@@ -43,11 +48,22 @@ public final class SqliteSessionStore implements SessionStore {
         }
     }
 
+    private static boolean hasColumn(Statement s, String column) throws SQLException {
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(sessions)")) {
+            while (r.next()) {
+                if (column.equals(r.getString("name"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public synchronized void insert(Session s, String job) {
         try {
             connection.setAutoCommit(false);
-            write("INSERT INTO sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", s, false);
+            write("INSERT INTO sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", s, false);
             try (PreparedStatement p = connection.prepareStatement("INSERT INTO jobs (id, spec) VALUES (?, ?)")) {
                 p.setString(1, s.id().value());
                 p.setString(2, job);
@@ -94,7 +110,7 @@ public final class SqliteSessionStore implements SessionStore {
     @Override
     public synchronized void update(Session s) {
         write("UPDATE sessions SET service=?, method=?, owner=?, account=?, tier=?, cost=?, state=?, exit_code=?, "
-                + "backend=?, backend_job_id=?, message=?, created=?, updated=? WHERE id=?", s, true);
+                + "backend=?, backend_job_id=?, message=?, created=?, updated=?, owner_key=? WHERE id=?", s, true);
     }
 
     private void write(String sql, Session s, boolean idLast) {
@@ -116,6 +132,7 @@ public final class SqliteSessionStore implements SessionStore {
             p.setString(i++, s.message().orElse(null));
             p.setString(i++, s.created().toString());
             p.setString(i++, s.updated().toString());
+            p.setString(i++, s.ownerKey());
             if (idLast) {
                 p.setString(i, s.id().value());
             }
@@ -132,8 +149,18 @@ public final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized List<Session> byOwner(String owner) {
-        return query("SELECT " + COLUMNS + " FROM sessions WHERE owner=? ORDER BY created DESC", owner);
+    public synchronized List<Session> byOwner(String ownerKey) {
+        return query("SELECT " + COLUMNS + " FROM sessions WHERE owner_key=? ORDER BY created DESC", ownerKey);
+    }
+
+    @Override
+    public synchronized List<Session> byOwnerWithoutKey(String owner) {
+        return query("SELECT " + COLUMNS + " FROM sessions WHERE owner_key='' AND owner=? ORDER BY created DESC", owner);
+    }
+
+    @Override
+    public synchronized List<Session> withoutOwnerKey() {
+        return query("SELECT " + COLUMNS + " FROM sessions WHERE owner_key='' ORDER BY created");
     }
 
     @Override
@@ -189,7 +216,8 @@ public final class SqliteSessionStore implements SessionStore {
                 while (r.next()) {
                     Object exit = r.getObject("exit_code");
                     out.add(new Session(new SessionId(r.getString("id")), r.getString("service"),
-                            r.getString("method"), r.getString("owner"), r.getString("account"), r.getString("tier"),
+                            r.getString("method"), r.getString("owner"), r.getString("owner_key"), r.getString("account"),
+                            r.getString("tier"),
                             r.getDouble("cost"), SessionState.valueOf(r.getString("state")),
                             exit == null ? Optional.empty() : Optional.of(((Number) exit).intValue()),
                             r.getString("backend"), Optional.ofNullable(r.getString("backend_job_id")),

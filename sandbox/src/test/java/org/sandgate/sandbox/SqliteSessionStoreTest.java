@@ -15,7 +15,7 @@ class SqliteSessionStoreTest {
     Path dir;
 
     private static Session session(String owner, Instant created) {
-        return new Session(SessionId.random(), "sleepy", "add", owner, "acct", "strong", 2.0, SessionState.QUEUED,
+        return new Session(SessionId.random(), "sleepy", "add", owner, owner, "acct", "strong", 2.0, SessionState.QUEUED,
                 Optional.empty(), "local", Optional.empty(), Optional.empty(), created, created);
     }
 
@@ -46,6 +46,32 @@ class SqliteSessionStoreTest {
             store.insert(young, "{}");
             store.insert(other, "{}");
             assertEquals(List.of(young.id(), old.id()), store.byOwner("/O=A/CN=B").stream().map(Session::id).toList());
+        }
+    }
+
+    @Test
+    void aStoreMadeBeforeOwnerKeysOpensAndListsItsOldRowsWithoutOne() throws Exception {
+        Path file = dir.resolve("old.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, service TEXT NOT NULL, "
+                    + "method TEXT NOT NULL, owner TEXT NOT NULL, account TEXT NOT NULL, tier TEXT NOT NULL, "
+                    + "cost REAL NOT NULL, state TEXT NOT NULL, exit_code INTEGER, backend TEXT NOT NULL, "
+                    + "backend_job_id TEXT, message TEXT, created TEXT NOT NULL, updated TEXT NOT NULL)");
+            st.execute("INSERT INTO sessions VALUES ('" + SessionId.random().value() + "', 'sleepy', 'add', "
+                    + "'/O=A/CN=B', 'acct', 'strong', 1.0, 'DONE', 0, 'local', NULL, NULL, "
+                    + "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+        }
+        try (SqliteSessionStore store = new SqliteSessionStore(file)) {
+            List<Session> old = store.withoutOwnerKey();
+            assertEquals(1, old.size());
+            assertEquals("", old.get(0).ownerKey());
+            assertEquals(old, store.byOwnerWithoutKey("/O=A/CN=B"));
+            store.update(new Session(old.get(0).id(), "sleepy", "add", "/O=A/CN=B", "cn=b,o=a", "acct", "strong", 1.0,
+                    SessionState.DONE, Optional.of(0), "local", Optional.empty(), Optional.empty(),
+                    old.get(0).created(), old.get(0).updated()));
+            assertEquals(List.of(), store.withoutOwnerKey());
+            assertEquals(1, store.byOwner("cn=b,o=a").size());
         }
     }
 

@@ -51,6 +51,7 @@ import org.sandgate.server.api.WhoamiHandler;
 import org.sandgate.server.config.ConfigPaths;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapFile;
+import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.services.PluginLoader;
 import org.sandgate.server.services.Deployer;
@@ -145,6 +146,11 @@ public final class SandgateServer {
         SessionManager sessions = new SessionManager(
                 new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes, shared,
                 backends, config.batch().local(), Clock.systemUTC(), 500);
+        int migrated = sessions.migrateOwnerKeys(DistinguishedNames::canonicalOfSlashForm);
+        if (migrated > 0) {
+            org.slf4j.LoggerFactory.getLogger(SandgateServer.class).info(
+                    "{} sessions stored by an earlier version now have their owner's canonical subject", migrated);
+        }
         jetty.addBean(sessions, true);
         Metrics metrics = new Metrics(sessions::countByState, backends::commandCounts);
         sessions.addListener(metrics::sessionChanged);

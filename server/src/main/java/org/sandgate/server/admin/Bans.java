@@ -35,15 +35,15 @@ public final class Bans {
         Map<String, Ban> loaded = new LinkedHashMap<>();
         if (Files.exists(file)) {
             for (Ban b : JSON.readValue(file.toFile(), new TypeReference<List<Ban>>() { })) {
-                loaded.put(DistinguishedNames.comparisonKeyOfAnyForm(b.dn()), b);
+                loaded.put(DistinguishedNames.canonicalOfAnyForm(b.dn()), b);
             }
         }
         this.byKey = Map.copyOf(loaded);
     }
 
-    /** Whether a slash-form DN is banned. */
-    public boolean isBanned(String slashDn) {
-        return byKey.containsKey(DistinguishedNames.comparisonKey(slashDn));
+    /** Whether a subject (canonical RFC 2253 form) is banned. */
+    public boolean isBanned(String canonicalDn) {
+        return byKey.containsKey(canonicalDn);
     }
 
     /** Every ban. */
@@ -57,7 +57,7 @@ public final class Bans {
      * @throws IllegalArgumentException when the text is not a DN
      */
     public synchronized Ban ban(String dn, String reason, String by) throws IOException {
-        String key = DistinguishedNames.comparisonKeyOfAnyForm(dn);
+        String key = DistinguishedNames.canonicalOfAnyForm(dn);
         Map<String, Ban> next = new LinkedHashMap<>(byKey);
         Ban ban = new Ban(dn, reason, by, clock.instant().toString());
         next.put(key, ban);
@@ -67,7 +67,7 @@ public final class Bans {
 
     /** Lifts a ban; false when the DN was not banned. */
     public synchronized boolean unban(String dn) throws IOException {
-        String key = DistinguishedNames.comparisonKeyOfAnyForm(dn);
+        String key = DistinguishedNames.canonicalOfAnyForm(dn);
         if (!byKey.containsKey(key)) {
             return false;
         }

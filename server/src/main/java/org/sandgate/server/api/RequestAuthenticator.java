@@ -109,7 +109,7 @@ public final class RequestAuthenticator {
                 } catch (ApiException refused) {
                     Map<String, Object> who = anonymousAt(address, "certificate");
                     if (chain.length > 0) {
-                        who.put("claimed_dn", chain[0].getSubjectX500Principal().getName());
+                        who.put("claimed_dn", org.sandgate.server.identity.Untrusted.subject(chain[0]));
                     }
                     audit.decision(who, what, null, "deny", refused.code() + ": " + refused.getMessage(), null);
                     throw new Refused(refused, Optional.empty());
@@ -117,7 +117,7 @@ public final class RequestAuthenticator {
             }
         }
         RequestCaller caller = new RequestCaller(identity, policies.current().accounts().accountsFor(identity), address);
-        if (identity.dn().isPresent() && bans.isBanned(identity.dn().get())) {
+        if (identity.canonical().isPresent() && bans.isBanned(identity.canonical().get())) {
             LOG.warn("refused {} from {}: the DN is banned", identity.dn().get(), address);
             audit.decision(caller.auditFields(), what, null, "deny", "banned", null);
             throw new Refused(new ApiException(403, "not_authorized", "this DN is banned on this server"), Optional.empty());

@@ -25,6 +25,7 @@ public record RequestCaller(Identity identity, List<String> accounts, String add
     public Map<String, Object> auditFields() {
         Map<String, Object> who = new LinkedHashMap<>();
         who.put("dn", identity.dn().orElse(null));
+        who.put("dn_canonical", identity.canonical().orElse(null));
         who.put("tier", identity.tier().wireName());
         who.put("account", account().orElse(null));
         who.put("addr", address);
@@ -43,6 +44,12 @@ public record RequestCaller(Identity identity, List<String> accounts, String add
      * @throws NotAuthorizedException when the account rules allow this caller none
      */
     public String requireAccount() {
+        if (accounts.isEmpty() && identity.ambiguity().isPresent()) {
+            throw new ApiException(403, "ambiguous_subject", "the certificate's subject " + identity.dn().orElseThrow()
+                    + " has no unambiguous slash form (" + identity.ambiguity().get() + "): it could be taken for "
+                    + "another subject, so it matches no grid-mapfile line or DN pattern and gets no account from "
+                    + "them (identity.ambiguous_subjects)");
+        }
         return account().orElseThrow(() -> new NotAuthorizedException(identity.dn().isPresent()
                 ? "no local account is allowed for " + identity.dn().get()
                 : "anonymous callers have no local account on this server"));

@@ -184,7 +184,8 @@ public final class ServicesResource {
             SessionQuota.Reservation slot = reserveSession(caller, what, cost);
             Session session;
             try {
-                session = sessions.launch(deployed, m, call, SessionsResource.ownerOf(caller), caller.requireAccount());
+                session = sessions.launch(deployed, m, call, SessionsResource.ownerOf(caller),
+                        SessionsResource.ownerKeyOf(caller), caller.requireAccount());
             } catch (RuntimeException e) {
                 quota.release(slot);
                 throw e;

@@ -11,7 +11,7 @@ import org.sandgate.server.sessions.SessionManager;
  * The one rule for "may this caller do this to this session", used by the API, the event stream and
  * {@code /sandbox} alike:
  * <ul>
- *   <li>the owner (the DN that made it) may do everything;</li>
+ *   <li>the owner (the subject that made it, compared in canonical RFC 2253 form) may do everything;</li>
  *   <li>administrators may do everything to every session;</li>
  *   <li>a session made anonymously has no owner to check: its id is its capability, and whoever
  *       holds it may do everything;</li>
@@ -49,18 +49,18 @@ public final class SessionAccess {
     /**
      * The decision itself, from what it rests on.
      *
-     * @param callerDn        the caller's DN, empty when anonymous
+     * @param owns            whether the caller owns the session (see {@link #owns})
      * @param admin           whether the caller is an administrator
      * @param owner           the session's owner ({@link SessionManager#ANONYMOUS} for anonymous sessions)
      * @param action          what the caller wants
      * @param publicSandboxes {@code sandbox.public}
      */
-    public static boolean allows(Optional<String> callerDn, boolean admin, String owner, Action action,
+    public static boolean allows(boolean owns, boolean admin, String owner, Action action,
                                  boolean publicSandboxes) {
         if (owner.equals(SessionManager.ANONYMOUS) || admin) {
             return true;
         }
-        if (callerDn.isPresent() && sameDn(callerDn.get(), owner)) {
+        if (owns) {
             return true;
         }
         return action == Action.FILES && publicSandboxes;
@@ -68,8 +68,24 @@ public final class SessionAccess {
 
     /** Whether this caller may do this to this session. */
     public boolean allows(RequestCaller caller, Session session, Action action) {
-        return allows(caller.identity().dn(), policies.current().roles().isAdmin(caller.identity()), session.owner(),
-                action, publicSandboxes);
+        return allows(owns(caller.identity(), session), policies.current().roles().isAdmin(caller.identity()),
+                session.owner(), action, publicSandboxes);
+    }
+
+    /**
+     * Whether this identity owns the session: its canonical subject is the session's owner key. A
+     * session stored by an earlier version whose owner could not be given a key belongs to a caller
+     * whose slash form is unambiguous and the same.
+     */
+    public static boolean owns(org.sandgate.server.identity.Identity identity, Session session) {
+        if (identity.canonical().isEmpty()) {
+            return false;
+        }
+        if (!session.ownerKey().isEmpty()) {
+            return session.ownerKey().equals(identity.canonical().get());
+        }
+        return identity.ambiguity().isEmpty() && !session.owner().equals(SessionManager.ANONYMOUS)
+                && sameDn(identity.dn().orElseThrow(), session.owner());
     }
 
     /** The session if it exists and this caller may do this to it. */
@@ -89,7 +105,7 @@ public final class SessionAccess {
 
     /** Who a caller is for limits per caller: its DN, or its address when anonymous. */
     public static String callerKey(RequestCaller caller) {
-        return caller.identity().dn().orElse(SessionManager.ANONYMOUS + "@" + caller.address());
+        return caller.identity().canonical().orElse(SessionManager.ANONYMOUS + "@" + caller.address());
     }
 
     private static boolean sameDn(String a, String b) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
@@ -50,6 +51,11 @@ public final class SessionsResource {
         return caller.identity().dn().orElse(SessionManager.ANONYMOUS);
     }
 
+    /** The owner key recorded for a caller's sessions: the canonical subject, which decides ownership. */
+    static String ownerKeyOf(RequestCaller caller) {
+        return caller.identity().canonical().orElse(SessionManager.ANONYMOUS);
+    }
+
     static String statusUrl(UriInfo uri, SessionId id) {
         return uri.getBaseUri().resolve("/api/v1/sessions/" + id.value()).toString();
     }
@@ -63,7 +69,8 @@ public final class SessionsResource {
         RequestCaller caller = RequestCaller.of(security);
         List<Map<String, Object>> list = new ArrayList<>();
         if (caller.identity().dn().isPresent()) {
-            for (Session s : sessions.ownedBy(ownerOf(caller))) {
+            Optional<String> oldForm = caller.identity().ambiguity().isEmpty() ? caller.identity().dn() : Optional.empty();
+            for (Session s : sessions.ownedBy(ownerKeyOf(caller), oldForm)) {
                 list.add(describe(s, uri, false));
             }
         }

@@ -76,6 +76,7 @@ public final class AuditLog implements AutoCloseable {
         line.put("event", "session");
         line.put("session", s.id().value());
         line.put("dn", s.owner());
+        line.put("dn_canonical", s.ownerKey());
         line.put("tier", s.tier());
         line.put("account", s.account());
         line.put("call", s.service() + "." + s.method());

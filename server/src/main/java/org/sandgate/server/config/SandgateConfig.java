@@ -27,6 +27,7 @@ import org.sandgate.service.Tier;
  * @param audit     the audit log
  * @param limits    fair shares: how many sessions and event streams one caller may hold at once
  * @param proxies   what limited and independent proxies may do
+ * @param identity  how subjects whose slash form is ambiguous are treated
  */
 public record SandgateConfig(
         Mode mode,
@@ -45,7 +46,8 @@ public record SandgateConfig(
         Tokens tokens,
         Audit audit,
         Limits limits,
-        Proxies proxies) {
+        Proxies proxies,
+        IdentityRules identity) {
 
     public SandgateConfig {
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
@@ -65,12 +67,13 @@ public record SandgateConfig(
         audit = Objects.requireNonNullElseGet(audit, () -> new Audit(null, null));
         limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
         proxies = Objects.requireNonNullElseGet(proxies, () -> new Proxies(null, null));
+        identity = Objects.requireNonNullElseGet(identity, () -> new IdentityRules(null));
     }
 
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
         return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** This configuration with other ports (from the command line); null keeps the configured one. */
@@ -78,7 +81,7 @@ public record SandgateConfig(
         Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
                 httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
         return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap, services, developers,
-                admins, authz, tokens, audit, limits, proxies);
+                admins, authz, tokens, audit, limits, proxies, identity);
     }
 
     /** Whether anonymous requests are accepted. */
@@ -534,5 +537,24 @@ public record SandgateConfig(
     public enum IndependentProxies {
         @JsonProperty("refuse") REFUSE,
         @JsonProperty("accept") ACCEPT
+    }
+
+    /**
+     * Identity rules.
+     *
+     * @param ambiguousSubjects {@code refuse} (default): a subject whose slash form is ambiguous gets no account
+     *                          ({@code 403 ambiguous_subject}); {@code allow}: it may get one from a fixed account
+     *                          rule, never from the grid-mapfile or a DN pattern
+     */
+    public record IdentityRules(@JsonProperty("ambiguous_subjects") AmbiguousSubjects ambiguousSubjects) {
+        public IdentityRules {
+            ambiguousSubjects = Objects.requireNonNullElse(ambiguousSubjects, AmbiguousSubjects.REFUSE);
+        }
+    }
+
+    /** Whether a subject whose slash form is ambiguous may get an account. */
+    public enum AmbiguousSubjects {
+        @JsonProperty("refuse") REFUSE,
+        @JsonProperty("allow") ALLOW
     }
 }

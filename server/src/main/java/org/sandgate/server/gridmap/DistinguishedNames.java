@@ -110,6 +110,61 @@ public final class DistinguishedNames {
         return principal.getName(X500Principal.CANONICAL);
     }
 
+    /**
+     * The canonical form of the name a slash-form DN reads as: its {@code \\xHH} sequences as the
+     * bytes of UTF-8 text, each {@code /label=} one RDN. For configuration values and for the owners
+     * of sessions stored before canonical forms were kept.
+     *
+     * @return empty when the text is not a DN this way
+     */
+    public static Optional<String> canonicalOfSlashForm(String slashDn) {
+        try {
+            return Optional.of(new X500Principal(rfc2253OfSlashForm(unescapeHex(slashDn)))
+                    .getName(X500Principal.CANONICAL));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The canonical form of a DN written in either form (slash form, else RFC 2253), as administrators
+     * write them in the configuration.
+     *
+     * @throws IllegalArgumentException when the text is neither
+     */
+    public static String canonicalOfAnyForm(String dn) {
+        if (dn.startsWith("/")) {
+            if (!isSlashForm(dn)) {
+                throw new IllegalArgumentException("not a DN in slash form: " + dn);
+            }
+            return canonicalOfSlashForm(dn).orElseThrow(() -> new IllegalArgumentException("not a DN: " + dn));
+        }
+        return new X500Principal(dn).getName(X500Principal.CANONICAL);
+    }
+
+    private static String unescapeHex(String text) {
+        if (text.indexOf("\\x") < 0) {
+            return text;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 3 < text.length() && text.charAt(i + 1) == 'x'
+                    && Character.digit(text.charAt(i + 2), 16) >= 0 && Character.digit(text.charAt(i + 3), 16) >= 0) {
+                bytes.write(Integer.parseInt(text.substring(i + 2, i + 4), 16));
+                i += 3;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
+                    b = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.write(b, 0, b.length);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
     private static String opensslLabel(ASN1ObjectIdentifier oid) {
         String label = JavaAndBCStyle.INSTANCE.getLabelForOidFull(oid);
         if (label == null) {

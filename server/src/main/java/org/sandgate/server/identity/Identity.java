@@ -62,6 +62,11 @@ public record Identity(Tier tier, Optional<CertificateIdentity> certificate, Opt
         }
     }
 
+    /** Why the subject's slash form is ambiguous, when there is a certificate and it is. */
+    public Optional<String> ambiguity() {
+        return certificate.flatMap(CertificateIdentity::ambiguity);
+    }
+
     /** The canonical subject (RFC 2253 canonical form), if there is a certificate. */
     public Optional<String> canonical() {
         return certificate.map(CertificateIdentity::canonical);

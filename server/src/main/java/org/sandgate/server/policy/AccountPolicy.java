@@ -23,13 +23,17 @@ public final class AccountPolicy {
     private final SandgateConfig.TierAccounts rules;
     private final Supplier<GridMap> gridmap;
     private final Map<AccountRule.DnPattern, Pattern> patterns;
+    private final SandgateConfig.AmbiguousSubjects ambiguous;
 
     /**
      * @param rules   the account rules per tier
      * @param gridmap the current grid-mapfile contents (read anew on each call: it is reloaded)
+     * @param ambiguous whether subjects with an ambiguous slash form get accounts (from fixed rules only)
      */
-    public AccountPolicy(SandgateConfig.TierAccounts rules, Supplier<GridMap> gridmap) {
+    public AccountPolicy(SandgateConfig.TierAccounts rules, Supplier<GridMap> gridmap,
+                         SandgateConfig.AmbiguousSubjects ambiguous) {
         this.rules = rules;
+        this.ambiguous = ambiguous;
         this.gridmap = gridmap;
         Map<AccountRule.DnPattern, Pattern> compiled = new HashMap<>();
         for (List<AccountRule> tierRules : rules.byTier().values()) {
@@ -44,6 +48,9 @@ public final class AccountPolicy {
 
     /** The account of this identity, or empty when the rules of its tier allow none. */
     public Optional<String> accountFor(Identity identity) {
+        if (refusedAsAmbiguous(identity)) {
+            return Optional.empty();
+        }
         for (AccountRule rule : rules.of(identity.tier())) {
             Optional<String> account = apply(rule, identity);
             if (account.isPresent()) {
@@ -55,8 +62,11 @@ public final class AccountPolicy {
 
     /** Every account this identity may use; the first is the default. */
     public List<String> accountsFor(Identity identity) {
+        if (refusedAsAmbiguous(identity)) {
+            return List.of();
+        }
         for (AccountRule rule : rules.of(identity.tier())) {
-            if (rule instanceof AccountRule.Gridmap && identity.dn().isPresent()) {
+            if (rule instanceof AccountRule.Gridmap && identity.dn().isPresent() && identity.ambiguity().isEmpty()) {
                 Optional<GridMapEntry> entry = gridmap.get().lookup(identity.dn().get());
                 if (entry.isPresent()) {
                     return entry.get().accounts();
@@ -78,6 +88,10 @@ public final class AccountPolicy {
         if (identity.tier() == Tier.ANONYMOUS || identity.dn().isEmpty()) {
             return Optional.empty();
         }
+        if (identity.ambiguity().isPresent()) {
+            // a slash form that can spell other RDNs matches no grid-mapfile line and no DN pattern
+            return Optional.empty();
+        }
         String dn = identity.dn().get();
         if (rule instanceof AccountRule.Gridmap) {
             return gridmap.get().lookup(dn).map(GridMapEntry::defaultAccount);
@@ -85,6 +99,11 @@ public final class AccountPolicy {
         AccountRule.DnPattern p = (AccountRule.DnPattern) rule;
         return patterns.get(p).matcher(DistinguishedNames.comparisonKey(dn)).matches()
                 ? Optional.of(p.account()) : Optional.empty();
+    }
+
+    /** Whether the subject's slash form is ambiguous and such subjects get no account. */
+    public boolean refusedAsAmbiguous(Identity identity) {
+        return identity.ambiguity().isPresent() && ambiguous == SandgateConfig.AmbiguousSubjects.REFUSE;
     }
 
     /** A DN glob ({@code *} = any run of characters) as a regex over comparison keys. */

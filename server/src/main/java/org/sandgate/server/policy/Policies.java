@@ -45,7 +45,7 @@ public final class Policies {
     /** Puts a new configuration's policies in force (the configuration was checked already). */
     public void replace(SandgateConfig config) {
         current.set(new Current(config, new TierPolicy(config.tiers().weakIssuers()),
-                new AccountPolicy(config.tiers().accounts(), gridmap), new GraduatedSecurity(config.tiers().limits()),
+                new AccountPolicy(config.tiers().accounts(), gridmap, config.identity().ambiguousSubjects()), new GraduatedSecurity(config.tiers().limits()),
                 new Roles(config.developers(), config.admins())));
     }
 

@@ -22,16 +22,16 @@ public final class Roles {
     }
 
     private static Set<String> keys(List<String> dns) {
-        return dns.stream().map(DistinguishedNames::comparisonKeyOfAnyForm).collect(Collectors.toUnmodifiableSet());
+        return dns.stream().map(DistinguishedNames::canonicalOfAnyForm).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Whether the caller is an administrator. */
     public boolean isAdmin(Identity identity) {
-        return identity.tier() == Tier.STRONG && identity.dn().map(DistinguishedNames::comparisonKey).map(admins::contains).orElse(false);
+        return identity.tier() == Tier.STRONG && identity.canonical().map(admins::contains).orElse(false);
     }
 
     /** Whether the caller may deploy services: a developer or an administrator. */
     public boolean isDeveloper(Identity identity) {
-        return isAdmin(identity) || identity.tier() == Tier.STRONG && identity.dn().map(DistinguishedNames::comparisonKey).map(developers::contains).orElse(false);
+        return isAdmin(identity) || identity.tier() == Tier.STRONG && identity.canonical().map(developers::contains).orElse(false);
     }
 }

@@ -130,7 +130,8 @@ public final class SessionManager extends AbstractLifeCycle {
      * that a batch system that is down or refuses is the caller's answer ({@code 503
      * backend_unavailable}). If anything fails, nothing is left behind.
      */
-    public Session launch(DeployedService service, ServiceMethod method, Call call, String owner, String account) {
+    public Session launch(DeployedService service, ServiceMethod method, Call call, String owner, String ownerKey,
+                          String account) {
         keeper.admit(account);
         SessionId id = SessionId.random();
         Path sandbox;
@@ -145,12 +146,12 @@ public final class SessionManager extends AbstractLifeCycle {
         boolean stored = false;
         submitting.add(id);
         try {
-            ServiceContext context = new Context(call.caller(), owner, id, sandbox);
+            ServiceContext context = new Context(call.caller(), ownerKey, id, sandbox);
             JobSpec spec = PluginCalls.run(service, () -> method.jobHandler().prepare(call, context), what);
             keeper.handOver(id);
             long wall = wallSeconds(call.cost(), spec);
             Instant now = clock.instant();
-            Session session = new Session(id, service.name(), method.name(), owner, account,
+            Session session = new Session(id, service.name(), method.name(), owner, ownerKey, account,
                     call.caller().tier().wireName(), call.cost(), SessionState.QUEUED, Optional.empty(),
                     backend.name(), Optional.empty(), Optional.empty(), now, now);
             StoredJob job = new StoredJob(spec.argv(), spec.environment(), wall);
@@ -212,13 +213,13 @@ public final class SessionManager extends AbstractLifeCycle {
     /** The context a service prepares its job in: the caller's own sessions only. */
     private final class Context implements ServiceContext {
         private final Caller caller;
-        private final String owner;
+        private final String ownerKey;
         private final SessionId id;
         private final Path sandbox;
 
-        Context(Caller caller, String owner, SessionId id, Path sandbox) {
+        Context(Caller caller, String ownerKey, SessionId id, Path sandbox) {
             this.caller = caller;
-            this.owner = owner;
+            this.ownerKey = ownerKey;
             this.id = id;
             this.sandbox = sandbox;
         }
@@ -240,10 +241,10 @@ public final class SessionManager extends AbstractLifeCycle {
 
         @Override
         public Optional<SessionStatus> status(String sessionId) {
-            if (owner.equals(ANONYMOUS)) {
+            if (ownerKey.equals(ANONYMOUS)) {
                 return Optional.empty();
             }
-            return SessionId.parse(sessionId).flatMap(store::find).filter(s -> s.owner().equals(owner))
+            return SessionId.parse(sessionId).flatMap(store::find).filter(s -> s.ownerKey().equals(ownerKey))
                     .map(s -> new SessionStatus(s.id().value(), s.state().name(), s.exitCode()));
         }
     }
@@ -274,9 +275,50 @@ public final class SessionManager extends AbstractLifeCycle {
         return store.newest(limit);
     }
 
-    /** The sessions of an owner, newest first. */
-    public List<Session> ownedBy(String owner) {
-        return store.byOwner(owner);
+    /**
+     * The sessions of an owner, newest first.
+     *
+     * @param ownerKey the owner's canonical subject
+     * @param shown    the owner's slash-form DN, which finds sessions stored by an earlier version whose
+     *                 owner key could not be made; empty when the caller's slash form is ambiguous
+     */
+    public List<Session> ownedBy(String ownerKey, Optional<String> shown) {
+        List<Session> mine = store.byOwner(ownerKey);
+        if (shown.isEmpty()) {
+            return mine;
+        }
+        List<Session> old = store.byOwnerWithoutKey(shown.get());
+        if (old.isEmpty()) {
+            return mine;
+        }
+        List<Session> all = new java.util.ArrayList<>(mine);
+        all.addAll(old);
+        all.sort(java.util.Comparator.comparing(Session::created).reversed());
+        return all;
+    }
+
+    /**
+     * Gives sessions stored by an earlier version, which kept only the owner's slash-form DN, their
+     * owner key: the canonical form of the DN that slash form reads as. Sessions whose DN cannot be
+     * read keep none; only a caller whose own slash form is unambiguous and equal then owns them.
+     *
+     * @return how many sessions got a key
+     */
+    public int migrateOwnerKeys(java.util.function.Function<String, Optional<String>> keyOfSlashDn) {
+        int done = 0;
+        for (Session s : store.withoutOwnerKey()) {
+            Optional<String> key = s.owner().equals(ANONYMOUS) ? Optional.of(ANONYMOUS) : keyOfSlashDn.apply(s.owner());
+            if (key.isPresent()) {
+                store.update(new Session(s.id(), s.service(), s.method(), s.owner(), key.get(), s.account(), s.tier(),
+                        s.cost(), s.state(), s.exitCode(), s.backend(), s.backendJobId(), s.message(), s.created(),
+                        s.updated()));
+                done++;
+            } else {
+                LOG.warn("session {}: its owner {} cannot be read as a DN; it stays with that slash form", s.id(),
+                        s.owner());
+            }
+        }
+        return done;
     }
 
     /**

@@ -160,6 +160,7 @@ public final class TokenService {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(s.issuer())
                 .subject(holder.dn())
+                .claim("dn_canonical", holder.canonical())
                 .claim("account", account)
                 .claim("tier", worth.wireName())
                 .issueTime(Date.from(now))
@@ -242,15 +243,21 @@ public final class TokenService {
             return Identity.anonymous();
         }
         String rfc2253 = DistinguishedNames.rfc2253OfSlashForm(sub);
-        String canonical;
+        // this server's tokens name the subject exactly; others' are read as their slash form reads
+        Object exact = claims.getClaim("dn_canonical");
+        javax.security.auth.x500.X500Principal principal;
         try {
-            canonical = new javax.security.auth.x500.X500Principal(rfc2253).getName(javax.security.auth.x500.X500Principal.CANONICAL);
+            principal = exact instanceof String c && iss.equals(settings.issuer())
+                    ? new javax.security.auth.x500.X500Principal(c)
+                    : new javax.security.auth.x500.X500Principal(DistinguishedNames.canonicalOfSlashForm(sub)
+                            .orElseThrow(() -> new IllegalArgumentException(sub)));
         } catch (IllegalArgumentException e) {
             throw new TokenException("the token's subject is not a DN");
         }
+        String canonical = DistinguishedNames.canonicalForm(principal);
         CertificateIdentity subject = new CertificateIdentity(sub, rfc2253, iss, ProxyKind.NONE, false,
                 claims.getExpirationTime().toInstant(), canonical, ProxyPolicyKind.NONE, false, List.of(),
-                Optional.empty(), Optional.empty());
+                DistinguishedNames.ambiguity(principal), Optional.empty());
         return new Identity(tier, Optional.of(subject), Optional.of(claims.toJSONObject()));
     }
 

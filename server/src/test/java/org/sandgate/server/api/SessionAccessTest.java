@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.sandgate.server.api.SessionAccess.Action;
+import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.sessions.SessionManager;
 
 /** The one rule for who may do what to a session, case by case. */
@@ -12,8 +13,11 @@ class SessionAccessTest {
     private static final String ALICE = "/O=Grid/OU=People/CN=Alice";
     private static final String DAVE = "/O=Grid/OU=People/CN=Dave";
 
+    /** The rule for a caller and an owner given as slash-form DNs, owned when their canonical forms are equal. */
     private static boolean allows(Optional<String> caller, boolean admin, String owner, Action action, boolean pub) {
-        return SessionAccess.allows(caller, admin, owner, action, pub);
+        boolean owns = caller.isPresent() && !owner.equals(SessionManager.ANONYMOUS)
+                && DistinguishedNames.canonicalOfSlashForm(caller.get()).equals(DistinguishedNames.canonicalOfSlashForm(owner));
+        return SessionAccess.allows(owns, admin, owner, action, pub);
     }
 
     @Test
