@@ -33,7 +33,7 @@ class SandboxTreeTest {
     @BeforeEach
     void make() throws Exception {
         root = Files.createDirectories(dir.resolve("sandboxes"));
-        session = new Session(SessionId.random(), "s", "m", "anonymous", "alice", "anonymous", 0, SessionState.DONE,
+        session = new Session(SessionId.random(), "s", "m", "anonymous", "anonymous", "alice", "anonymous", 0, SessionState.DONE,
                 Optional.of(0), "local", Optional.empty(), Optional.empty(), Instant.now(), Instant.now());
         box = Files.createDirectory(root.resolve(session.id().value()));
         tree = new SandboxTree(root, s -> System.getProperty("user.name"));
