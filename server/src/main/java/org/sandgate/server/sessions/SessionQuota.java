@@ -10,7 +10,7 @@ import org.sandgate.sandbox.SessionId;
 
 /**
  * How many sessions each caller has queued or running, so that one caller cannot fill the queue
- * ({@code limits.sessions}). A caller is its DN, or its address when anonymous (the key is the
+ * ({@code limits.sessions}). A caller is its canonical subject, or its address when anonymous (the key is the
  * caller's to choose). A slot is reserved before a session is made and bound to it once it exists,
  * so concurrent calls of one caller cannot overshoot; it is given back when the session ends or is
  * removed. Sessions that were unfinished when the server started count for their owner (anonymous
@@ -29,7 +29,8 @@ public final class SessionQuota {
         this.sessions = sessions;
         sessions.addListener(this::changed);
         for (Session s : sessions.unfinished()) {
-            add(s.owner().equals(SessionManager.ANONYMOUS) ? RESTARTED_ANONYMOUS : s.owner(), s.id());
+            add(s.owner().equals(SessionManager.ANONYMOUS) ? RESTARTED_ANONYMOUS
+                    : s.ownerKey().isEmpty() ? s.owner() : s.ownerKey(), s.id());
         }
     }
 
