@@ -30,7 +30,7 @@ final class FairQueue {
     static List<Session> next(List<Session> waiting, Map<String, Integer> running, int free) {
         Map<String, Deque<Session>> byOwner = new LinkedHashMap<>();
         for (Session s : waiting) {
-            byOwner.computeIfAbsent(s.owner(), o -> new ArrayDeque<>()).add(s);
+            byOwner.computeIfAbsent(s.ownerKey().isEmpty() ? s.owner() : s.ownerKey(), o -> new ArrayDeque<>()).add(s);
         }
         Map<String, Integer> busy = new HashMap<>(running);
         Comparator<Map.Entry<String, Deque<Session>>> fairest = Comparator

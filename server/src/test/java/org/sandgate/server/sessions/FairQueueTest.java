@@ -18,7 +18,7 @@ class FairQueueTest {
 
     private Session queued(String owner) {
         Instant at = T0.plusSeconds(n++);
-        return new Session(SessionId.random(), "s", "m", owner, "acct", "strong", 1, SessionState.QUEUED,
+        return new Session(SessionId.random(), "s", "m", owner, owner, "acct", "strong", 1, SessionState.QUEUED,
                 Optional.empty(), "local", Optional.empty(), Optional.empty(), at, at);
     }
 
