@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // the ports first: a second demo on the same directory must not touch the running one's files
         SandgateConfig existing = exists ? Launch.loadConfig(conf, err) : SandgateConfig.defaults();
-        if (existing == null) {
+        if (existing == null || exists && !Launch.siteUsable(existing, err)) {
             return Launch.CONFIG_ERROR;
         }
         ListeningPorts ports = Launch.bind(existing.withPorts(httpsPort, httpPort), err);
@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         makeOrUse(exists, out);
         deployExamples(conf.resolve("services"), out);
         SandgateConfig config = Launch.loadConfig(conf, err);
-        if (config == null) {
+        if (config == null || !Launch.siteUsable(config, err)) {
             ports.close();
             return Launch.CONFIG_ERROR;
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigException;
@@ -56,22 +57,34 @@ final class Launch {
             return null;
         }
         Path file = confDir.resolve("sandgate.yaml");
-        SandgateConfig config;
         try {
-            config = ConfigPaths.absolute(new ConfigLoader().load(file), confDir);
+            return ConfigPaths.absolute(new ConfigLoader().load(file), confDir);
         } catch (ConfigException e) {
             err.println("sandgate-server: configuration " + file + " is not usable:");
             e.problems().forEach(p -> err.println("  " + p));
             return null;
         }
+    }
+
+    /**
+     * What of the site, beyond the configuration's values, stops a start before anything is touched:
+     * a missing trust directory. Each problem is one line that says what to do.
+     */
+    static List<String> siteProblems(SandgateConfig config) {
         Path trust = Path.of(config.tls().trustDir());
-        if (!Files.isDirectory(trust)) {
-            err.println("sandgate-server: the trust directory " + trust + " (tls.trust_dir) does not exist: "
-                    + "install the CAs there (sandgate-server ca install --ca CA_DIR --trust-dir " + trust
-                    + ") or point tls.trust_dir at one (e.g. /etc/grid-security/certificates)");
-            return null;
+        if (Files.isDirectory(trust)) {
+            return List.of();
         }
-        return config;
+        return List.of("the trust directory " + trust + " (tls.trust_dir) does not exist: install the CAs there "
+                + "(sandgate-server ca install --ca CA_DIR --trust-dir " + trust + ") or point tls.trust_dir at "
+                + "one (e.g. /etc/grid-security/certificates)");
+    }
+
+    /** Prints the site's problems; true when there are none. */
+    static boolean siteUsable(SandgateConfig config, PrintWriter err) {
+        List<String> problems = siteProblems(config);
+        problems.forEach(p -> err.println("sandgate-server: " + p));
+        return problems.isEmpty();
     }
 
     /**

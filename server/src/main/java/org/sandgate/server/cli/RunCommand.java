@@ -50,8 +50,9 @@ final class RunCommand implements Callable<Integer> {
         }
         config = config.withPorts(httpsPort, httpPort);
         List<String> problems = ConfigLoader.check(config);
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("sandgate-server: " + p.replace("key 'server.", "option --").replace("_", "-")));
+        problems.forEach(p -> err.println("sandgate-server: " + p.replace("key 'server.", "option --").replace("_", "-")));
+        boolean siteUsable = Launch.siteUsable(config, err);
+        if (!problems.isEmpty() || !siteUsable) {
             return Launch.CONFIG_ERROR;
         }
         ListeningPorts ports = Launch.bind(config, err);
