@@ -57,7 +57,7 @@ class ConfigProblemsTest {
                 "line 6: key 'tiers.limits.weak': expected a whole number, found 'lots'",
                 "line 7: key 'tiers.limits.anonymous': -5 is not a ceiling (use a number of CPU-seconds, or -1 for none)",
                 "line 9: key 'sandbox.retention_days': expected a whole number, found a list",
-                "line 10: unknown key 'sandbox.publik' (known keys here: public, retention_days, sweep_interval_seconds)",
+                "line 10: unknown key 'sandbox.publik' (known keys here: max_archive_builds, public, retention_days, sweep_interval_seconds)",
                 "line 13: key 'developers[1]': expected text, found nothing (an empty value)",
                 "line 15: key 'batch.default': 'condor' is not one of: local, slurm, pbs, drmaa",
                 "line 17: key 'server.https_port': 70000 is not a port (0 to 65535)",
