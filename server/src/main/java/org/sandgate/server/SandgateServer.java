@@ -28,6 +28,7 @@ import org.sandgate.server.admin.Reloader;
 import org.sandgate.server.audit.AuditLog;
 import org.sandgate.server.authz.AuthzCallout;
 import org.sandgate.server.policy.Policies;
+import org.sandgate.server.tokens.TokenRevocations;
 import org.sandgate.server.tokens.TokenService;
 import org.sandgate.server.shared.SharedMode;
 import org.sandgate.server.api.ApiApplication;
@@ -200,7 +201,9 @@ public final class SandgateServer {
                 () -> policies.current().config().proxies(), () -> policies.current().config().anonymousAllowed(),
                 cacheFor, Clock.systemUTC());
         TokenService tokens = TokenService.create(config.tokens(), dataDir.resolve("state").resolve("token-signing-key.jwk"),
-                confDir, Clock.systemUTC());
+                confDir, Clock.systemUTC(),
+                new TokenRevocations(dataDir.resolve("state").resolve("revoked-tokens.json"), Clock.systemUTC()),
+                authenticator::stillValid);
         AuthzCallout callout = new AuthzCallout(() -> policies.current().config().authz(), Clock.systemUTC());
         Bans bans = new Bans(dataDir.resolve("state").resolve("bans.json"), Clock.systemUTC());
         Drain drain = new Drain();

@@ -46,6 +46,7 @@ public final class ApiApplication {
         SessionsResource sessions = new SessionsResource(c.sessions(), c.sandboxes(), c.access());
         rc.register(sessions);
         rc.register(new TokensResource(c.tokens(), c.audit()));
+        rc.register(new AdminTokensResource(c.tokens(), c.policies(), c.audit()));
         rc.register(new AdminResource(c.policies(), c.reloader(), c.bans(), c.drain(), c.sessions(), sessions, c.audit()));
         for (Object component : extra) {
             rc.register(component);

@@ -30,6 +30,9 @@ public record RequestCaller(Identity identity, List<String> accounts, String add
         who.put("account", account().orElse(null));
         who.put("addr", address);
         who.put("credential", identity.viaToken() ? "token" : identity.certificate().isPresent() ? "certificate" : "none");
+        if (identity.viaToken()) {
+            who.put("jti", identity.tokenClaims().orElseThrow().get("jti"));
+        }
         return who;
     }
 

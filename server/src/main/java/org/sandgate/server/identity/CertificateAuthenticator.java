@@ -126,6 +126,25 @@ public final class CertificateAuthenticator {
         return identity;
     }
 
+    /**
+     * Why an end-entity certificate that once proved an identity no longer does (revoked by a CRL read
+     * since, expired, its CA no longer trusted), or empty while it still validates. Cached like the
+     * validation of a request's chain, so a token checked on every request costs one validation per
+     * cache period and the CRL refresh time is what bounds how long a revoked certificate's tokens live.
+     */
+    public Optional<String> stillValid(X509Certificate certificate) {
+        X509Certificate[] chain = {certificate};
+        Outcome outcome = outcomeFor(chain);
+        if (outcome.identity().isEmpty()) {
+            return Optional.of(outcome.refusal().getMessage());
+        }
+        Instant expires = outcome.identity().get().certificate().orElseThrow().expires();
+        if (!clock.instant().isBefore(expires)) {
+            return Optional.of("the certificate expired at " + expires);
+        }
+        return Optional.empty();
+    }
+
     private Outcome outcomeFor(X509Certificate[] chain) {
         List<X509Certificate> key = List.of(chain);
         long generation = anchors.generation();

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -65,14 +66,25 @@ public final class TokenService {
     private record Issuer(String name, JWKSet keys, Tier tier) {
     }
 
+    /** Whether the certificate a token was obtained with still proves its holder. */
+    @FunctionalInterface
+    public interface CertificateCheck {
+        /** Why the certificate no longer does, or empty while it does. */
+        Optional<String> refusal(java.security.cert.X509Certificate certificate);
+    }
+
     private final ECKey signingKey;
     private final Clock clock;
+    private final TokenRevocations revocations;
+    private final CertificateCheck certificates;
     private volatile SandgateConfig.Tokens settings;
     private volatile Map<String, Issuer> issuers;
 
-    private TokenService(ECKey signingKey, Clock clock) {
+    private TokenService(ECKey signingKey, Clock clock, TokenRevocations revocations, CertificateCheck certificates) {
         this.signingKey = signingKey;
         this.clock = clock;
+        this.revocations = revocations;
+        this.certificates = certificates;
     }
 
     /**
@@ -80,11 +92,14 @@ public final class TokenService {
      *
      * @param keyFile where the signing key is kept
      * @param confDir configuration directory, for relative key file paths
+     * @param revocations  the tokens administrators revoked
+     * @param certificates checks that the certificate a token of this server was obtained with still holds
      * @throws IOException naming the file that cannot be read
      */
-    public static TokenService create(SandgateConfig.Tokens settings, Path keyFile, Path confDir, Clock clock)
+    public static TokenService create(SandgateConfig.Tokens settings, Path keyFile, Path confDir, Clock clock,
+                                      TokenRevocations revocations, CertificateCheck certificates)
             throws IOException {
-        TokenService service = new TokenService(signingKey(keyFile), clock);
+        TokenService service = new TokenService(signingKey(keyFile), clock, revocations, certificates);
         service.configure(settings, confDir);
         return service;
     }
@@ -161,6 +176,8 @@ public final class TokenService {
                 .issuer(s.issuer())
                 .subject(holder.dn())
                 .claim("dn_canonical", holder.canonical())
+                .claim("cert", certificateClaim(holder))
+                .claim("x5c", List.of(Base64.getEncoder().encodeToString(encoded(holder))))
                 .claim("account", account)
                 .claim("tier", worth.wireName())
                 .issueTime(Date.from(now))
@@ -175,6 +192,54 @@ public final class TokenService {
             throw new IllegalStateException("cannot sign a token", e);
         }
         return new Issued(jwt.serialize(), expires, worth, account);
+    }
+
+    private static byte[] encoded(CertificateIdentity holder) {
+        try {
+            return holder.certificate().orElseThrow(() -> new IllegalStateException("tokens bind to a certificate"))
+                    .certificate().getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the certificate", e);
+        }
+    }
+
+    private static Map<String, Object> certificateClaim(CertificateIdentity holder) {
+        org.sandgate.server.identity.CertificateReference ref = holder.certificate().orElseThrow();
+        return Map.of("issuer", ref.issuer(), "serial", ref.serial().toString(16), "x5t#S256", ref.thumbprint());
+    }
+
+    /** The revocations administrators made. */
+    public TokenRevocations revocations() {
+        return revocations;
+    }
+
+    /** The longest lifetime of a token this server issues. */
+    public Duration longestLifetime() {
+        return Duration.ofSeconds(settings.lifetimeSeconds());
+    }
+
+    /**
+     * The certificate a token of this server was obtained with, from its claims, checked against the
+     * thumbprint it is bound to.
+     */
+    private static java.security.cert.X509Certificate boundCertificate(JWTClaimsSet claims) throws TokenException {
+        try {
+            Map<String, Object> cert = claims.getJSONObjectClaim("cert");
+            List<String> x5c = claims.getStringListClaim("x5c");
+            if (cert == null || x5c == null || x5c.isEmpty() || !(cert.get("x5t#S256") instanceof String print)) {
+                throw new TokenException("the token is bound to no certificate (issued by an earlier version?): "
+                        + "obtain a new one");
+            }
+            java.security.cert.X509Certificate c = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                            new java.io.ByteArrayInputStream(Base64.getDecoder().decode(x5c.get(0))));
+            if (!org.sandgate.server.identity.CertificateReference.thumbprint(c).equals(print)) {
+                throw new TokenException("the token's certificate does not match its thumbprint");
+            }
+            return c;
+        } catch (ParseException | java.security.cert.CertificateException | IllegalArgumentException e) {
+            throw new TokenException("the token's certificate binding cannot be read");
+        }
     }
 
     /**
@@ -231,6 +296,13 @@ public final class TokenService {
             throw new TokenException("the token's signature cannot be checked: " + e.getMessage());
         }
         String sub = claims.getSubject();
+        if (issuer.name().equals(settings.issuer())) {
+            java.security.cert.X509Certificate bound = boundCertificate(claims);
+            Optional<String> gone = certificates.refusal(bound);
+            if (gone.isPresent()) {
+                throw new TokenException("the certificate this token was obtained with no longer holds: " + gone.get());
+            }
+        }
         if (!DistinguishedNames.isSlashForm(sub)) {
             throw new TokenException("the token's subject is not a DN in slash form");
         }
@@ -255,6 +327,10 @@ public final class TokenService {
             throw new TokenException("the token's subject is not a DN");
         }
         String canonical = DistinguishedNames.canonicalForm(principal);
+        Date issued = claims.getIssueTime();
+        if (revocations.isRevoked(claims.getJWTID(), canonical, issued == null ? null : issued.toInstant())) {
+            throw new TokenException("the token was revoked by an administrator");
+        }
         CertificateIdentity subject = new CertificateIdentity(sub, rfc2253, iss, ProxyKind.NONE, false,
                 claims.getExpirationTime().toInstant(), canonical, ProxyPolicyKind.NONE, false, List.of(),
                 DistinguishedNames.ambiguity(principal), Optional.empty());

@@ -1,0 +1,142 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.ca.DevCa;
+
+/**
+ * Tokens die with the certificate that obtained them: a token is refused once a new CRL revoking
+ * that certificate is read (within the CRL refresh time), and administrators revoke one token by
+ * its jti or every token of a subject, which survives a restart. Token use is audited with its jti.
+ */
+class TokenBindingIT {
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestServer server;
+    static TestPki.Credential admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir);
+        admin = pki.strongUser("Ada");
+        pki.map(admin.dn(), "ada");
+        pki.deploy(TestPki.SLEEPY_JAR);
+        pki.config(pki.baseConfig() + "admins: [\"" + admin.dn() + "\"]\n");
+        server = TestServer.start(pki.conf);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static TestPki.Credential user(String cn) throws Exception {
+        TestPki.Credential c = pki.strongUser(cn);
+        pki.map(c.dn(), cn.toLowerCase());
+        Thread.sleep(2100);
+        return c;
+    }
+
+    static String token(TestPki.Credential who) throws Exception {
+        Https.Reply r = new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/api/v1/tokens"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, r.status(), r.body());
+        return r.json().get("token").asText();
+    }
+
+    static Https.Reply launch(String token) throws Exception {
+        return new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/services/sleepy/add")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")).build());
+    }
+
+    static Https.Reply revoke(String body) throws Exception {
+        return new Https(admin, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/admin/tokens/revocations")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    static void assertRefused(Https.Reply r, String reason) {
+        assertEquals(401, r.status(), r.body());
+        assertEquals("invalid_token", r.error(), r.body());
+        assertTrue(r.json().path("message").asText().contains(reason), r.body());
+    }
+
+    @Test
+    void aTokenIsRefusedOnceANewCrlRevokesItsCertificate() throws Exception {
+        TestPki.Credential carol = user("Carol");
+        String token = token(carol);
+        assertEquals(201, launch(token).status(), "the token works while the certificate holds");
+        SignedJWT jwt = SignedJWT.parse(token);
+        assertEquals(carol.chain()[0].getSerialNumber().toString(16),
+                ((java.util.Map<?, ?>) jwt.getJWTClaimsSet().getClaim("cert")).get("serial"), "bound by serial");
+
+        Path caDir = dir.resolve("ca-strong");
+        DevCa.revoke(caDir, carol.chain()[0].getSerialNumber());
+        pki.strong.install(pki.trust, caDir);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        Https.Reply r = launch(token);
+        while (r.status() == 201 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+            r = launch(token);
+        }
+        assertRefused(r, "revoked");
+        assertEquals(201, launch(token(admin)).status(), "other holders' tokens are unaffected");
+    }
+
+    @Test
+    void anAdministratorRevokesOneTokenByItsJtiOrEveryTokenOfASubjectAcrossARestart() throws Exception {
+        TestPki.Credential dan = user("Dan");
+        String first = token(dan);
+        String second = token(dan);
+        String jti = SignedJWT.parse(first).getJWTClaimsSet().getJWTID();
+        assertEquals(201, launch(first).status());
+        assertTrue(Files.readString(dir.resolve("var/logs/audit.log")).contains("\"jti\":\"" + jti + "\""),
+                "token use is audited with its jti");
+
+        Https.Reply one = revoke("{\"jti\": \"" + jti + "\"}");
+        assertEquals(200, one.status(), one.body());
+        assertRefused(launch(first), "revoked");
+        assertEquals(201, launch(second).status(), "only that token");
+
+        Https.Reply all = revoke("{\"dn\": \"" + dan.dn() + "\"}");
+        assertEquals(200, all.status(), all.body());
+        assertRefused(launch(second), "revoked");
+        Thread.sleep(1100);
+        String later = token(dan);
+        assertEquals(201, launch(later).status(), "tokens obtained after the revocation work");
+
+        server.close();
+        server = TestServer.start(pki.conf);
+        assertRefused(launch(first), "revoked");
+        assertRefused(launch(second), "revoked");
+        assertEquals(201, launch(later).status());
+        JsonNode list = new Https(admin, pki.strong.certificate()).get(server.https("/api/v1/admin/tokens/revocations"))
+                .json();
+        assertEquals(2, list.get("revocations").size(), list.toString());
+    }
+
+    @Test
+    void onlyAdministratorsRevoke() throws Exception {
+        TestPki.Credential eve = user("Eve");
+        Https.Reply r = new Https(eve, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/admin/tokens/revocations")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"dn\": \"" + admin.dn() + "\"}")).build());
+        assertEquals(403, r.status(), r.body());
+        assertEquals(400, revoke("{}").status());
+    }
+}
