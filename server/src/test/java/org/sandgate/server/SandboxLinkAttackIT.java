@@ -205,6 +205,7 @@ class SandboxLinkAttackIT {
         LongAdder notFound = new LongAdder();
         Map<String, Integer> kinds = new ConcurrentHashMap<>();
         long deadline = System.nanoTime() + maxTime.toNanos();
+        Https owner = new Https(alice, pki.strong.certificate());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
@@ -214,6 +215,17 @@ class SandboxLinkAttackIT {
                     try {
                         HttpResponse<byte[]> r;
                         boolean leaked;
+                        if (n % 50 == 10) {
+                            Https.Reply status = owner.get(server.https("/api/v1/sessions/" + id));
+                            if (status.status() >= 500) {
+                                errors.increment();
+                            }
+                            if (status.body().contains("sessions.db")) {
+                                leaks.increment();
+                                kinds.merge("status lists the state", 1, Integer::sum);
+                            }
+                            continue;
+                        }
                         if (n % 50 == 0) {
                             r = get("/sandbox/" + id + "/?archive=zip", "*/*");
                             leaked = r.statusCode() == 200 && archiveLeaks(r.body());

@@ -11,10 +11,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +19,7 @@ import java.util.Optional;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.sandbox.SandboxTree;
 import org.sandgate.server.sessions.SessionManager;
 
 /**
@@ -114,29 +111,16 @@ public final class SessionsResource {
         return d;
     }
 
-    /** The regular files of the sandbox, without following links, at most {@value #MAX_FILES}. */
+    /**
+     * The regular files of the sandbox, at most {@value #MAX_FILES}, reached as downloads reach them
+     * (from the open sandbox, one name at a time, no link followed: {@link SandboxTree}).
+     */
     private List<Map<String, Object>> files(SessionId id) {
-        java.nio.file.Path root = sandboxes.of(id);
         List<Map<String, Object>> out = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return out;
-        }
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(java.nio.file.Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) {
-                        out.add(Map.of("path", root.relativize(file).toString(), "size", attrs.size(),
-                                "mtime", attrs.lastModifiedTime().toInstant().toString()));
-                    }
-                    return out.size() >= MAX_FILES ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(java.nio.file.Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            for (SandboxTree.FileEntry f : SandboxTree.files(sandboxes.root(), id, MAX_FILES)) {
+                out.add(Map.of("path", f.path(), "size", f.size(), "mtime", f.mtime().toString()));
+            }
         } catch (IOException e) {
             return out;
         }

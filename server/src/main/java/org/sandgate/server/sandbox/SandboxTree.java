@@ -3,10 +3,13 @@ package org.sandgate.server.sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.sandgate.sandbox.Session;
+import org.sandgate.sandbox.SessionId;
 import org.sandgate.server.files.OpenNode;
 
 /**
@@ -66,6 +69,44 @@ public final class SandboxTree {
             node = next.get();
         }
         return Optional.of(node);
+    }
+
+    /** A regular file of a sandbox: its path below the sandbox, size and modification time. */
+    public record FileEntry(String path, long size, Instant mtime) {
+    }
+
+    /**
+     * At most {@code max} regular files of a session's sandbox, walked as {@link #walk} does, from
+     * the sandbox opened without following a link; empty when there is no such directory.
+     */
+    public static List<FileEntry> files(Path root, SessionId id, int max) throws IOException {
+        List<FileEntry> out = new ArrayList<>();
+        Optional<OpenNode> sandbox;
+        try (OpenNode sandboxes = OpenNode.directory(root)) {
+            sandbox = sandboxes.child(id.value());
+        }
+        if (sandbox.isEmpty()) {
+            return out;
+        }
+        try (OpenNode dir = sandbox.get()) {
+            if (!dir.isDirectory()) {
+                return out;
+            }
+            walk(dir, new Visitor() {
+                @Override
+                public boolean directory(String relative, OpenNode d) {
+                    return true;
+                }
+
+                @Override
+                public boolean file(String relative, OpenNode file) {
+                    out.add(new FileEntry(relative, file.attributes().size(),
+                            file.attributes().lastModifiedTime().toInstant()));
+                    return out.size() < max;
+                }
+            });
+        }
+        return out;
     }
 
     /** What a walk meets: directories and regular files; anything else is left out. */
