@@ -230,8 +230,12 @@ final class DemoCommand implements Callable<Integer> {
                     + u.resolve("userkey.pem") + " " + url + "/api/v1/whoami");
         }
         out.println("  curl --cacert " + ca + " " + url + "/api/v1/whoami        # anonymous");
-        out.println("  curl --cacert " + ca + " --cert-type P12 --cert " + d.resolve("users").resolve("alice")
-                .resolve("usercred.p12") + ":" + P12_PASSWORD + " " + url + "/api/v1/whoami        # the .p12 a browser imports");
+        Path p12 = d.resolve("users").resolve("alice").resolve("usercred.p12");
+        boolean hasP12 = Files.isRegularFile(p12);      // demo sites made by earlier versions have none
+        if (hasP12) {
+            out.println("  curl --cacert " + ca + " --cert-type P12 --cert " + p12 + ":" + P12_PASSWORD + " " + url
+                    + "/api/v1/whoami        # the .p12 a browser imports");
+        }
         Path a = d.resolve("users").resolve("alice");
         out.println("  curl --cacert " + ca + " --cert " + a.resolve("usercert.pem") + " --key " + a.resolve("userkey.pem")
                 + " -H 'Content-Type: application/json' -d '{\"args\": [\"hello\", 2]}' " + url
@@ -246,10 +250,11 @@ final class DemoCommand implements Callable<Integer> {
                     + Path.of(home, "bin", "sandgate") + " whoami --server " + url + " --cacert " + ca + "     # the client");
         }
         out.println();
-        out.println("In a browser: import " + d.resolve("users/alice/usercred.p12") + " (password " + P12_PASSWORD
-                + ") as your certificate and trust " + ca + " for websites (see the README), then open "
-                + url + "/api/v1/whoami");
-        out.println();
+        if (hasP12) {
+            out.println("In a browser: import " + p12 + " (password " + P12_PASSWORD + ") as your certificate and trust "
+                    + ca + " for websites (see the README), then open " + url + "/api/v1/whoami");
+            out.println();
+        }
         out.flush();
     }
 }
