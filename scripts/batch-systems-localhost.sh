@@ -10,7 +10,20 @@
 # what is installed is kept and what runs is reused or restarted. The environment clients need
 # (SGE_ROOT, DRMAA_LIBRARY_PATH, GLIBC_TUNABLES, PBS_BIN, SLURMRESTD_URL) is written to
 # /etc/sandgate-batch-test.env; the tests read it from there.
-set -euo pipefail
+#
+# What it changes on the host (see also the README): Debian packages (munge, slurmctld, slurmd,
+# slurm-client, slurmrestd, gridengine-*, a few Perl modules, curl); /etc/slurm/slurm.conf (a
+# configuration it did not write is kept as /etc/slurm/slurm.conf.before-sandgate); Slurm's state in
+# /var/spool/slurmctld (a state left by a cluster of another name is moved aside, to
+# /var/spool/slurmctld.cluster-NAME, since slurmctld refuses to start on it); /var/spool/slurmd,
+# /var/log/slurm, /run/slurm; /opt/slurm-torque; the account slurmrest; Grid Engine's cell under
+# /var/lib/gridengine (host aliases, min_uid 0 so that root may submit, a one-second scheduler,
+# the queue all.q); /etc/sandgate-batch-test.env. While it installs packages, /usr/sbin/policy-rc.d
+# keeps their scripts from starting services; it is removed at the end unless it was there before.
+#
+# Every failure says what failed, at which line, and prints the last lines of the logs that
+# explain it (Slurm's and munge's, or Grid Engine's, and the system journal where there is one).
+set -Eeuo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 ENV_FILE=/etc/sandgate-batch-test.env
@@ -21,8 +34,57 @@ DRMAA_LIB=/usr/lib/gridengine-drmaa/lib/libdrmaa.so.1.0
 PBS_DIR=/opt/slurm-torque
 REST_PORT=6820
 
+CLUSTER=sandgate-test
+MARK="written by scripts/batch-systems-localhost.sh"
+PART=setup
+MADE_POLICY=
+
 say() { printf '[batch-systems %s] %s\n' "$(date +%T)" "$*"; }
-fail() { printf '[batch-systems] FAILED: %s\n' "$*" >&2; exit 1; }
+
+# the log lines that explain a failure of the part being set up
+explain() {
+    local f logs
+    case "$PART" in
+        sge) logs=(/var/spool/gridengine/qmaster/messages /var/spool/gridengine/execd/*/messages) ;;
+        *) logs=(/var/log/slurm/slurmctld.log /var/log/slurm/slurmd.log /var/log/munge/munged.log) ;;
+    esac
+    for f in "${logs[@]}"; do
+        [ -s "$f" ] || continue
+        printf -- '--- the last lines of %s:\n' "$f"
+        tail -n 15 "$f"
+    done
+    if [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then
+        printf -- '--- the last lines of the system journal:\n'
+        journalctl -n 20 --no-pager 2>/dev/null || true
+    fi
+}
+
+fail() {
+    trap - ERR
+    printf '[batch-systems] FAILED (%s): %s\n' "$PART" "$*" >&2
+    explain >&2
+    exit 1
+}
+
+# any command that fails ends the script (set -e), and says so here instead of silently
+on_error() {
+    local code=$1 line=$2 command=$BASH_COMMAND
+    # a failure inside $(...) is reported once, by the command that used it
+    [ "$BASH_SUBSHELL" -eq 0 ] || exit "$code"
+    trap - ERR
+    printf '[batch-systems] FAILED (%s): exit status %s at line %s: %s\n' "$PART" "$code" "$line" "$command" >&2
+    explain >&2
+    exit "$code"
+}
+trap 'on_error $? $LINENO' ERR
+
+# a policy-rc.d of our own goes when the script ends, however it ends
+cleanup() {
+    if [ -n "$MADE_POLICY" ] && grep -qF "$MARK" /usr/sbin/policy-rc.d 2>/dev/null; then
+        rm -f /usr/sbin/policy-rc.d
+    fi
+}
+trap cleanup EXIT
 
 # retry LIMIT CMD...: run CMD every 0.2 s until it succeeds or LIMIT seconds pass
 retry() {
@@ -62,8 +124,9 @@ install_packages() {
     fi
     # there is no init system to start daemons for us, and package scripts must not try
     if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        printf '#!/bin/sh\n# %s, for the time it installs packages\nexit 101\n' "$MARK" > /usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
+        MADE_POLICY=1
     fi
     say "installing ${missing[*]}"
     apt-get -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends install "${missing[@]}" >/dev/null
@@ -72,8 +135,8 @@ install_packages() {
 # ---------------------------------------------------------------------------------------- Slurm
 slurm_conf() {
     cat <<EOF
-# Single-node Slurm for Sandgate's tests, written by scripts/batch-systems-localhost.sh
-ClusterName=sandgate-test
+# Single-node Slurm for Sandgate's tests, ${MARK}
+ClusterName=${CLUSTER}
 SlurmctldHost=${HOST_SHORT}(127.0.0.1)
 SlurmUser=slurm
 SlurmctldPort=6817
@@ -120,6 +183,16 @@ slurm_up() {
         runuser -u munge -- /usr/sbin/munged --force
         retry 10 munge -n </dev/null || fail "munged does not answer"
     fi
+    # slurmctld refuses to start on the state of a cluster of another name (CLUSTER NAME MISMATCH)
+    local named=/var/spool/slurmctld/clustername old
+    if [ -s "$named" ] && [ "$(cat "$named")" != "$CLUSTER" ]; then
+        old=$(tr -d '\n' < "$named" | tr -c 'A-Za-z0-9_.-' _)
+        stop_by_pidfile /run/slurm/slurmd.pid
+        stop_by_pidfile /run/slurm/slurmctld.pid
+        rm -rf "/var/spool/slurmctld.cluster-$old"
+        mv /var/spool/slurmctld "/var/spool/slurmctld.cluster-$old"
+        say "Slurm's state belonged to the cluster '$old': moved to /var/spool/slurmctld.cluster-$old"
+    fi
     mkdir -p /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/slurm
     chown slurm:slurm /var/spool/slurmctld /var/log/slurm /run/slurm
     local key=/var/spool/slurmctld/jwt_hs256.key
@@ -128,13 +201,18 @@ slurm_up() {
 
     local conf; conf=$(slurm_conf)
     if [ "$conf" != "$(cat /etc/slurm/slurm.conf 2>/dev/null)" ] || ! node_ready; then
+        if [ -s /etc/slurm/slurm.conf ] && ! grep -qF "$MARK" /etc/slurm/slurm.conf \
+                && [ ! -e /etc/slurm/slurm.conf.before-sandgate ]; then
+            cp -p /etc/slurm/slurm.conf /etc/slurm/slurm.conf.before-sandgate
+            say "the host's own Slurm configuration is kept as /etc/slurm/slurm.conf.before-sandgate"
+        fi
         printf '%s\n' "$conf" > /etc/slurm/slurm.conf
         # both daemons together: a lone slurmctld restart leaves the node "unknown" for a minute
         stop_by_pidfile /run/slurm/slurmd.pid
         stop_by_pidfile /run/slurm/slurmctld.pid
         /usr/sbin/slurmctld
         /usr/sbin/slurmd
-        retry 60 node_ready || { tail -n 20 /var/log/slurm/*.log; fail "the Slurm node does not take jobs"; }
+        retry 60 node_ready || fail "the Slurm node does not take jobs"
     fi
     local out; out=$(mktemp -d)
     chmod 755 "$out"
@@ -268,6 +346,7 @@ started=$SECONDS
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(slurm pbs rest sge)
 for part in "${parts[@]}"; do
+    PART=$part
     case "$part" in
         slurm) slurm_up ;;
         pbs) slurm_up; pbs_up ;;
