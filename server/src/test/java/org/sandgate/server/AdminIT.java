@@ -196,10 +196,14 @@ class AdminIT {
         while (!get(alice, "/api/v1/sessions/" + id).json().path("state").asText().equals("DONE") && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
-        List<String> lines = audit();
+        // the audit line of a state is written by a session listener, which may run just after the API shows it
         for (String state : List.of("QUEUED", "RUNNING", "DONE")) {
-            assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"session\"") && l.contains(id)
-                    && l.contains("\"state\":\"" + state + "\"")), state + " in " + lines);
+            List<String> lines = audit();
+            while (!hasSessionLine(lines, id, state) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+                lines = audit();
+            }
+            assertTrue(hasSessionLine(lines, id, state), state + " in " + lines);
         }
         for (int i = 0; i < 60; i++) {
             post(alice, "/api/v1/services/echo/echo", "{\"args\": [\"x\"]}");
@@ -210,5 +214,10 @@ class AdminIT {
         for (Path p : List.of(rotated, dir.resolve("var/logs/audit.log"))) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
         }
+    }
+
+    private static boolean hasSessionLine(List<String> lines, String id, String state) {
+        return lines.stream().anyMatch(l -> l.contains("\"event\":\"session\"") && l.contains(id)
+                && l.contains("\"state\":\"" + state + "\""));
     }
 }
