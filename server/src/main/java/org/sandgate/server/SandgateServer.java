@@ -75,15 +75,17 @@ public final class SandgateServer {
     private final GridMapFile gridmap;
     private final TrustAnchors anchors;
     private final Deployer services;
+    private final Reloader reloader;
 
     private SandgateServer(Server jetty, ServerConnector https, ServerConnector plain,
-                           GridMapFile gridmap, TrustAnchors anchors, Deployer services) {
+                           GridMapFile gridmap, TrustAnchors anchors, Deployer services, Reloader reloader) {
         this.jetty = jetty;
         this.https = https;
         this.plain = plain;
         this.gridmap = gridmap;
         this.anchors = anchors;
         this.services = services;
+        this.reloader = reloader;
     }
 
     /**
@@ -236,7 +238,7 @@ public final class SandgateServer {
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopAtShutdown(true);
         jetty.setStopTimeout(5000);
-        return new SandgateServer(jetty, https, plain, gridmap, anchors, services);
+        return new SandgateServer(jetty, https, plain, gridmap, anchors, services, reloader);
     }
 
     /** Sandbox files as downloads read them: a sandbox must belong to the account its jobs run as. */
@@ -253,6 +255,16 @@ public final class SandgateServer {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
+    }
+
+    /**
+     * The administrator's reload, as {@code POST /api/v1/admin/reload} does it: configuration,
+     * grid-mapfile and trust anchors read again.
+     *
+     * @throws org.sandgate.server.config.ConfigException when the configuration has problems (nothing changed)
+     */
+    public Reloader.Result reload() {
+        return reloader.reload();
     }
 
     /** Starts every component, then the connectors. */

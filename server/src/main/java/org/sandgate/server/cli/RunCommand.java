@@ -8,6 +8,7 @@ import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.systemd.SystemdNotify;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println("sandgate-server listening on " + server.describeConnectors());
         spec.commandLine().getOut().flush();
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
+        ReloadSignal.install(server, systemd);
+        systemd.ready("listening on " + server.describeConnectors());
         return Launch.serve(server);
     }
 }
