@@ -101,6 +101,8 @@ class DebianPackageIT {
         Shell.Result version = root("/usr/bin/sandgate-server --version && /usr/bin/sandgate --version");
         assertEquals(0, version.exit(), version.toString());
         assertTrue(version.out().lines().allMatch(l -> l.endsWith(VERSION)), version.toString());
+        // Debian's spelling of the same version: a pre-release sorts before the release with "~"
+        assertEquals(VERSION.replace('-', '~'), root("dpkg-query -W -f='${Version}' sandgate").out());
 
         // the unit, as systemd would load it (systemd is not PID 1 here: it is verified, not started)
         Shell.Result verify = root("systemd-analyze verify /lib/systemd/system/sandgate.service");
@@ -130,11 +132,13 @@ class DebianPackageIT {
                         + " --conf /etc/sandgate --data /var/lib/sandgate --https-port " + port + " --http-port 0")
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         String curl = "curl -sS --max-time 10 --cacert " + ca.resolve("ca.pem") + " ";
-        String health = curl + "https://localhost:" + port + "/health";
+        String healthCheck = curl + "https://localhost:" + port + "/health";
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (root(health).exit() != 0 && server.isAlive() && Instant.now().isBefore(deadline)) {
+        while (root(healthCheck).exit() != 0 && server.isAlive() && Instant.now().isBefore(deadline)) {
             Thread.sleep(300);
         }
+        Shell.Result health = root(healthCheck);
+        assertTrue(health.out().contains("\"version\":\"" + VERSION + "\""), "/health says the build's version: " + health);
         Shell.Result whoami = root(curl + "--cert " + user.resolve("usercert.pem") + " --key " + user.resolve("userkey.pem")
                 + " https://localhost:" + port + "/api/v1/whoami");
         assertEquals(0, whoami.exit(), whoami + "\nserver:\n" + Files.readString(output));

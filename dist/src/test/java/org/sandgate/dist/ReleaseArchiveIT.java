@@ -93,6 +93,9 @@ class ReleaseArchiveIT {
         assertTrue(banner.contains("Sandgate demo is running"), banner);
         assertTrue(banner.contains("deployed example service sandgate-example-sleepy.jar"), banner);
 
+        Shell.Result health = user("cd elsewhere && curl -sS --cacert demo/ca-strong/ca.pem https://localhost:" + https + "/health");
+        assertTrue(health.out().contains("\"version\":\"" + VERSION + "\""), health.toString());
+
         String alice = "X509_USER_CERT=demo/users/alice/usercert.pem X509_USER_KEY=demo/users/alice/userkey.pem "
                 + launchers + "sandgate --server https://localhost:" + https + " --cacert demo/ca-strong/ca.pem ";
         Shell.Result whoami = user("cd elsewhere && " + alice.replace(" --server", " whoami --server"));

@@ -14,7 +14,8 @@ import org.sandgate.server.api.JsonMapping;
 
 /**
  * {@code GET /health}: unauthenticated liveness; answers once every component has started, with
- * {@code draining} instead of {@code ok} in drain mode (still 200: the server is alive).
+ * {@code draining} instead of {@code ok} in drain mode (still 200: the server is alive), and the
+ * build's version.
  */
 final class HealthHandler extends Handler.Abstract.NonBlocking {
     private static final byte[] OK = status("ok");
@@ -45,7 +46,7 @@ final class HealthHandler extends Handler.Abstract.NonBlocking {
 
     private static byte[] status(String status) {
         try {
-            return JsonMapping.answer(Map.of("status", status));
+            return JsonMapping.answer(Map.of("status", status, "version", BuildVersion.describe()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

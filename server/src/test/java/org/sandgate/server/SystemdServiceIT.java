@@ -90,7 +90,10 @@ class SystemdServiceIT {
         // ready means answering: no retry needed
         Https anonymous = new Https(null, pki.strong.certificate());
         URI whoami = URI.create("https://localhost:" + port + "/api/v1/whoami");
-        assertEquals(200, anonymous.get(URI.create("https://localhost:" + port + "/health")).status());
+        Https.Reply health = anonymous.get(URI.create("https://localhost:" + port + "/health"));
+        assertEquals(200, health.status());
+        assertEquals(System.getProperty("sandgate.test.version"), health.json().path("version").asText(),
+                "/health says the build's version: " + health.body());
         assertEquals(200, anonymous.get(whoami).status());
 
         pki.config("anonymous: false\nserver:\n  bind: 127.0.0.1\n");

@@ -1,12 +1,12 @@
 package org.sandgate.server.cli;
 
+import org.sandgate.server.BuildVersion;
 import picocli.CommandLine;
 
-/** The version of the build: the jar manifest's Implementation-Version, which the build sets to the project's. */
+/** The version of the build (see {@link BuildVersion}). */
 final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"sandgate-server " + (v == null ? "(development build)" : v)};
+        return new String[] {"sandgate-server " + BuildVersion.current().orElse("(development build)")};
     }
 }
