@@ -69,6 +69,8 @@ class ReleaseArchiveIT {
                 "lib/client/picocli-4.7.7.jar"}) {
             assertTrue(Files.isRegularFile(root.resolve(file)), file + " is missing from the archive");
         }
+        assertTrue(Files.readString(root.resolve("openapi.json")).contains("\"version\": \"" + VERSION + "\""),
+                "the archive's OpenAPI document carries the build's version");
         assertTrue(Files.readString(root.resolve("licenses/THIRD-PARTY.txt")).contains("jetty-server"),
                 "the third-party licence list names the jars");
 

@@ -226,6 +226,7 @@ public final class SandgateServer {
                 new WhoamiHandler(policies, new SessionEventsHandler(sessions, access, policies, new BlockingHandler(jersey))));
 
         Routes routes = new Routes()
+                .add("/" + ApiPaths.V1 + "/openapi.json", new OpenApiHandler())
                 .add("/api", api)
                 .add("/sandbox", new BlockingHandler(new SandboxAccessHandler(requests, access, audit, metrics,
                         new SandboxHandler(sessions, sandboxFiles(config, sandboxes)))))

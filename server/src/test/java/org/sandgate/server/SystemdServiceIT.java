@@ -94,6 +94,8 @@ class SystemdServiceIT {
         assertEquals(200, health.status());
         assertEquals(System.getProperty("sandgate.test.version"), health.json().path("version").asText(),
                 "/health says the build's version: " + health.body());
+        assertEquals(System.getProperty("sandgate.test.version"), anonymous.get(URI.create("https://localhost:" + port
+                + "/api/v1/openapi.json")).json().path("info").path("version").asText(), "and so does the OpenAPI document");
         assertEquals(200, anonymous.get(whoami).status());
 
         pki.config("anonymous: false\nserver:\n  bind: 127.0.0.1\n");
