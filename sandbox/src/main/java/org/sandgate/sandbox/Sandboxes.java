@@ -1,19 +1,14 @@
 package org.sandgate.sandbox;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The sandbox directories, one per session under the data directory: made and removed here. Files
- * in a sandbox are read by the server only from an open descriptor of the sandbox, never by a path
- * (see the server's {@code SandboxTree}).
+ * The sandbox directories, one per session under the data directory. Files in a sandbox are read
+ * and removed by the server only from an open descriptor of the sandbox, never by a path (see the
+ * server's {@code SandboxTree} and {@code OpenNode}).
  */
 public final class Sandboxes {
     private final Path root;
@@ -40,35 +35,5 @@ public final class Sandboxes {
     /** The sandbox directory of a session (it may not exist). */
     public Path of(SessionId id) {
         return root.resolve(id.value());
-    }
-
-    /** Removes a sandbox and everything in it; symbolic links are removed, never followed. */
-    public void delete(SessionId id) throws IOException {
-        Path dir = of(id);
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,6 +28,9 @@ public final class OpenNode implements AutoCloseable {
             | Posix.O_CLOEXEC;
     private static final Set<Integer> NOT_THERE = Set.of(Posix.ENOENT, Posix.ELOOP, Posix.ENOTDIR, Posix.ENXIO,
             Posix.EACCES, Posix.EPERM, Posix.ENAMETOOLONG, Posix.ENODEV, Posix.EAGAIN, Posix.EISDIR, Posix.EOVERFLOW);
+
+    private static final int MAX_REMOVAL_DEPTH = 512;
+    private static final int REMOVAL_BATCH = 4096;
 
     private final int fd;
     private final PosixFileAttributes attributes;
@@ -75,6 +80,63 @@ public final class OpenNode implements AutoCloseable {
             throw e;
         }
         return Optional.of(new OpenNode(child));
+    }
+
+    /**
+     * Removes the entry {@code name} of this directory and, if it is a directory, everything in it,
+     * each entry reached from its parent's descriptor: a link is removed, never followed, so what
+     * is removed is always below this directory, however the names change meanwhile. Missing
+     * entries are no failure.
+     *
+     * @throws IOException when something could not be removed (what could be is gone)
+     */
+    public void removeTree(String name) throws IOException {
+        removeTree(name, 0);
+    }
+
+    private void removeTree(String name, int depth) throws IOException {
+        Optional<OpenNode> child = child(name);
+        if (child.isPresent()) {
+            try (OpenNode node = child.get()) {
+                if (node.isDirectory()) {
+                    if (depth > MAX_REMOVAL_DEPTH) {
+                        throw new IOException(name + ": more than " + MAX_REMOVAL_DEPTH + " directories deep");
+                    }
+                    List<String> names = new ArrayList<>();
+                    try (SecureDirectoryStream<Path> entries = node.entries()) {
+                        for (Path entry : entries) {
+                            names.add(entry.getFileName().toString());
+                            if (names.size() >= REMOVAL_BATCH) {
+                                break;
+                            }
+                        }
+                    }
+                    for (String n : names) {
+                        node.removeTree(n, depth + 1);
+                    }
+                    if (names.size() >= REMOVAL_BATCH) {
+                        removeTree(name, depth);
+                        return;
+                    }
+                }
+            }
+        }
+        boolean directory = child.isPresent() && child.get().attributes.isDirectory();
+        try {
+            Posix.unlinkat(fd, name, directory ? Posix.AT_REMOVEDIR : 0);
+        } catch (ErrnoException e) {
+            if (e.errno() == Posix.ENOENT) {
+                return;
+            }
+            boolean swapped = e.errno() == Posix.EISDIR || e.errno() == Posix.ENOTDIR || e.errno() == Posix.ENOTEMPTY
+                    || e.errno() == Posix.EPERM;
+            if (swapped && depth < MAX_REMOVAL_DEPTH) {
+                // the name stands for something else than what was opened: remove what is there now
+                removeTree(name, depth + 1);
+                return;
+            }
+            throw e;
+        }
     }
 
     /** Type, owner, permissions, size and times of the open file (fstat). */

@@ -18,6 +18,7 @@ public final class Posix {
     static final int O_DIRECTORY = Platform.isARM() || Platform.isPPC() ? 040000 : 0200000;
     static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0100000 : 0400000;
     static final int O_CLOEXEC = 02000000;
+    static final int AT_REMOVEDIR = 0x200;
 
     static final int EPERM = 1;
     static final int ENOENT = 2;
@@ -28,6 +29,7 @@ public final class Posix {
     static final int ENOTDIR = 20;
     static final int EISDIR = 21;
     static final int ENAMETOOLONG = 36;
+    static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
     static final int EOVERFLOW = 75;
 
@@ -35,6 +37,8 @@ public final class Posix {
         int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
+
+        int unlinkat(int dirfd, String path, int flags) throws LastErrorException;
 
         int umask(int mask);
     }
@@ -50,6 +54,15 @@ public final class Posix {
     static int openat(int dirfd, String path, int flags) throws ErrnoException {
         try {
             return Holder.C.openat(dirfd, path, flags, 0);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(path, e.getErrorCode());
+        }
+    }
+
+    /** {@code unlinkat(2)}; the errno of a failure is in the exception. */
+    static void unlinkat(int dirfd, String path, int flags) throws ErrnoException {
+        try {
+            Holder.C.unlinkat(dirfd, path, flags);
         } catch (LastErrorException e) {
             throw new ErrnoException(path, e.getErrorCode());
         }

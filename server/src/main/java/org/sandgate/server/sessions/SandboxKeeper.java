@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.files.OpenNode;
 import org.sandgate.server.shared.SharedMode;
 
 /**
@@ -42,7 +43,10 @@ interface SandboxKeeper {
 
             @Override
             public void delete(SessionId id, String account) throws IOException {
-                sandboxes.delete(id);
+                // by descriptor, one name at a time: a link the job flips into the tree is removed, not followed
+                try (OpenNode root = OpenNode.directory(sandboxes.root())) {
+                    root.removeTree(id.value());
+                }
             }
         };
     }
