@@ -63,12 +63,12 @@ class HotDeployIT {
         server.close();
         // local jobs outlive the server by design: a test that leaves one running has a bug
         List<ProcessHandle> left = Tools.processesMentioning(dir.toString());
+        List<String> described = left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
         for (ProcessHandle p : left) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        assertTrue(left.isEmpty(), "jobs left running after the tests: "
-                + left.stream().map(p -> p.info().commandLine().orElse("?")).toList());
+        assertTrue(left.isEmpty(), "jobs left running after the tests: " + described);
     }
 
     @AfterEach

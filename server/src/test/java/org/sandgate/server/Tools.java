@@ -33,11 +33,23 @@ final class Tools {
         assumeTrue(found, program + " is not installed: test SKIPPED, not passed");
     }
 
-    /** The processes whose command line mentions a text (a session id, a test's directory). */
+    /**
+     * The processes whose command line or working directory mentions a text (a session id, a test's
+     * directory): a job runs in its sandbox, whatever its command line says.
+     */
     static List<ProcessHandle> processesMentioning(String text) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false)
+                        || workingDirectory(p).contains(text))
                 .toList();
+    }
+
+    private static String workingDirectory(ProcessHandle p) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
+        }
     }
 
     static Result run(Path dir, String stdin, String... argv) throws IOException, InterruptedException {
