@@ -83,6 +83,15 @@ class SharedModeIT {
         Path services = pki.conf.resolve("services");
         PluginJar.build(services.resolve("local-lab.jar"), BatchLab.OnLocal.class, BatchLab.class);
         PluginJar.build(services.resolve("slurm-lab.jar"), BatchLab.OnSlurm.class, BatchLab.class);
+        Files.writeString(services.resolve("hostile.yaml"), """
+                service: lab.hostile
+                methods:
+                  run:
+                    arguments:
+                      script: {type: string, max_length: 4000}
+                    cost: "1"
+                    command: [/bin/sh, -c, "{script}"]
+                """);
         pki.config(pki.baseConfig() + """
                 mode: shared
                 shared:
@@ -350,5 +359,23 @@ class SharedModeIT {
             });
         }
         assertEquals(List.of(), reachable, "files and directories of the server that other accounts could reach");
+    }
+
+    @Test
+    void aJobThatSwapsItsSandboxForALinkToTheServersStateReadsNothingThroughIt() throws Exception {
+        Path state = dir.resolve("var").resolve("state");
+        String script = "d=\"$SANDGATE_SANDBOX\"; cd / && mv \"$d\" \"$d.moved\" && ln -s " + state + " \"$d\"";
+        String id = started(alice, "hostile", "run",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("script", script)));
+        JsonNode end = waitFor(alice, id, List.of("DONE", "FAILED"));
+        assertTrue(Files.isSymbolicLink(sandbox(id)), "the job, as sgalice, swapped its sandbox: " + end);
+        String key = Files.readString(state.resolve("token-signing-key.jwk"));
+        for (String path : List.of("token-signing-key.jwk", "", "sessions.db", "?archive=zip")) {
+            Https.Reply r = send(alice, HttpRequest.newBuilder(url("/sandbox/" + id + "/" + path)));
+            assertEquals(404, r.status(), path + " -> " + r.body());
+            assertFalse(r.body().contains(key.substring(0, 20)) || r.body().contains("sessions.db"), path + " leaked");
+        }
+        Https.Reply status = send(alice, HttpRequest.newBuilder(url("/api/v1/sessions/" + id)));
+        assertFalse(status.body().contains("token-signing-key"), status.body());
     }
 }
