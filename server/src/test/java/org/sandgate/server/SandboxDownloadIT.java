@@ -179,6 +179,14 @@ class SandboxDownloadIT {
         assertTrue(part.endsWith("\r\n\r\nsleepyadd"), part);
         assertTrue(raw("/sandbox/" + id + "/stdout", "Range: bytes=-2").endsWith("8\n"));
         assertTrue(raw("/sandbox/" + id + "/stdout", "Range: bytes=500-").startsWith("HTTP/1.1 416"));
+        // a suffix longer than the file is the whole file (RFC 9110, 14.1.2), even past a long's digits
+        String suffix = raw("/sandbox/" + id + "/stdout", "Range: bytes=-99999999999999999999");
+        assertTrue(suffix.startsWith("HTTP/1.1 206") && suffix.contains("Content-Range: bytes 0-19/20"), suffix);
+        // a resumed download of a file that changed since gets the whole new file, not a splice of two versions
+        String stale = raw("/sandbox/" + id + "/stdout", "Range: bytes=0-8", "If-Range: \"old-version\"");
+        assertTrue(stale.startsWith("HTTP/1.1 200") && stale.endsWith(full.substring(full.indexOf("\r\n\r\n"))), stale);
+        String current = raw("/sandbox/" + id + "/stdout", "Range: bytes=0-8", "If-Range: " + etag);
+        assertTrue(current.startsWith("HTTP/1.1 206"), current);
     }
 
     @Test

@@ -324,4 +324,50 @@ class SandboxLinkAttackIT {
         awaitFinal(id);
         assertNoLeak(race);
     }
+
+    /**
+     * The job shortens and regrows its files while they are downloaded, small and large, whole and in
+     * ranges: an answer may be cut short (the connection ends before the promised length), but it is
+     * never a 5xx and never longer than what was promised.
+     */
+    @Test
+    void aFileShortenedWhileItIsSentNeverAnswers5xx() throws Exception {
+        String id = job("cd \"$SANDGATE_SANDBOX\"; head -c 100000 /dev/zero > small; head -c 4000000 /dev/zero > big; "
+                + "touch ready; while [ ! -e stop ]; do truncate -s 0 small big; "
+                + "truncate -s 100000 small; truncate -s 4000000 big; done");
+        Path sandbox = sandboxOf(id);
+        awaitFile(sandbox.resolve("ready"));
+        int requests = 0;
+        int serverErrors = 0;
+        int cut = 0;
+        Map<String, Integer> answers = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        try {
+            for (; requests < 600 && System.nanoTime() < deadline; requests++) {
+                String name = requests % 2 == 0 ? "small" : "big";
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + server.server.httpPort()
+                        + "/sandbox/" + id + "/" + name)).timeout(Duration.ofSeconds(10));
+                if (requests % 3 == 0) {
+                    b.header("Range", "bytes=" + (name.equals("big") ? "3999000" : "99000") + "-");
+                }
+                try {
+                    HttpResponse<byte[]> r = plain.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+                            .get(20, TimeUnit.SECONDS);
+                    answers.merge(name + " " + r.statusCode(), 1, Integer::sum);
+                    if (r.statusCode() >= 500) {
+                        serverErrors++;
+                    }
+                    long promised = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+                    assertTrue(promised < 0 || r.body().length == promised, "sent what it promised");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    cut++;
+                }
+            }
+        } finally {
+            Files.writeString(sandbox.resolve("stop"), "");
+        }
+        awaitFinal(id);
+        assertTrue(requests >= 100, "enough attempts: " + requests);
+        assertEquals(0, serverErrors, "answers: " + answers + ", cut short: " + cut);
+    }
 }

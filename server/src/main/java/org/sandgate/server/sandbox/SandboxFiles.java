@@ -35,6 +35,9 @@ import org.sandgate.server.files.OpenNode;
  */
 public final class SandboxFiles {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    /** Answers up to this many bytes are read whole before they are sent. */
+    private static final int WHOLE_READ = 256 * 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxFiles.class);
     private static final String RETRY_ARCHIVE_SECONDS = "5";
 
     private final SandboxTree tree;
@@ -228,23 +231,20 @@ public final class SandboxFiles {
         }
         long start = 0;
         long length = size;
+        boolean partial = false;
         response.setStatus(200);
         String range = request.getHeaders().get(HttpHeader.RANGE);
-        Matcher m = range == null ? null : RANGE.matcher(range.strip());
+        Matcher m = range == null || !rangeStillApplies(request, etag) ? null : RANGE.matcher(range.strip());
         if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
             long first;
             long last;
-            try {
-                if (m.group(1).isEmpty()) {
-                    first = Math.max(0, size - Long.parseLong(m.group(2)));
-                    last = size - 1;
-                } else {
-                    first = Long.parseLong(m.group(1));
-                    last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
-                }
-            } catch (NumberFormatException tooLong) {
-                first = size;
-                last = -1;
+            if (m.group(1).isEmpty()) {
+                // a suffix longer than the file asks for all of it (RFC 9110, 14.1.2)
+                first = Math.max(0, size - parseOr(m.group(2), Long.MAX_VALUE));
+                last = size - 1;
+            } else {
+                first = parseOr(m.group(1), Long.MAX_VALUE);
+                last = m.group(2).isEmpty() ? size - 1 : Math.min(parseOr(m.group(2), Long.MAX_VALUE), size - 1);
             }
             if (first >= size || first > last) {
                 response.setStatus(416);
@@ -255,6 +255,7 @@ public final class SandboxFiles {
             }
             start = first;
             length = last - first + 1;
+            partial = true;
             response.setStatus(206);
             response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + size);
         }
@@ -264,14 +265,62 @@ public final class SandboxFiles {
             return;
         }
         FileChannel channel = file.read();
-        ByteBufferPool.Sized pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, 64 * 1024);
-        Content.copy(Content.Source.from(pool, channel, start, length), response, Callback.from(callback, () -> {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the response is complete; a close failure changes nothing for the client
+        if (length <= WHOLE_READ) {
+            // small answers are read first, so that what is sent is exactly what was read: a file that a
+            // job shortens meanwhile gets the length it had, never a promise the server cannot keep
+            ByteBuffer content = ByteBuffer.allocate((int) length);
+            try (channel) {
+                while (content.hasRemaining() && channel.read(content, start + content.position()) > 0) {
+                    // read on until the range is complete or the file ends
+                }
             }
-        }));
+            content.flip();
+            if (content.remaining() < length) {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.remaining());
+                if (partial) {
+                    response.getHeaders().put(HttpHeader.CONTENT_RANGE,
+                            "bytes " + start + "-" + (start + content.remaining() - 1) + "/*");
+                }
+            }
+            response.write(true, content, callback);
+            return;
+        }
+        // A large file is streamed from the open descriptor. The head goes first, so that a file that a
+        // job shortens while it is sent ends the connection early (the client sees fewer bytes than the
+        // length said) instead of turning into an error page after the fact.
+        ByteBufferPool.Sized pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, 64 * 1024);
+        Callback done = Callback.from(() -> {
+            close(channel);
+            callback.succeeded();
+        }, failure -> {
+            close(channel);
+            LOG.info("download of {} ended early: {}", String.join("/", path), failure.toString());
+            callback.failed(failure);
+        });
+        Content.Source source = Content.Source.from(pool, channel, start, length);
+        response.write(false, null, Callback.from(() -> Content.copy(source, response, done), done::failed));
+    }
+
+    /** A Range applies unless an If-Range names another version than the one opened (RFC 9110, 13.1.5). */
+    private static boolean rangeStillApplies(Request request, String etag) {
+        String ifRange = request.getHeaders().get(HttpHeader.IF_RANGE);
+        return ifRange == null || ifRange.strip().equals(etag);
+    }
+
+    private static long parseOr(String digits, long tooLarge) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException overflow) {
+            return tooLarge;
+        }
+    }
+
+    private static void close(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the response is complete or failed already; a close failure changes nothing for the client
+        }
     }
 
     private static String contentType(String name) {
