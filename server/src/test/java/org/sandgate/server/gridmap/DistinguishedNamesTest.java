@@ -60,4 +60,34 @@ class DistinguishedNamesTest {
         assertFalse(DistinguishedNames.isSlashForm("O=Grid"));
         assertFalse(DistinguishedNames.isSlashForm("/ O=Grid"));
     }
+
+    @Test
+    void slashFormOfANameBeyondTheLengthBoundsIsReadWithoutThrowing() {
+        X500Principal p = new X500Principal("CN=" + "x".repeat(300) + ",O=Grid");
+        assertEquals("/O=Grid/CN=" + "x".repeat(300), DistinguishedNames.slashForm(p));
+    }
+
+    @Test
+    void nonAsciiBytesAreWrittenAsHexAsOpensslDoes() {
+        assertEquals("/O=Grid/CN=M\\xC3\\xBCller", DistinguishedNames.slashForm(new X500Principal("CN=M\u00fcller,O=Grid")));
+    }
+
+    @Test
+    void slashFormsThatCanSpellOtherNamesAreAmbiguous() {
+        assertTrue(DistinguishedNames.ambiguity(new X500Principal("OU=People/CN=Alice,O=Grid")).isPresent());
+        assertTrue(DistinguishedNames.ambiguity(new X500Principal("CN=x+CN=Alice,O=Grid")).isPresent());
+        assertTrue(DistinguishedNames.ambiguity(new X500Principal("CN=M\\\\xC3\\\\xBCller,O=Grid")).isPresent());
+        assertFalse(DistinguishedNames.ambiguity(new X500Principal("CN=M\u00fcller,OU=People,O=Grid")).isPresent());
+        assertFalse(DistinguishedNames.ambiguity(new X500Principal("CN=Jane Doe,O=Example Grid,C=US")).isPresent());
+    }
+
+    @Test
+    void aSlashFormReadsAsTheNameItSpellsInCanonicalForm() {
+        assertEquals(new X500Principal("CN=M\u00fcller,OU=People,O=Grid").getName(X500Principal.CANONICAL),
+                DistinguishedNames.canonicalOfSlashForm("/O=Grid/OU=People/CN=M\\xC3\\xBCller").orElseThrow());
+        assertEquals(DistinguishedNames.canonicalForm(new X500Principal("CN=Alice,OU=People,O=Grid")),
+                DistinguishedNames.canonicalOfAnyForm("/O=Grid/OU=People/CN=Alice"));
+        assertNotEquals(DistinguishedNames.canonicalForm(new X500Principal("OU=People/CN=Alice,O=Grid")),
+                DistinguishedNames.canonicalOfAnyForm("/O=Grid/OU=People/CN=Alice"));
+    }
 }
