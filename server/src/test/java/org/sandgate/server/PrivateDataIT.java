@@ -128,6 +128,8 @@ class PrivateDataIT {
             }
         });
         assertEquals(List.of(), readable, "reachable by others under " + data);
+        assertTrue(Files.readString(dir.resolve("server.out")).contains(data + " was rwxr-xr-x, made rwx------"),
+                "the console log says the data directory was fixed");
         String log = Files.readString(logs.resolve("sandgate.log"));
         for (String fixed : List.of(state + " was rwxr-xr-x, made rwx------", data.resolve("deployed") + " was rwxr-xr-x",
                 state.resolve("sessions.db") + " was rw-r--r--, made rw-------",

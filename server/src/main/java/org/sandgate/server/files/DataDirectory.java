@@ -46,8 +46,17 @@ public final class DataDirectory {
      * modes, without checking what is inside (for the start, before the log file opens).
      */
     public static void create(Path data, boolean shared) throws IOException {
-        Files.createDirectories(data);
-        Files.setPosixFilePermissions(data, shared ? SHARED_ROOT : PRIVATE_DIRECTORY);
+        Set<PosixFilePermission> mode = shared ? SHARED_ROOT : PRIVATE_DIRECTORY;
+        if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
+            Set<PosixFilePermission> before = Files.getPosixFilePermissions(data, LinkOption.NOFOLLOW_LINKS);
+            if (!before.equals(mode)) {
+                Files.setPosixFilePermissions(data, mode);
+                log(data, before, mode);
+            }
+        } else {
+            Files.createDirectories(data);
+            Files.setPosixFilePermissions(data, mode);
+        }
         for (String name : DIRECTORIES) {
             privateDirectory(data.resolve(name));
         }
@@ -62,14 +71,10 @@ public final class DataDirectory {
      */
     public static int secure(Path data, boolean shared) throws IOException {
         Set<PosixFilePermission> rootMode = shared ? SHARED_ROOT : PRIVATE_DIRECTORY;
-        boolean existed = Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> before = existed ? Files.getPosixFilePermissions(data, LinkOption.NOFOLLOW_LINKS) : rootMode;
+        boolean loose = Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)
+                && !Files.getPosixFilePermissions(data, LinkOption.NOFOLLOW_LINKS).equals(rootMode);
         create(data, shared);
-        int[] fixed = {0};
-        if (!before.equals(rootMode)) {
-            log(data, before, rootMode);
-            fixed[0]++;
-        }
+        int[] fixed = {loose ? 1 : 0};
         Path sandboxes = data.resolve(SANDBOXES);
         Files.walkFileTree(data, new SimpleFileVisitor<>() {
             @Override
