@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.sandgate.batch.command.AccountSwitch;
 import org.sandgate.batch.command.CommandResult;
 import org.sandgate.batch.command.Commands;
+import org.sandgate.batch.command.JobWrapper;
 
 /**
  * The command-line tools of one batch system, run as the server's account or, in shared mode, as the
@@ -18,6 +19,7 @@ public final class BatchCommands {
     private final Commands commands;
     private final Optional<Path> binDir;
     private final Optional<AccountSwitch> accounts;
+    private final JobWrapper wrapper;
     private final Map<String, String> environment;
 
     /**
@@ -29,6 +31,7 @@ public final class BatchCommands {
         this.commands = commands;
         this.binDir = binDir;
         this.accounts = accounts;
+        this.wrapper = new JobWrapper(commands, accounts);
         Map<String, String> env = new HashMap<>();
         env.put("PATH", binDir.map(d -> d + ":").orElse("") + "/usr/local/bin:/usr/bin:/bin");
         env.put("LANG", "C.UTF-8");
@@ -60,6 +63,25 @@ public final class BatchCommands {
     }
 
     /**
+     * Writes a job's files into its sandbox: in shared mode the wrapper does, as the job's account,
+     * from what it reads on standard input; in personal mode the server, into its own sandbox.
+     *
+     * @throws BackendException when the files cannot be written
+     */
+    public void prepare(JobRequest request) {
+        if (request.account().isPresent() && accounts.isPresent()) {
+            CommandResult r = wrapper.run(request.account(), "prepare", JobFiles.wrapperFields(request), new byte[0],
+                    request.workDir().getParent());
+            if (!r.succeeded()) {
+                throw new BackendException("cannot write the job's files as " + request.account().get() + ": "
+                        + r.complaint());
+            }
+            return;
+        }
+        JobFiles.prepare(request);
+    }
+
+    /**
      * Runs a tool for a job: as the job's account in shared mode (through the wrapper's {@code batch}
      * action, in the job's sandbox), as the server otherwise.
      *
@@ -69,9 +91,9 @@ public final class BatchCommands {
     public CommandResult forJob(Optional<String> account, String tool, List<String> args, Path sandbox,
                                 Map<String, String> job, byte[] stdin) {
         if (account.isPresent() && accounts.isPresent()) {
-            List<String> wrapped = new ArrayList<>(List.of(sandbox.toString(), program(tool)));
-            wrapped.addAll(args);
-            return commands.run(accounts.get().command(account.get(), "batch", wrapped), environment, sandbox, stdin);
+            List<String> fields = new ArrayList<>(List.of(sandbox.toString(), program(tool)));
+            fields.addAll(JobWrapper.counted(args));
+            return wrapper.run(account, "batch", fields, stdin, sandbox.getParent());
         }
         Map<String, String> env = new HashMap<>(job);
         env.putAll(environment);

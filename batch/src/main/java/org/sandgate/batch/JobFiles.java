@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +26,11 @@ import java.util.regex.Pattern;
  * the server learns a job's end even when the batch system has forgotten the job (Slurm keeps
  * finished jobs only {@code MinJobAge} seconds) or the server was down when it ended. It is the
  * name of an empty file, {@code exit-CODE}, so that the server only ever lists that folder: in shared
- * mode it belongs to the job's account, and a file there could be a link or a FIFO.
+ * mode it belongs to the job's account, and a file there could be a link or a FIFO. The local back
+ * end's runner leaves the job's process id the same way, {@code pid-PID}. In shared mode the job
+ * wrapper, as the account, writes these files from what the server hands it (see
+ * {@link #wrapperFields}); the server writes them itself only into sandboxes it owns, and then
+ * through a fresh file renamed over whatever is there, never through a link or into a FIFO.
  */
 public final class JobFiles {
     /** The folder in a sandbox that holds a job's files. */
@@ -43,9 +52,11 @@ public final class JobFiles {
             [ -f .sandgate/argv ] || { echo "sandgate: not started in its sandbox ($PWD)" >&2; exit 126; }
             while IFS= read -r -d '' pair; do export "$pair"; done < .sandgate/env
             mapfile -d '' -t argv < .sandgate/argv
-            "${argv[@]}" < /dev/null
+            unset SHLVL OLDPWD
+            env -u _ -- "${argv[@]}" < /dev/null
             code=$?
-            : > ".sandgate/exit-$code"
+            # a contained local job cannot write here; its runner records the code instead
+            if [ -w .sandgate ]; then : > ".sandgate/exit-$code"; fi
             exit "$code"
             """;
 
@@ -77,17 +88,47 @@ public final class JobFiles {
      */
     public static void write(JobRequest request) throws IOException {
         Path dir = request.workDir().resolve(DIR);
-        Files.createDirectories(dir);
-        write(dir.resolve("argv"), nulSeparated(request.argv()));
-        List<String> pairs = environment(request).entrySet().stream().map(e -> {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(dir);
+        }
+        write(dir, "argv", nulSeparated(request.argv()), "rw-r--r--");
+        write(dir, "env", nulSeparated(environmentPairs(request)), "rw-r--r--");
+        write(dir, SCRIPT_FILE, SCRIPT.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
+    }
+
+    /**
+     * What the job wrapper's {@code prepare} (and {@code run}) reads: the sandbox, the job script,
+     * the environment and the argv, each list with its length first.
+     *
+     * @throws IllegalArgumentException for an argv element or variable that cannot be passed
+     */
+    public static List<String> wrapperFields(JobRequest request) {
+        List<String> fields = new ArrayList<>();
+        fields.add(request.workDir().toString());
+        fields.add(SCRIPT);
+        List<String> env = environmentPairs(request);
+        fields.add(Integer.toString(env.size()));
+        fields.addAll(env);
+        fields.add(Integer.toString(request.argv().size()));
+        for (String a : request.argv()) {
+            if (a.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a NUL byte cannot be passed to a program");
+            }
+            fields.add(a);
+        }
+        return fields;
+    }
+
+    private static List<String> environmentPairs(JobRequest request) {
+        return environment(request).entrySet().stream().map(e -> {
             if (!ENV_NAME.matcher(e.getKey()).matches()) {
                 throw new IllegalArgumentException("not an environment variable name: " + e.getKey());
             }
+            if (e.getValue().indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a NUL byte cannot be passed to a program");
+            }
             return e.getKey() + "=" + e.getValue();
         }).toList();
-        write(dir.resolve("env"), nulSeparated(pairs));
-        write(dir.resolve(SCRIPT_FILE), SCRIPT.getBytes(StandardCharsets.UTF_8));
-        Files.setPosixFilePermissions(dir.resolve(SCRIPT_FILE), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     /**
@@ -116,9 +157,17 @@ public final class JobFiles {
         return out.toByteArray();
     }
 
-    private static void write(Path file, byte[] content) throws IOException {
-        Files.write(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    /** A fresh file (never an existing one, never through a link) renamed over {@code name}. */
+    private static void write(Path dir, String name, byte[] content, String mode) throws IOException {
+        Path tmp = Files.createTempFile(dir, ".new.", "",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(tmp, content, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The exit code the job recorded in its sandbox, if it got that far. */
@@ -131,8 +180,14 @@ public final class JobFiles {
      * leaves as names, read without opening anything the job made.
      */
     public static Optional<Integer> numberNamed(Path dir, String prefix) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
+        try (DirectoryStream<Path> parent = Files.newDirectoryStream(dir.getParent());
+             DirectoryStream<Path> entries = parent instanceof SecureDirectoryStream<Path> secure
+                     ? secure.newDirectoryStream(dir.getFileName(), LinkOption.NOFOLLOW_LINKS)
+                     : Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
+                if (!entry.getFileName().toString().startsWith(prefix)) {
+                    continue;
+                }
                 String number = entry.getFileName().toString().substring(prefix.length());
                 if (number.matches("[0-9]{1,9}")) {
                     return Optional.of(Integer.parseInt(number));

@@ -16,16 +16,24 @@ import java.util.Optional;
  * @param environment extra environment variables
  * @param wallTime    the wall-clock limit; the job is killed when it is over
  * @param account     the account to run as in shared mode; empty: the server's own account
+ * @param limits      resource limits (the local back end sets them; batch systems use their own)
  */
 public record JobRequest(String name, Path workDir, List<String> argv, Map<String, String> environment,
-                         Duration wallTime, Optional<String> account) {
+                         Duration wallTime, Optional<String> account, JobLimits limits) {
     public JobRequest {
         argv = List.copyOf(argv);
         environment = Map.copyOf(environment);
         Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(limits, "limits");
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("a job needs a program");
         }
+    }
+
+    /** A job without resource limits. */
+    public JobRequest(String name, Path workDir, List<String> argv, Map<String, String> environment,
+                      Duration wallTime, Optional<String> account) {
+        this(name, workDir, argv, environment, wallTime, account, JobLimits.NONE);
     }
 
     /** A job that runs as the server's own account. */

@@ -22,6 +22,7 @@ import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.Backends;
+import org.sandgate.server.backends.JobContainment;
 import org.sandgate.server.admin.Bans;
 import org.sandgate.server.admin.Drain;
 import org.sandgate.server.admin.Reloader;
@@ -145,10 +146,14 @@ public final class SandgateServer {
                 ? Optional.of(SharedMode.start(config.shared(), Path.of(System.getProperty("sandgate.home", ".")),
                         sandboxes.root()))
                 : Optional.empty();
-        Backends backends = Backends.create(config.batch(), dataDir, shared.map(SharedMode::accountSwitch));
+        JobContainment.Decision containment = JobContainment.decide(config.jobs(),
+                List.of(dataDir.toAbsolutePath(), confDir.toAbsolutePath()), shared.map(SharedMode::wrapper),
+                shared.map(SharedMode::checkAccount));
+        Backends backends = Backends.create(config.batch(), dataDir, shared.map(SharedMode::accountSwitch),
+                containment.containment());
         SessionManager sessions = new SessionManager(
                 new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes, shared,
-                backends, config.batch().local(), Clock.systemUTC(), 500);
+                backends, config.batch().local(), config.jobs(), Clock.systemUTC(), 500);
         int migrated = sessions.migrateOwnerKeys(DistinguishedNames::canonicalOfSlashForm);
         if (migrated > 0) {
             org.slf4j.LoggerFactory.getLogger(SandgateServer.class).info(
@@ -213,7 +218,8 @@ public final class SandgateServer {
 
         SessionAccess access = new SessionAccess(sessions, policies, config.sandbox().publicUrls());
         Deployer services = new Deployer(confDir.resolve("services"), dataDir.resolve("deployed"), new PluginLoader(),
-                new CommandServices(new Commands(Duration.ofSeconds(config.services().immediateTimeoutSeconds()))),
+                new CommandServices(new Commands(Duration.ofSeconds(config.services().immediateTimeoutSeconds())),
+                        containment.containment()),
                 backends.available(), config.services().scanMillis());
         jetty.addBean(services, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,

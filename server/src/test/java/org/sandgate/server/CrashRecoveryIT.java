@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sandgate.batch.JobFiles;
 
 /**
  * A {@code kill -9} of the server loses no session and no result: jobs run on, and after a restart
@@ -107,13 +108,13 @@ class CrashRecoveryIT {
         jvms.get(0).destroyForcibly();                      // SIGKILL: no shutdown hook runs
         first.waitFor();
 
-        Path shortExit = dir.resolve("var/jobs").resolve(shortJob).resolve("exit_code");
+        Path shortControl = dir.resolve("var/sandboxes").resolve(shortJob);
         deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!Files.exists(shortExit) && Instant.now().isBefore(deadline)) {
+        while (JobFiles.exitCode(shortControl).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
-        assertTrue(Files.exists(shortExit), "the job ran on while the server was dead");
-        assertTrue(!Files.exists(dir.resolve("var/jobs").resolve(longJob).resolve("exit_code")),
+        assertTrue(JobFiles.exitCode(shortControl).isPresent(), "the job ran on while the server was dead");
+        assertTrue(JobFiles.exitCode(dir.resolve("var/sandboxes").resolve(longJob)).isEmpty(),
                 "the long job is still running when the server comes back");
 
         startServer(pki, port);

@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sandgate.batch.JobFiles;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.server.plugins.JobLab;
 
@@ -258,11 +259,12 @@ class SessionIT {
                 && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
-        Path pidFile = pki.root.resolve("var").resolve("jobs").resolve(id).resolve("pid");
-        while (!Files.exists(pidFile) && Instant.now().isBefore(deadline)) {
+        Path control = sandbox(id).resolve(".sandgate");
+        while (JobFiles.numberNamed(control, "pid-").isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
         }
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        long pid = JobFiles.numberNamed(control, "pid-").orElseThrow();
+        Thread.sleep(300);
         List<ProcessHandle> tree = new ArrayList<>(ProcessHandle.of(pid).orElseThrow().descendants().toList());
         Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
                 server.https("/api/v1/sessions/" + id)).DELETE().build());

@@ -3,9 +3,9 @@ package org.sandgate.batch.local;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,19 +18,26 @@ import java.util.regex.Pattern;
 import org.sandgate.batch.BackendException;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobFiles;
+import org.sandgate.batch.JobLimits;
 import org.sandgate.batch.JobRequest;
 import org.sandgate.batch.JobStatus;
 import org.sandgate.batch.SubmittedJob;
+import org.sandgate.batch.command.CommandResult;
+import org.sandgate.batch.command.JobWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded back end: each job is a process on this host, detached from the server
- * ({@code setsid --fork}), so a restart or a {@code kill -9} of the server does not touch it. A fixed
- * shell script, never built from user input (the job's argv reaches it as positional parameters),
- * runs the job under {@code timeout} in its sandbox and records its process id and, when it ends,
- * its exit code in a control directory; the server reads those files to follow the job, also after
- * a restart.
+ * The embedded back end: each job is a process tree on this host, started by the job wrapper (as
+ * the job's account in shared mode, as the server's in personal mode), detached, so that a restart
+ * or a {@code kill -9} of the server does not touch it; contained by bubblewrap unless the site
+ * turned that off, under its resource limits and wall-clock limit. The wrapper writes the job's
+ * files from what the server hands it on standard input, and the job's runner leaves its process id
+ * and exit code as the names of empty files in the sandbox's {@code .sandgate} folder (see
+ * {@link JobFiles}): the server follows a job by listing that folder, never opening a file in it.
+ *
+ * <p>Jobs that a previous release started in personal mode kept their process id and exit code as
+ * file contents in {@code DATA/jobs/<id>}; those are still followed and cancelled that way.
  */
 public final class LocalBatchSystem implements BatchSystem {
     private static final Logger LOG = LoggerFactory.getLogger(LocalBatchSystem.class);
@@ -39,26 +46,19 @@ public final class LocalBatchSystem implements BatchSystem {
     private static final int TIMED_OUT = 124;
     private static final Duration START_GRACE = Duration.ofSeconds(30);
 
-    /** $1 control dir, $2 work dir, $3 limit in seconds, the rest: the job's argv. */
-    static final String SCRIPT = """
-            control=$1; dir=$2; limit=$3; shift 3
-            echo $$ > "$control/pid.tmp" && mv "$control/pid.tmp" "$control/pid"
-            if cd "$dir"; then
-                timeout --kill-after=10 "$limit" "$@" > stdout 2> stderr < /dev/null
-                code=$?
-            else
-                code=126
-            fi
-            echo "$code" > "$control/exit_code.tmp" && mv "$control/exit_code.tmp" "$control/exit_code"
-            """;
+    private final JobWrapper wrapper;
+    private final Containment containment;
+    private final Optional<Path> legacyRoot;
 
-    private final Path controlRoot;
-
-    /** Jobs' control files go under {@code controlRoot} (made mode 700). */
-    public LocalBatchSystem(Path controlRoot) throws IOException {
-        Files.createDirectories(controlRoot);
-        Files.setPosixFilePermissions(controlRoot, PosixFilePermissions.fromString("rwx------"));
-        this.controlRoot = controlRoot;
+    /**
+     * @param wrapper     runs the job wrapper
+     * @param containment how jobs are contained
+     * @param legacyRoot  personal mode: where a previous release kept its jobs' control files
+     */
+    public LocalBatchSystem(JobWrapper wrapper, Containment containment, Optional<Path> legacyRoot) {
+        this.wrapper = wrapper;
+        this.containment = containment;
+        this.legacyRoot = legacyRoot;
     }
 
     @Override
@@ -66,39 +66,27 @@ public final class LocalBatchSystem implements BatchSystem {
         return "local";
     }
 
+    /** How jobs are contained. */
+    public Containment containment() {
+        return containment;
+    }
+
     @Override
     public String submit(JobRequest request) {
         if (!JOB_ID.matcher(request.name()).matches()) {
             throw new IllegalArgumentException("local job names are session ids");
         }
-        Path control = controlRoot.resolve(request.name());
-        try {
-            Files.createDirectories(control);
-        } catch (IOException e) {
-            throw new BackendException("cannot make the job's control directory: " + e.getMessage(), e);
-        }
-        long seconds = Math.max(1, request.wallTime().toSeconds());
-        List<String> argv = new ArrayList<>(List.of("setsid", "--fork", "/bin/sh", "-c", SCRIPT, "sandgate-job",
-                control.toString(), request.workDir().toString(), Long.toString(seconds)));
-        argv.addAll(request.argv());
-        ProcessBuilder pb = new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        // a job sees a small, fixed environment plus what its service asked for, never the server's
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.putAll(JobFiles.environment(request));
-        try {
-            Process launcher = pb.start();
-            if (launcher.waitFor() != 0) {
-                throw new BackendException("setsid could not start the job (exit " + launcher.exitValue() + ")");
-            }
-        } catch (IOException e) {
-            throw new BackendException("cannot start the job: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendException("interrupted while starting the job", e);
+        Path sandbox = request.workDir();
+        JobLimits l = request.limits();
+        List<String> fields = new ArrayList<>(JobFiles.wrapperFields(request));
+        fields.add(Long.toString(Math.max(1, request.wallTime().toSeconds())));
+        fields.addAll(JobWrapper.counted(containment.forJob(sandbox)));
+        fields.addAll(List.of(Long.toString(l.processes()), Long.toString(l.fileBytes()),
+                Long.toString(l.openFiles()), Long.toString(l.addressBytes())));
+        CommandResult r = wrapper.run(request.account(), "run", fields, new byte[0], sandbox.getParent());
+        if (!r.succeeded()) {
+            throw new BackendException("cannot start the job" + request.account().map(a -> " as " + a).orElse("")
+                    + ": " + r.complaint());
         }
         return request.name();
     }
@@ -107,32 +95,27 @@ public final class LocalBatchSystem implements BatchSystem {
     public Map<String, JobStatus> status(Collection<SubmittedJob> jobs) {
         Map<String, JobStatus> out = new HashMap<>();
         for (SubmittedJob job : jobs) {
-            out.put(job.id(), statusOf(job.id()));
+            Optional<Path> legacy = legacyControl(job.id());
+            out.put(job.id(), legacy.isPresent() ? legacyStatus(legacy.get()) : statusOf(job.workDir()));
         }
         return out;
     }
 
-    private JobStatus statusOf(String id) {
-        if (!JOB_ID.matcher(id).matches()) {
-            return JobStatus.lost("not a local job id");
-        }
-        Path control = controlRoot.resolve(id);
-        Optional<Integer> code = readInt(control.resolve("exit_code"));
+    private static JobStatus statusOf(Path sandbox) {
+        Path control = sandbox.resolve(JobFiles.DIR);
+        Optional<Integer> code = JobFiles.exitCode(sandbox);
         if (code.isPresent()) {
             return ended(code.get());
         }
-        Optional<Integer> pid = readInt(control.resolve("pid"));
+        Optional<Integer> pid = JobFiles.numberNamed(control, "pid-");
         if (pid.isEmpty()) {
-            if (isYoung(control)) {
-                return new JobStatus(JobStatus.Phase.QUEUED, Optional.empty(), Optional.empty());
-            }
-            return JobStatus.lost("the job never started");
+            return isYoung(control.resolve(JobFiles.SCRIPT_FILE))
+                    ? JobStatus.queued() : JobStatus.lost("the job never started");
         }
         if (isRunning(pid.get())) {
             return JobStatus.running();
         }
-        Optional<Integer> late = readInt(control.resolve("exit_code"));
-        return late.map(LocalBatchSystem::ended)
+        return JobFiles.exitCode(sandbox).map(LocalBatchSystem::ended)
                 .orElseGet(() -> JobStatus.lost("the job's process ended without recording an exit code"));
     }
 
@@ -156,10 +139,12 @@ public final class LocalBatchSystem implements BatchSystem {
                 ? Optional.of("killed at its wall-clock limit") : Optional.empty());
     }
 
-    /** Whether a job's files were made so recently that it may not have started yet. */
-    static boolean isYoung(Path control) {
+    /** Whether a job's file was made so recently that the job may not have started yet. */
+    static boolean isYoung(Path file) {
         try {
-            return Files.getLastModifiedTime(control).toInstant().isAfter(Instant.now().minus(START_GRACE));
+            Instant made = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .lastModifiedTime().toInstant();
+            return made.isAfter(Instant.now().minus(START_GRACE));
         } catch (IOException e) {
             return false;
         }
@@ -167,26 +152,28 @@ public final class LocalBatchSystem implements BatchSystem {
 
     @Override
     public void cancel(SubmittedJob job) {
-        String jobId = job.id();
-        if (!JOB_ID.matcher(jobId).matches()) {
+        Optional<Path> legacy = legacyControl(job.id());
+        if (legacy.isPresent()) {
+            legacyCancel(job.id(), legacy.get());
             return;
         }
-        readInt(controlRoot.resolve(jobId).resolve("pid")).flatMap(ProcessHandle::of).ifPresent(script -> {
-            List<ProcessHandle> tree = script.descendants().toList();
-            script.destroyForcibly();
-            tree.forEach(ProcessHandle::destroyForcibly);
-            LOG.info("job {} cancelled ({} processes killed)", jobId, tree.size() + 1);
-        });
+        CommandResult r = wrapper.run(job.account(), "kill", List.of(job.workDir().toString()), new byte[0],
+                job.workDir().getParent());
+        if (!r.succeeded()) {
+            throw new BackendException("cannot cancel the job" + job.account().map(a -> " as " + a).orElse("")
+                    + ": " + r.complaint());
+        }
+        LOG.info("job {} cancelled", job.id());
     }
 
-    /** Removes a job's control files (after its session is deleted). */
+    /** Removes what a previous release kept about a job outside its sandbox. */
     @Override
     public void forget(SubmittedJob job) {
-        String jobId = job.id();
-        if (!JOB_ID.matcher(jobId).matches()) {
+        Optional<Path> legacy = legacyControl(job.id());
+        if (legacy.isEmpty()) {
             return;
         }
-        Path control = controlRoot.resolve(jobId);
+        Path control = legacy.get();
         for (String f : List.of("pid", "exit_code", "pid.tmp", "exit_code.tmp")) {
             try {
                 Files.deleteIfExists(control.resolve(f));
@@ -201,12 +188,49 @@ public final class LocalBatchSystem implements BatchSystem {
         }
     }
 
+    // --- jobs a previous release started (personal mode): values in the contents of DATA/jobs/<id>/*
+
+    private Optional<Path> legacyControl(String id) {
+        if (legacyRoot.isEmpty() || !JOB_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        Path control = legacyRoot.get().resolve(id);
+        return Files.isDirectory(control, LinkOption.NOFOLLOW_LINKS) ? Optional.of(control) : Optional.empty();
+    }
+
+    private static JobStatus legacyStatus(Path control) {
+        Optional<Integer> code = readInt(control.resolve("exit_code"));
+        if (code.isPresent()) {
+            return ended(code.get());
+        }
+        Optional<Integer> pid = readInt(control.resolve("pid"));
+        if (pid.isEmpty()) {
+            return isYoung(control) ? JobStatus.queued() : JobStatus.lost("the job never started");
+        }
+        if (isRunning(pid.get())) {
+            return JobStatus.running();
+        }
+        return readInt(control.resolve("exit_code")).map(LocalBatchSystem::ended)
+                .orElseGet(() -> JobStatus.lost("the job's process ended without recording an exit code"));
+    }
+
+    private static void legacyCancel(String id, Path control) {
+        readInt(control.resolve("pid")).flatMap(ProcessHandle::of).ifPresent(script -> {
+            List<ProcessHandle> tree = script.descendants().toList();
+            script.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+            LOG.info("job {} cancelled ({} processes killed)", id, tree.size() + 1);
+        });
+    }
+
+    /** A number from a file the server itself wrote (the control directory is the server's, mode 700). */
     private static Optional<Integer> readInt(Path file) {
         try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.empty();
+            }
             String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
             return text.matches("[0-9]{1,9}") ? Optional.of(Integer.parseInt(text)) : Optional.empty();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

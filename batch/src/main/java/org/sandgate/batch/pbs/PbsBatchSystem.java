@@ -43,7 +43,7 @@ public final class PbsBatchSystem implements BatchSystem {
 
     @Override
     public String submit(JobRequest request) {
-        JobFiles.prepare(request);
+        tools.prepare(request);
         Path dir = request.workDir();
         // PBS job names: at most 15 characters, starting with a letter
         String name = "sg" + request.name().substring(0, Math.min(13, request.name().length()));

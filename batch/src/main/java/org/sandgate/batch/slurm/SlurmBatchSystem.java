@@ -46,7 +46,7 @@ public final class SlurmBatchSystem implements BatchSystem {
 
     @Override
     public String submit(JobRequest request) {
-        JobFiles.prepare(request);
+        tools.prepare(request);
         Path dir = request.workDir();
         List<String> args = new ArrayList<>(List.of("--parsable",
                 "--job-name=" + request.name(),

@@ -12,10 +12,11 @@ import org.sandgate.batch.BatchCommands;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.command.AccountSwitch;
 import org.sandgate.batch.command.Commands;
+import org.sandgate.batch.command.JobWrapper;
 import org.sandgate.batch.drmaa.DrmaaBatchSystem;
 import org.sandgate.batch.drmaa.DrmaaSettings;
 import org.sandgate.batch.local.LocalBatchSystem;
-import org.sandgate.batch.local.SharedLocalBatchSystem;
+import org.sandgate.batch.local.Containment;
 import org.sandgate.batch.pbs.PbsBatchSystem;
 import org.sandgate.batch.pbs.PbsSettings;
 import org.sandgate.batch.slurm.SlurmBatchSystem;
@@ -42,10 +43,11 @@ public final class Backends implements AutoCloseable {
      * Makes the configured back ends.
      *
      * @param dataDir  the data directory (the local back end keeps its control files there)
-     * @param accounts how to act as a job's account in shared mode; empty in personal mode
+     * @param accounts    how to act as a job's account in shared mode; empty in personal mode
+     * @param containment how local jobs are contained
      */
-    public static Backends create(SandgateConfig.Batch config, Path dataDir, Optional<AccountSwitch> accounts)
-            throws IOException {
+    public static Backends create(SandgateConfig.Batch config, Path dataDir, Optional<AccountSwitch> accounts,
+                                  Containment containment) throws IOException {
         Commands commands = new Commands(Duration.ofSeconds(60));
         Set<String> used = new TreeSet<>(Set.of("local", "slurm", "pbs"));
         if (accounts.isEmpty()) {
@@ -54,8 +56,8 @@ public final class Backends implements AutoCloseable {
         Map<String, BatchSystem> made = new LinkedHashMap<>();
         for (String name : used) {
             made.put(name, switch (name) {
-                case "local" -> accounts.isPresent() ? new SharedLocalBatchSystem(commands, accounts.get())
-                        : new LocalBatchSystem(dataDir.resolve("jobs"));
+                case "local" -> new LocalBatchSystem(new JobWrapper(commands, accounts), containment,
+                        accounts.isPresent() ? Optional.empty() : Optional.of(dataDir.resolve("jobs")));
                 case "slurm" -> new SlurmBatchSystem(
                         new BatchCommands(commands, path(config.slurm().binDir()), accounts),
                         new SlurmSettings(text(config.slurm().partition()), text(config.slurm().account()),

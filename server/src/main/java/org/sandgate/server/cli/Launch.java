@@ -21,6 +21,7 @@ import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.files.Posix;
 import org.sandgate.server.shared.SharedModeException;
+import org.sandgate.server.backends.ContainmentException;
 import org.sandgate.server.tls.TlsSetupException;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +135,7 @@ final class Launch {
             SandgateServer server = SandgateServer.create(ports, confDir, dataDir, config);
             server.start();
             return server;
-        } catch (TlsSetupException | SharedModeException e) {
+        } catch (TlsSetupException | SharedModeException | ContainmentException e) {
             err.println("sandgate-server: " + e.getMessage());
         } catch (IOException e) {
             // a file or directory of the site: the message says which, a stack trace would not help

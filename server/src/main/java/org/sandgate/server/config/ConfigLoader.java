@@ -340,6 +340,22 @@ public final class ConfigLoader {
         if (c.audit().maxBytes() < 4096) {
             problems.add("key 'audit.max_bytes': must be at least 4096");
         }
+        if (!List.of("auto", "bwrap", "none").contains(c.jobs().containment())) {
+            problems.add("key 'jobs.containment': '" + c.jobs().containment() + "' is not auto, bwrap or none");
+        }
+        for (String dir : c.jobs().readOnly()) {
+            if (!dir.startsWith("/")) {
+                problems.add("key 'jobs.read_only': '" + dir + "' is not an absolute path");
+            }
+        }
+        c.jobs().limits().forEach((tier, l) -> {
+            if (Tier.fromWireName(tier).isEmpty()) {
+                problems.add("key 'jobs.limits." + tier + "': not a tier (anonymous, weak, strong)");
+            } else if (l == null || java.util.stream.Stream.of(l.processes(), l.fileBytes(), l.openFiles(),
+                    l.addressBytes()).anyMatch(v -> v != null && v < 0)) {
+                problems.add("key 'jobs.limits." + tier + "': limits are 0 (none) or more");
+            }
+        });
         if (c.batch().local().slots() < 1) {
             problems.add("key 'batch.local.slots': must be at least 1");
         }

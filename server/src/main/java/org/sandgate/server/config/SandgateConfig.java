@@ -28,6 +28,7 @@ import org.sandgate.service.Tier;
  * @param limits    fair shares: how many sessions and event streams one caller may hold at once
  * @param proxies   what limited and independent proxies may do
  * @param identity  how subjects whose slash form is ambiguous are treated
+ * @param jobs      how local jobs are contained and limited
  */
 public record SandgateConfig(
         Mode mode,
@@ -47,7 +48,8 @@ public record SandgateConfig(
         Audit audit,
         Limits limits,
         Proxies proxies,
-        IdentityRules identity) {
+        IdentityRules identity,
+        Jobs jobs) {
 
     public SandgateConfig {
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
@@ -68,12 +70,13 @@ public record SandgateConfig(
         limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
         proxies = Objects.requireNonNullElseGet(proxies, () -> new Proxies(null, null));
         identity = Objects.requireNonNullElseGet(identity, () -> new IdentityRules(null));
+        jobs = Objects.requireNonNullElseGet(jobs, () -> new Jobs(null, null, null));
     }
 
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
         return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** This configuration with other ports (from the command line); null keeps the configured one. */
@@ -81,7 +84,7 @@ public record SandgateConfig(
         Server s = new Server(server.bind(), httpsPort == null ? server.httpsPort() : httpsPort,
                 httpPort == null ? server.httpPort() : httpPort, server.maxRequestBytes());
         return new SandgateConfig(mode, anonymous, tiers, sandbox, batch, shared, s, tls, gridmap, services, developers,
-                admins, authz, tokens, audit, limits, proxies, identity);
+                admins, authz, tokens, audit, limits, proxies, identity, jobs);
     }
 
     /** Whether anonymous requests are accepted. */
@@ -305,6 +308,61 @@ public record SandgateConfig(
             sudo = Objects.requireNonNullElse(sudo, "/usr/bin/sudo");
             minUid = Objects.requireNonNullElse(minUid, 1000);
             checkAccount = Objects.requireNonNullElse(checkAccount, "");
+        }
+    }
+
+    /**
+     * How local jobs (the local back end's, in both modes) and immediate commands are contained, and
+     * the resource limits of local jobs.
+     *
+     * @param containment {@code auto} (bubblewrap where it works, tried at start), {@code bwrap}
+     *                    (refuse to start without it) or {@code none}
+     * @param readOnly    directories a contained job sees read-only besides the system ones
+     * @param limits      limits by tier; keys left out keep the tier's default
+     */
+    public record Jobs(String containment, @JsonProperty("read_only") List<String> readOnly,
+                       Map<String, JobLimits> limits) {
+        public Jobs {
+            containment = Objects.requireNonNullElse(containment, "auto");
+            readOnly = List.copyOf(Objects.requireNonNullElse(readOnly, List.of()));
+            limits = Map.copyOf(Objects.requireNonNullElse(limits, Map.of()));
+        }
+
+        /** The limits of a tier's jobs: the site's keys over the tier's defaults. */
+        public JobLimits limitsOf(Tier tier) {
+            JobLimits d = JobLimits.defaults(tier);
+            JobLimits site = limits.get(tier.wireName());
+            if (site == null) {
+                return d;
+            }
+            return new JobLimits(
+                    Objects.requireNonNullElse(site.processes(), d.processes()),
+                    Objects.requireNonNullElse(site.fileBytes(), d.fileBytes()),
+                    Objects.requireNonNullElse(site.openFiles(), d.openFiles()),
+                    Objects.requireNonNullElse(site.addressBytes(), d.addressBytes()));
+        }
+    }
+
+    /**
+     * Resource limits of one local job; 0 is no limit.
+     *
+     * @param processes    processes and threads at once
+     * @param fileBytes    the largest file it may write
+     * @param openFiles    open files per process
+     * @param addressBytes address space per process
+     */
+    public record JobLimits(Long processes, @JsonProperty("file_bytes") Long fileBytes,
+                            @JsonProperty("open_files") Long openFiles,
+                            @JsonProperty("address_bytes") Long addressBytes) {
+        private static final long GIB = 1024L * 1024 * 1024;
+
+        /** The defaults of a tier: the weaker the credential, the smaller the job. */
+        public static JobLimits defaults(Tier tier) {
+            return switch (tier) {
+                case ANONYMOUS -> new JobLimits(64L, GIB, 256L, 4 * GIB);
+                case WEAK -> new JobLimits(256L, 8 * GIB, 1024L, 8 * GIB);
+                case STRONG -> new JobLimits(1024L, 64 * GIB, 4096L, 16 * GIB);
+            };
         }
     }
 

@@ -14,13 +14,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.sandgate.batch.BackendException;
 import org.sandgate.batch.BatchSystem;
+import org.sandgate.batch.JobLimits;
 import org.sandgate.batch.JobRequest;
 import org.sandgate.batch.JobStatus;
 import org.sandgate.batch.SubmittedJob;
@@ -41,6 +44,7 @@ import org.sandgate.service.ServiceContext;
 import org.sandgate.service.SessionStatus;
 import org.sandgate.service.JobSpec;
 import org.sandgate.service.ServiceMethod;
+import org.sandgate.service.Tier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +66,7 @@ public final class SessionManager extends AbstractLifeCycle {
     private final SandboxKeeper keeper;
     private final Backends backends;
     private final SandgateConfig.Local local;
+    private final SandgateConfig.Jobs jobs;
     private final boolean runAsAccount;
     private final Clock clock;
     private final long pollMillis;
@@ -72,6 +77,8 @@ public final class SessionManager extends AbstractLifeCycle {
     private final Map<String, Instant> lastPoll = new HashMap<>();
     private final Map<String, String> lastFailure = new HashMap<>();
     private ScheduledExecutorService poller;
+    /** Starts local jobs, so that one session's slow or stuck start never holds up the poller. */
+    private ExecutorService starter;
 
     /** A job as stored with its session, so a queued job survives a restart. */
     record StoredJob(List<String> argv, Map<String, String> environment, long wallSeconds) {
@@ -82,16 +89,18 @@ public final class SessionManager extends AbstractLifeCycle {
      *                   personal mode
      * @param backends   the back ends, by service
      * @param local      the local back end's slots and the wall-clock rule of every back end
+     * @param jobs       the resource limits of local jobs, by tier
      * @param pollMillis how often the poller runs (batch systems are asked less often, see
      *                   {@link Backends#pollInterval})
      */
     public SessionManager(SessionStore store, Sandboxes sandboxes, Optional<SharedMode> shared, Backends backends,
-                          SandgateConfig.Local local, Clock clock, long pollMillis) {
+                          SandgateConfig.Local local, SandgateConfig.Jobs jobs, Clock clock, long pollMillis) {
         this.store = store;
         this.sandboxes = sandboxes;
         this.keeper = shared.map(m -> SandboxKeeper.shared(sandboxes, m)).orElseGet(() -> SandboxKeeper.personal(sandboxes));
         this.backends = backends;
         this.local = local;
+        this.jobs = jobs;
         this.runAsAccount = shared.isPresent();
         this.clock = clock;
         this.pollMillis = pollMillis;
@@ -104,13 +113,20 @@ public final class SessionManager extends AbstractLifeCycle {
             t.setDaemon(true);
             return t;
         });
+        starter = Executors.newFixedThreadPool(Math.max(2, Math.min(8, local.slots())), r -> {
+            Thread t = new Thread(r, "job-start");
+            t.setDaemon(true);
+            return t;
+        });
         poller.scheduleWithFixedDelay(this::tickSafely, 0, pollMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
     protected void doStop() throws InterruptedException {
         poller.shutdownNow();
+        starter.shutdownNow();
         poller.awaitTermination(5, TimeUnit.SECONDS);
+        starter.awaitTermination(5, TimeUnit.SECONDS);
         backends.close();
         store.close();
     }
@@ -193,8 +209,12 @@ public final class SessionManager extends AbstractLifeCycle {
     }
 
     private JobRequest request(Session s, StoredJob job) {
+        JobLimits limits = Tier.fromWireName(s.tier()).map(t -> {
+            SandgateConfig.JobLimits l = jobs.limitsOf(t);
+            return new JobLimits(l.processes(), l.fileBytes(), l.openFiles(), l.addressBytes());
+        }).orElseThrow(() -> new IllegalStateException("session " + s.id() + " has no known tier"));
         return new JobRequest(s.id().value(), sandboxes.of(s.id()), job.argv(), job.environment(),
-                Duration.ofSeconds(job.wallSeconds()), runAs(s));
+                Duration.ofSeconds(job.wallSeconds()), runAs(s), limits);
     }
 
     private Optional<String> runAs(Session s) {
@@ -327,6 +347,7 @@ public final class SessionManager extends AbstractLifeCycle {
      * @throws ApiException 503 when the batch system cannot cancel the job; the session stays
      */
     public synchronized void remove(Session session) {
+        awaitStart(session.id());
         Session current = store.find(session.id()).orElse(session);
         if (!current.state().terminal()) {
             if (current.backendJobId().isPresent()) {
@@ -346,6 +367,18 @@ public final class SessionManager extends AbstractLifeCycle {
         removeSandbox(session.id(), session.account());
         store.delete(session.id());
         LOG.info("session {} removed", session.id());
+    }
+
+    /** Waits (bounded by the wrapper's time limit) until a job being started has its id stored. */
+    private void awaitStart(SessionId id) {
+        while (submitting.contains(id) && store.find(id).map(s -> s.backendJobId().isEmpty()).orElse(false)) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Removes finished sessions, with their sandboxes, whose last change is older than {@code retention}. */
@@ -391,7 +424,9 @@ public final class SessionManager extends AbstractLifeCycle {
             }
         }
         Instant now = clock.instant();
-        int localBusy = live.getOrDefault("local", List.of()).size();
+        int localBusy = live.getOrDefault("local", List.of()).size() + (int) unfinished.stream()
+                .filter(s -> s.backend().equals("local") && s.backendJobId().isEmpty() && submitting.contains(s.id()))
+                .count();
         for (Map.Entry<String, List<Session>> e : live.entrySet()) {
             String name = e.getKey();
             Instant last = lastPoll.get(name);
@@ -422,8 +457,13 @@ public final class SessionManager extends AbstractLifeCycle {
                     runningByOwner.merge(s.owner(), 1, Integer::sum);
                 }
             }
+            for (Session s : unfinished) {
+                if (s.backend().equals("local") && s.backendJobId().isEmpty() && submitting.contains(s.id())) {
+                    runningByOwner.merge(s.owner(), 1, Integer::sum);     // being started right now
+                }
+            }
             for (Session s : FairQueue.next(waitingLocally, runningByOwner, local.slots() - localBusy)) {
-                start(s);
+                startAside(s);
             }
         }
     }
@@ -469,6 +509,64 @@ public final class SessionManager extends AbstractLifeCycle {
             announce(next);
         }
         return ended;
+    }
+
+    /**
+     * Starts a local job on the starter threads, never on the poller: the wrapper call that writes
+     * the job's files and starts it is bounded by its time limit, and while it runs every other
+     * session is followed as usual. The session counts as submitting until the start is stored.
+     */
+    private void startAside(Session s) {
+        submitting.add(s.id());
+        try {
+            starter.execute(() -> {
+                try {
+                    startLocal(s);
+                } catch (RuntimeException e) {
+                    LOG.warn("session {}: starting its job failed: {}", s.id(), e.toString());
+                } finally {
+                    synchronized (this) {
+                        submitting.remove(s.id());
+                        notifyAll();
+                    }
+                    poller.execute(this::tickSafely);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            submitting.remove(s.id());
+        }
+    }
+
+    private void startLocal(Session s) {
+        String jobId;
+        BatchSystem backend;
+        try {
+            backend = backendOf(s);
+            StoredJob job = JSON.readValue(store.job(s.id())
+                    .orElseThrow(() -> new IllegalStateException("the session has no stored job")), StoredJob.class);
+            jobId = backend.submit(request(s, job));
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                if (stillWaiting(s.id()).isPresent()) {
+                    fail(s, e.getMessage());
+                }
+            }
+            return;
+        }
+        synchronized (this) {
+            Optional<Session> now = stillWaiting(s.id());
+            if (now.isEmpty()) {
+                return;
+            }
+            Session next = now.get().submitted(jobId, SessionState.RUNNING, clock.instant());
+            store.update(next);
+            announce(next);
+        }
+    }
+
+    /** The session, if it is still queued without a job (not cancelled or removed meanwhile). */
+    private Optional<Session> stillWaiting(SessionId id) {
+        return store.find(id).filter(s -> s.state() == SessionState.QUEUED && s.backendJobId().isEmpty());
     }
 
     private void start(Session s) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -17,6 +18,7 @@ import org.sandgate.batch.BackendException;
 import org.sandgate.batch.command.AccountSwitch;
 import org.sandgate.batch.command.CommandResult;
 import org.sandgate.batch.command.Commands;
+import org.sandgate.batch.command.JobWrapper;
 import org.sandgate.server.api.ApiException;
 import org.sandgate.server.config.SandgateConfig;
 import org.slf4j.Logger;
@@ -35,13 +37,17 @@ public final class SharedMode {
 
     private final AccountSwitch accounts;
     private final Commands commands;
+    private final JobWrapper wrapper;
     private final int minUid;
+    private final String checkAccount;
     private final Map<String, Integer> uids = new ConcurrentHashMap<>();
 
-    private SharedMode(AccountSwitch accounts, Commands commands, int minUid) {
+    private SharedMode(AccountSwitch accounts, Commands commands, int minUid, String checkAccount) {
         this.accounts = accounts;
         this.commands = commands;
+        this.wrapper = new JobWrapper(commands, Optional.of(accounts));
         this.minUid = minUid;
+        this.checkAccount = checkAccount;
     }
 
     /**
@@ -55,11 +61,11 @@ public final class SharedMode {
                 ? home.resolve("libexec").resolve("sandgate-job-wrapper") : Path.of(config.wrapper());
         checkWrapper(wrapper.toAbsolutePath().normalize());
         SharedMode mode = new SharedMode(new AccountSwitch(Path.of(config.sudo()), wrapper.toAbsolutePath().normalize()),
-                new Commands(Duration.ofSeconds(30)), config.minUid());
+                new Commands(Duration.ofSeconds(30)), config.minUid(), config.checkAccount());
         String account = config.checkAccount();
         CommandResult r;
         try {
-            r = mode.asAccount(account, "check", List.of(), Path.of("/"));
+            r = mode.asAccount(account, "check", List.of());
         } catch (BackendException e) {
             throw new SharedModeException("shared mode: " + e.getMessage());
         }
@@ -109,8 +115,18 @@ public final class SharedMode {
         return accounts;
     }
 
-    private CommandResult asAccount(String account, String action, List<String> args, Path dir) {
-        return commands.run(accounts.command(account, action, args), ENV, dir, new byte[0]);
+    /** The job wrapper, run as the accounts. */
+    public JobWrapper wrapper() {
+        return wrapper;
+    }
+
+    /** The account the start-up checks act as. */
+    public String checkAccount() {
+        return checkAccount;
+    }
+
+    private CommandResult asAccount(String account, String action, List<String> fields) {
+        return wrapper.run(Optional.of(account), action, fields, new byte[0], Path.of("/"));
     }
 
     /**
@@ -142,7 +158,7 @@ public final class SharedMode {
 
     /** Makes a sandbox as its account (see the wrapper's {@code create}). */
     public void createSandbox(Path sandbox, String account) throws IOException {
-        CommandResult r = asAccount(account, "create", List.of(sandbox.toString()), Path.of("/"));
+        CommandResult r = asAccount(account, "create", List.of(sandbox.toString()));
         if (!r.succeeded()) {
             throw new IOException("as " + account + ": " + r.complaint());
         }
@@ -172,7 +188,7 @@ public final class SharedMode {
 
     /** Removes a sandbox as its account. */
     public void removeSandbox(Path sandbox, String account) throws IOException {
-        CommandResult r = asAccount(account, "remove", List.of(sandbox.toString()), Path.of("/"));
+        CommandResult r = asAccount(account, "remove", List.of(sandbox.toString()));
         if (!r.succeeded()) {
             throw new IOException("as " + account + ": " + r.complaint());
         }

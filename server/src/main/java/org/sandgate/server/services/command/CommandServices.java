@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.sandgate.batch.command.CommandResult;
 import org.sandgate.batch.command.Commands;
+import org.sandgate.batch.local.Containment;
 import org.sandgate.server.config.YamlProblems;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
@@ -44,9 +45,19 @@ public final class CommandServices {
 
     private final ObjectMapper yaml;
     private final Commands commands;
+    private final Containment containment;
 
-    /** @param commands runs the commands of immediate methods, with the immediate time limit */
+    /** Immediate commands not contained (tests of what does not run them). */
     public CommandServices(Commands commands) {
+        this(commands, Containment.NONE);
+    }
+
+    /**
+     * @param commands    runs the commands of immediate methods, with the immediate time limit
+     * @param containment how immediate commands are contained: like the local back end's jobs, each
+     *                    in its own namespaces, seeing only its fresh directory and the system
+     */
+    public CommandServices(Commands commands, Containment containment) {
         YAMLFactory factory = YAMLFactory.builder().build();
         factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.yaml = new ObjectMapper(factory)
@@ -54,6 +65,7 @@ public final class CommandServices {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         this.commands = commands;
+        this.containment = containment;
     }
 
     /** A command service read from YAML, with the back end it asks for (may be null). */
@@ -246,7 +258,15 @@ public final class CommandServices {
             env.put("HOME", dir.toString());
             env.put("TMPDIR", dir.toString());
             env.putAll(environment);
-            CommandResult r = commands.run(command.render(args, present(files, args)), env, dir, new byte[0]);
+            List<String> argv = new ArrayList<>();
+            if (containment.contained()) {
+                // a temporary directory's name is no capability: the options may show in argv
+                argv.add(Containment.program());
+                argv.addAll(containment.forCommand(dir));
+                argv.add("--");
+            }
+            argv.addAll(command.render(args, present(files, args)));
+            CommandResult r = commands.run(argv, env, dir, new byte[0]);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("exit_code", r.exitCode());
             result.put("stdout", cap(r.stdout()));
