@@ -367,4 +367,14 @@ class LauncherIT {
         assertTrue(r.out().contains("host credential: ok"), r.toString());
         assertTrue(r.err().contains("line 2: 'garbage' is not a DN"), r.toString());
     }
+
+    @Test
+    void checkSaysWhichContainmentJobsGet() throws Exception {
+        TestPki pki = site();
+        Tools.Result r = launch(unprivileged("check", "--conf", pki.conf.toString()));
+        assertTrue(r.out().contains("containment: bubblewrap"), r.toString());
+        pki.config("server:\n  bind: 127.0.0.1\njobs:\n  containment: none\n");
+        r = launch(unprivileged("check", "--conf", pki.conf.toString()));
+        assertTrue(r.out().contains("containment: NONE (jobs.containment: none): jobs are NOT contained"), r.toString());
+    }
 }

@@ -83,15 +83,7 @@ class SharedModeIT {
         Path services = pki.conf.resolve("services");
         PluginJar.build(services.resolve("local-lab.jar"), BatchLab.OnLocal.class, BatchLab.class);
         PluginJar.build(services.resolve("slurm-lab.jar"), BatchLab.OnSlurm.class, BatchLab.class);
-        Files.writeString(services.resolve("hostile.yaml"), """
-                service: lab.hostile
-                methods:
-                  run:
-                    arguments:
-                      script: {type: string, max_length: 4000}
-                    cost: "1"
-                    command: [/bin/sh, -c, "{script}"]
-                """);
+        Files.writeString(services.resolve("hostile.yaml"), JobContainmentIT.SERVICE);
         pki.config(pki.baseConfig() + """
                 mode: shared
                 shared:
@@ -101,6 +93,11 @@ class SharedModeIT {
                 batch:
                   poll_seconds: 0.5
                   services: {lab.slurm: slurm}
+                  local: {slots: 2}
+                jobs:
+                  containment: bwrap
+                  limits:
+                    strong: {processes: 64, file_bytes: 1048576}
                 """);
         assertEquals(0, Tools.run(dir, null, "chown", "-R", SERVER, dir.toString()).exit());
         try (ServerSocket s = new ServerSocket(0)) {
@@ -276,7 +273,7 @@ class SharedModeIT {
         assertEquals("FAILED", end.path("state").asText(), end.toString());
         assertNotEquals(0, end.path("exit_code").asInt());
         String err = Files.readString(sandbox(peek).resolve("stderr"));
-        assertTrue(err.contains("Permission denied"), err);
+        assertTrue(err.contains("No such file or directory"), "contained, the other sandbox is not even there: " + err);
         assertEquals("", Files.readString(sandbox(peek).resolve("stdout")));
         assertTrue(output(alice, secret).startsWith("alice's secret|"), "the server still serves it to its owner");
     }
@@ -364,11 +361,15 @@ class SharedModeIT {
     @Test
     void aJobThatSwapsItsSandboxForALinkToTheServersStateReadsNothingThroughIt() throws Exception {
         Path state = dir.resolve("var").resolve("state");
-        String script = "d=\"$SANDGATE_SANDBOX\"; cd / && mv \"$d\" \"$d.moved\" && ln -s " + state + " \"$d\"";
+        // a contained job cannot move its sandbox (a mount point in its namespace); the account's own
+        // shell, outside any container, can
         String id = started(alice, "hostile", "run",
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("script", script)));
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("script", "true")));
         JsonNode end = waitFor(alice, id, List.of("DONE", "FAILED"));
-        assertTrue(Files.isSymbolicLink(sandbox(id)), "the job, as sgalice, swapped its sandbox: " + end);
+        Path d = sandbox(id);
+        asAccount("sgalice", "sh", "-c", "cd / && mv \"$0\" \"$0.moved\" && ln -s \"$1\" \"$0\"", d.toString(),
+                state.toString());
+        assertTrue(Files.isSymbolicLink(sandbox(id)), "sgalice swapped the sandbox: " + end);
         String key = Files.readString(state.resolve("token-signing-key.jwk"));
         for (String path : List.of("token-signing-key.jwk", "", "sessions.db", "?archive=zip")) {
             Https.Reply r = send(alice, HttpRequest.newBuilder(url("/sandbox/" + id + "/" + path)));
@@ -377,5 +378,156 @@ class SharedModeIT {
         }
         Https.Reply status = send(alice, HttpRequest.newBuilder(url("/api/v1/sessions/" + id)));
         assertFalse(status.body().contains("token-signing-key"), status.body());
+    }
+
+    // --- the job boundary: hostile jobs, played for real, as the mapped accounts
+
+    static String hostile(TestPki.Credential who, String method, String script) throws Exception {
+        Https.Reply r = send(who, HttpRequest.newBuilder(url("/api/v1/services/lab/hostile/" + method))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                                java.util.Map.of("args", List.of(script))))));
+        assertEquals(201, r.status(), r.body());
+        return r.json().path("session").asText();
+    }
+
+    static int delete(TestPki.Credential who, String id) throws Exception {
+        return send(who, HttpRequest.newBuilder(url("/api/v1/sessions/" + id)).DELETE()).status();
+    }
+
+    static String asAccount(String account, String... argv) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("runuser", "-u", account, "--"));
+        cmd.addAll(List.of(argv));
+        Tools.Result r = Tools.run(Path.of("/"), null, cmd.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.toString());
+        return r.out();
+    }
+
+    @Test
+    void aJobCannotReachTheServersKeysItsConfigurationOrAnotherAccountsSandbox() throws Exception {
+        String secret = started(bob, "local", "argv", "[\"bob's secret\"]");
+        assertEquals("DONE", waitFor(bob, secret, List.of("DONE", "FAILED")).path("state").asText());
+        Path data = dir.resolve("var");
+        Path key = data.resolve("state").resolve("token-signing-key.jwk");
+        Path hostKey = pki.conf.resolve("hostkey.pem");
+        Path theirs = sandbox(secret).resolve("stdout");
+        for (Path p : List.of(key, hostKey, theirs)) {
+            assertTrue(Files.isRegularFile(p), p + " exists for the job to try");
+        }
+        String id = hostile(alice, "run", "for f in '" + key + "' '" + hostKey + "' '" + theirs + "'; do "
+                + "if head -c 1 \"$f\" > /dev/null 2>&1; then echo \"READ $f\"; else echo \"DENIED $f\"; fi; done; "
+                + "echo LISTING; ls -A '" + data + "' '" + data.resolve("sandboxes") + "' '" + pki.conf + "' 2>&1; "
+                + "echo procs $(ls -d /proc/[0-9]* | wc -l)");
+        assertEquals("DONE", waitFor(alice, id, List.of("DONE", "FAILED")).path("state").asText());
+        String out = output(alice, id);
+        assertFalse(out.contains("READ"), out);
+        assertEquals(3, out.lines().filter(l -> l.startsWith("DENIED")).count(), out);
+        String listing = out.substring(out.indexOf("LISTING"));
+        assertFalse(listing.contains(secret) || listing.contains("state") || listing.contains("hostcert.pem"), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("procs [1-9]")), "the job sees only its own processes: " + out);
+    }
+
+    @Test
+    void cancelAndTheWallClockLimitEndEveryProcessOfASharedModeJob() throws Exception {
+        long base = 5_000_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000) * 10L;
+        String id = hostile(alice, "run", JobContainmentIT.escapers(base));
+        for (int i = 1; i <= 5; i++) {
+            JobContainmentIT.awaitProcesses("sleep " + (base + i), 1);
+        }
+        assertEquals(204, delete(alice, id));
+        for (int i = 1; i <= 5; i++) {
+            JobContainmentIT.awaitNone("sleep " + (base + i));
+        }
+        long limited = base + 100;
+        String timed = hostile(alice, "short", JobContainmentIT.escapers(limited));
+        JobContainmentIT.awaitProcesses("sleep " + (limited + 1), 1);
+        assertEquals("FAILED", waitFor(alice, timed, List.of("DONE", "FAILED")).path("state").asText());
+        for (int i = 1; i <= 5; i++) {
+            JobContainmentIT.awaitNone("sleep " + (limited + i));
+        }
+    }
+
+    @Test
+    void noSessionIdIsInTheProcessListOfTheJobTheWrapperOrSudo() throws Exception {
+        try (ProcessTable.Sampler sampler = new ProcessTable.Sampler(List.of("sudo", "sandgate-job", "bwrap", "sleep 4343"))) {
+            String id = hostile(alice, "run", "sleep 4343");
+            JobContainmentIT.awaitProcesses("sleep 4343", 1);
+            for (ProcessTable.Entry e : ProcessTable.all()) {
+                assertFalse(e.cmdline().contains(id), "a process list shows the session id: " + e);
+            }
+            assertEquals(204, delete(alice, id));
+            JobContainmentIT.awaitNone("sleep 4343");
+            Thread.sleep(200);
+            assertTrue(sampler.seen().stream().anyMatch(c -> c.startsWith("/usr/bin/sudo") && c.contains(" run")),
+                    "the sampler saw sudo start the job: " + sampler.seen());
+            assertTrue(sampler.seen().stream().anyMatch(c -> c.startsWith("/usr/bin/sudo") && c.contains(" kill")),
+                    "the sampler saw sudo cancel the job: " + sampler.seen());
+            for (String c : sampler.seen()) {
+                assertFalse(c.contains(id), "a process list showed the session id: " + c);
+            }
+        }
+    }
+
+    @Test
+    void aForkBombIsBoundedAndAFileOverTheSizeLimitFailsWithEfbig() throws Exception {
+        String bomb = hostile(alice, "short", "b() { b | b & }; b; sleep 10");
+        int most = 0;
+        Instant end = Instant.now().plusSeconds(4);
+        while (Instant.now().isBefore(end)) {
+            String count = Tools.run(Path.of("/"), null, "pgrep", "-c", "-u", "sgalice").out().strip();
+            most = Math.max(most, count.isEmpty() ? 0 : Integer.parseInt(count));
+            Thread.sleep(50);
+        }
+        assertTrue(most <= 64 + 6, "at most the process limit (64) and the runner's few: " + most);
+        assertEquals("FAILED", waitFor(alice, bomb, List.of("DONE", "FAILED")).path("state").asText());
+        Thread.sleep(1000);
+        assertEquals("0", Tools.run(Path.of("/"), null, "pgrep", "-c", "-u", "sgalice").out().strip(),
+                "nothing of the bomb is left");
+
+        String big = hostile(alice, "run", "python3 -c \"import signal, errno\n"
+                + "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+                + "f = open('big', 'wb')\n"
+                + "try:\n    f.write(b'x' * 2000000); f.flush(); print('WROTE')\n"
+                + "except OSError as e:\n    print(errno.errorcode[e.errno])\n\"");
+        assertEquals("DONE", waitFor(alice, big, List.of("DONE", "FAILED")).path("state").asText());
+        assertEquals("EFBIG\n", output(alice, big));
+        assertTrue(Files.size(sandbox(big).resolve("big")) <= 1048576);
+    }
+
+    @Test
+    void linksAndFifosAnAccountPlantsInAQueuedJobsFilesAreReplacedNotFollowed() throws Exception {
+        Path target = dir.resolve("var").resolve("state").resolve("token-signing-key.jwk");
+        String before = Files.readString(target);
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(target));
+        String b1 = hostile(bob, "run", "sleep 600");
+        String b2 = hostile(bob, "run", "sleep 600");
+        waitFor(bob, b1, List.of("RUNNING"));
+        waitFor(bob, b2, List.of("RUNNING"));
+        String victim = hostile(alice, "run", "echo victim ran");
+        String stuck = hostile(alice, "run", "echo stuck ran");
+        Path vc = sandbox(victim).resolve(".sandgate");
+        Path sc = sandbox(stuck).resolve(".sandgate");
+        asAccount("sgalice", "ln", "-s", target.toString(), vc.resolve("argv").toString());
+        asAccount("sgalice", "ln", "-s", target.toString(), vc.resolve("job.sh").toString());
+        asAccount("sgalice", "mkfifo", sc.resolve("env").toString(), sc.resolve("argv").toString());
+        assertEquals("QUEUED", waitFor(alice, victim, List.of("QUEUED")).path("state").asText());
+        assertEquals(204, delete(bob, b1));
+        assertEquals(204, delete(bob, b2));
+        assertEquals("DONE", waitFor(alice, victim, List.of("DONE", "FAILED")).path("state").asText());
+        assertEquals("DONE", waitFor(alice, stuck, List.of("DONE", "FAILED")).path("state").asText());
+        assertEquals("victim ran\n", output(alice, victim));
+        assertEquals(before, Files.readString(target), "the server's file is untouched");
+        assertEquals(mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+
+        String fifo = hostile(alice, "run", "true");
+        assertEquals("DONE", waitFor(alice, fifo, List.of("DONE", "FAILED")).path("state").asText());
+        Path fc = sandbox(fifo).resolve(".sandgate");
+        asAccount("sgalice", "rm", "-f", fc.resolve("env").toString());
+        asAccount("sgalice", "mkfifo", fc.resolve("env").toString(), fc.resolve("pid-1").toString());
+        Instant t0 = Instant.now();
+        assertEquals(204, delete(alice, fifo));
+        assertTrue(Duration.between(t0, Instant.now()).toSeconds() < 5, "DELETE did not stall");
+        String next = hostile(bob, "run", "echo still going");
+        assertEquals("DONE", waitFor(bob, next, List.of("DONE", "FAILED")).path("state").asText());
     }
 }

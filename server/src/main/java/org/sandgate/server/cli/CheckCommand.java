@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.sandgate.server.backends.ContainmentException;
+import org.sandgate.server.backends.JobContainment;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMapParser;
@@ -18,7 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sandgate-server check}: checks a configuration directory without starting anything, and
  * reports every problem at once: those of {@code sandgate.yaml} (the keys it could read are used for
- * the other checks), the host credential, the trust directory and the grid-mapfile.
+ * the other checks), the host credential, the trust directory and the grid-mapfile; and it says
+ * which containment local jobs get.
  *
  * <p>Exit status: 0 no problem; 1 the server would start, but with problems (grid-mapfile lines
  * skipped, no trust anchors); 2 the server would refuse to start ({@code run} exits 2 too).
@@ -61,6 +66,7 @@ final class CheckCommand implements Callable<Integer> {
         checkHostCredential(config);
         checkTrustDirectory(conf.resolve(config.tls().trustDir()));
         checkGridMap(conf.resolve(config.gridmap().file()));
+        checkContainment(config);
         out.flush();
         err.flush();
         return status;
@@ -110,6 +116,17 @@ final class CheckCommand implements Callable<Integer> {
         for (GridMapParser.Problem p : r.problems()) {
             err.println("  grid-mapfile " + gridmap + " " + p);
             warn();
+        }
+    }
+
+    /** Which containment local jobs would get, tried as this account (shared mode: also as the accounts at start). */
+    private void checkContainment(SandgateConfig config) {
+        try {
+            JobContainment.Decision d = JobContainment.decide(config.jobs(), List.of(), Optional.empty(), Optional.empty());
+            out.println("containment: " + d.description());
+        } catch (ContainmentException e) {
+            err.println("containment: " + e.getMessage());
+            fatal();
         }
     }
 
