@@ -91,7 +91,7 @@ class LegacyLocalJobsTest {
         assertTrue(tree.size() >= 2, tree.toString());
         local.cancel(job);
         Thread.sleep(500);
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertFalse(LocalBatchSystem.isRunning(pid), "the launcher is gone");
         for (ProcessHandle p : tree) {
             assertFalse(LocalBatchSystem.isRunning(p.pid()), "process " + p.pid() + " of the job is gone");
         }
