@@ -51,7 +51,7 @@ public final class ConfigPaths {
                         .toList());
         return new SandgateConfig(config.mode(), config.anonymous(), config.tiers(), config.sandbox(), batch, shared,
                 config.server(), tls, gridmap, config.services(), config.developers(), config.admins(), authz, tokens,
-                config.audit(), config.limits(), config.proxies(), config.identity());
+                config.audit(), config.limits(), config.proxies(), config.identity(), config.jobs());
     }
 
     /** A file or directory; empty stays empty (it means "not set"). */
