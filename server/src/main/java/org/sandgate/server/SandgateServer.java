@@ -148,7 +148,7 @@ public final class SandgateServer {
                 : Optional.empty();
         JobContainment.Decision containment = JobContainment.decide(config.jobs(),
                 List.of(dataDir.toAbsolutePath(), confDir.toAbsolutePath()), shared.map(SharedMode::wrapper),
-                shared.map(SharedMode::checkAccount));
+                shared.map(SharedMode::checkAccount)).log();
         Backends backends = Backends.create(config.batch(), dataDir, shared.map(SharedMode::accountSwitch),
                 containment.containment());
         SessionManager sessions = new SessionManager(

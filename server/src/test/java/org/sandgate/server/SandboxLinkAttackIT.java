@@ -93,6 +93,9 @@ class SandboxLinkAttackIT {
         pki.map(alice.dn(), "alice");
         Files.createDirectories(pki.conf.resolve("services"));
         Files.writeString(pki.conf.resolve("services").resolve("hostile.yaml"), SERVICE);
+        // serving must hold on its own, where jobs are not contained: a contained job cannot even
+        // see the racer, DATA/state or its sandbox's parent
+        pki.config("jobs:\n  containment: none\n");
         server = TestServer.start(pki.conf);
         Path source = dir.resolve("racer.c");
         Files.writeString(source, RACER);

@@ -27,8 +27,21 @@ public final class JobContainment {
     private JobContainment() {
     }
 
-    /** What was decided, and why, for the log and {@code sandgate-server check}. */
-    public record Decision(Containment containment, String description) {
+    /**
+     * What was decided, and why, for the log and {@code sandgate-server check}.
+     *
+     * @param warning whether jobs run uncontained
+     */
+    public record Decision(Containment containment, String description, boolean warning) {
+        /** Says it in the server's log: a warning when jobs are not contained. */
+        public Decision log() {
+            if (warning) {
+                LOG.warn("containment: {}", description);
+            } else {
+                LOG.info("containment: {}", description);
+            }
+            return this;
+        }
     }
 
     /**
@@ -44,8 +57,7 @@ public final class JobContainment {
             String d = "NONE (jobs.containment: none): jobs are NOT contained. A job can read and change "
                     + "everything its account can (in personal mode the server's state, keys and every sandbox), "
                     + "and processes it leaves behind outlive cancel and the wall-clock limit";
-            LOG.warn("containment: {}", d);
-            return new Decision(Containment.NONE, d);
+            return new Decision(Containment.NONE, d, true);
         }
         List<String> problems = new ArrayList<>();
         problemRunning(new JobWrapper(new Commands(Duration.ofSeconds(30)), Optional.empty()), Optional.empty(), bwrap)
@@ -57,8 +69,7 @@ public final class JobContainment {
         if (problems.isEmpty()) {
             String d = "bubblewrap: every local job and immediate command runs in its own PID, mount, user, IPC "
                     + "and UTS namespaces, sees only its sandbox (read-write) and the system directories (read-only)";
-            LOG.info("containment: {}", d);
-            return new Decision(bwrap, d);
+            return new Decision(bwrap, d, false);
         }
         String why = String.join("; ", problems);
         if (config.containment().equals("bwrap")) {
@@ -69,8 +80,7 @@ public final class JobContainment {
                 + "contained. A job can read and change everything its account can (in personal mode the server's "
                 + "state, keys and every sandbox), and processes it leaves behind outlive cancel and the wall-clock "
                 + "limit. Install bubblewrap (apt-get install bubblewrap) or say jobs.containment: none";
-        LOG.warn("containment: {}", d);
-        return new Decision(Containment.NONE, d);
+        return new Decision(Containment.NONE, d, true);
     }
 
     private static Optional<String> problemRunning(JobWrapper wrapper, Optional<String> account, Containment c) {

@@ -123,7 +123,12 @@ final class CheckCommand implements Callable<Integer> {
     private void checkContainment(SandgateConfig config) {
         try {
             JobContainment.Decision d = JobContainment.decide(config.jobs(), List.of(), Optional.empty(), Optional.empty());
-            out.println("containment: " + d.description());
+            if (d.warning() && !config.jobs().containment().equals("none")) {
+                err.println("containment: " + d.description());     // auto found no working bubblewrap
+                warn();
+            } else {
+                out.println("containment: " + d.description());
+            }
         } catch (ContainmentException e) {
             err.println("containment: " + e.getMessage());
             fatal();
