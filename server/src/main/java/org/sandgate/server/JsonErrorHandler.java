@@ -35,7 +35,11 @@ final class JsonErrorHandler extends ErrorHandler {
                                     Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         byte[] body;
-        if (code >= 500) {
+        if (ErrorMapper.isClientProtocolError(code)) {
+            LOG.info("refused {} {}: {}", request.getMethod(), request.getHttpURI().getPath(),
+                    cause == null ? message : cause.getMessage());
+            body = body(code);
+        } else if (code >= 500) {
             String id = UUID.randomUUID().toString();
             LOG.error("internal error {} on {} {}", id, request.getMethod(), request.getHttpURI().getPath(), cause);
             body = internalBody(code, id);
@@ -60,7 +64,7 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        if (status >= 500) {
+        if (status >= 500 && !ErrorMapper.isClientProtocolError(status)) {
             String id = UUID.randomUUID().toString();
             LOG.error("internal error {}: {}", id, reason);
             return ByteBuffer.wrap(internalBody(status, id));

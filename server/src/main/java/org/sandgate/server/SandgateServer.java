@@ -241,7 +241,7 @@ public final class SandgateServer {
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
                 config.services().maxUploadBytes(), routes);
-        jetty.setHandler(new RequestCounter(metrics, new PlainPortGuard(plain, new CrossSiteGuard(sizeLimit))));
+        jetty.setHandler(new RequestCounter(metrics, new PlainPortGuard(plain, new CrossSiteGuard(new BodyCodings(sizeLimit)))));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopAtShutdown(true);
         jetty.setStopTimeout(5000);

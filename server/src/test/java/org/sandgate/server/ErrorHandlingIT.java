@@ -176,6 +176,73 @@ class ErrorHandlingIT {
         }
     }
 
+    /** Sends a raw HTTPS request as Alice and reads the whole answer (the server closes or times out). */
+    private static String rawHttps(String request, int timeoutMillis) throws Exception {
+        javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
+        try (Socket s = factory.createSocket("localhost", server.server.httpsPort())) {
+            s.setSoTimeout(timeoutMillis);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            try {
+                InputStream in = s.getInputStream();
+                byte[] buffer = new byte[4096];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    got.write(buffer, 0, n);
+                    if (got.toString(StandardCharsets.ISO_8859_1).endsWith("}\n")) {
+                        break;
+                    }
+                }
+            } catch (java.io.IOException ended) {
+                // the connection ends with the answer
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aBodyThatStallsIsA408NotA500() throws Exception {
+        // the body promises 100 bytes and sends 7: the server's idle timeout ends the wait
+        String response = rawHttps("POST /api/v1/services/none/such HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"args\"", 90_000);
+        assertTrue(response.isEmpty() || response.startsWith("HTTP/1.1 408"), response);
+        assertFalse(response.contains("internal_error") || response.contains("correlation_id"), response);
+    }
+
+    @Test
+    void anUnknownHttpVersionIsAClientErrorWithoutACorrelationId() throws Exception {
+        for (int port : new int[] {server.server.httpPort()}) {
+            try (Socket s = new Socket("localhost", port)) {
+                s.getOutputStream().write("GET /sandbox/x HTTP/9.9\r\nHost: l\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(response.startsWith("HTTP/1.1 505"), response);
+                assertTrue(response.contains("\"error\":\"http_version_not_supported\""), response);
+                assertFalse(response.contains("correlation_id"), response);
+            }
+        }
+        String tls = rawHttps("GET /api/v1/whoami HTTP/9.9\r\nHost: l\r\n\r\n", 20_000);
+        assertTrue(tls.startsWith("HTTP/1.1 505") && !tls.contains("correlation_id"), tls);
+    }
+
+    @Test
+    void aBodyInACodingTheServerDoesNotDecodeIsRefusedBeforeItIsRead() throws Exception {
+        String chunk = "{\"args\": []}";
+        String gzipThenChunked = rawHttps("POST /api/v1/services/none/such HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n", 20_000);
+        assertTrue(gzipThenChunked.startsWith("HTTP/1.1 501"), gzipThenChunked);
+        assertTrue(gzipThenChunked.contains("\"error\":\"not_implemented\""), gzipThenChunked);
+        String gzipped = rawHttps("POST /api/v1/services/none/such HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: " + chunk.length()
+                + "\r\n\r\n" + chunk, 20_000);
+        assertTrue(gzipped.startsWith("HTTP/1.1 415"), gzipped);
+        String plainChunked = rawHttps("POST /api/v1/services/none/such HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n", 20_000);
+        assertTrue(plainChunked.startsWith("HTTP/1.1 404"), plainChunked);
+    }
+
     @Test
     void anUploadUnderItsLimitButOverTheRequestLimitStillArrives() throws Exception {
         String upload = curlChunked("PUT", "/api/v1/admin/services/big.enough", "application/java-archive", 2 * 1024 * 1024);

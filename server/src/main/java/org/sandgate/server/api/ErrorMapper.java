@@ -41,6 +41,13 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
                 return respond(http.getCode(), new ApiError(codeOf(http.getCode()), messageOf(http.getCode()), Map.of()));
             }
         }
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            // the client stalled or went away while its body was read: its doing, not a server failure
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof org.eclipse.jetty.io.EofException) {
+                LOG.info("request body not received: {}", t.toString());
+                return respond(408, new ApiError(codeOf(408), messageOf(408), Map.of()));
+            }
+        }
         if (exception instanceof JsonProcessingException json) {
             return respond(400, new ApiError("invalid_json", "the request body is not valid JSON: "
                     + org.sandgate.server.json.StrictJson.describe(json), Map.of()));
@@ -74,6 +81,14 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         response.write(true, java.nio.ByteBuffer.wrap(body), callback);
     }
 
+    /**
+     * Statuses of 5xx that answer what the client sent (an unknown protocol version or transfer coding),
+     * not a failure of the server: they are logged in one line, without a correlation id.
+     */
+    public static boolean isClientProtocolError(int status) {
+        return status == 501 || status == 505;
+    }
+
     /** The error code for a bare HTTP status. */
     public static String codeOf(int status) {
         return switch (status) {
@@ -83,11 +98,15 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 406 -> "not_acceptable";
+            case 408 -> "request_timeout";
             case 413 -> "request_too_large";
             case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
+            case 417 -> "expectation_failed";
             case 431 -> "headers_too_large";
+            case 501 -> "not_implemented";
             case 503 -> "unavailable";
+            case 505 -> "http_version_not_supported";
             default -> status >= 500 ? "internal_error" : "http_" + status;
         };
     }
@@ -99,10 +118,14 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             case 404 -> "there is nothing at this address";
             case 405 -> "this method is not allowed here";
             case 406 -> "no acceptable representation";
+            case 408 -> "the request did not arrive in time";
             case 413 -> "the request body is too large";
             case 414 -> "the request URI is too long";
             case 415 -> "unsupported content type";
+            case 417 -> "only the Expect value 100-continue is understood";
             case 431 -> "the request headers are too large";
+            case 501 -> "this is not implemented here";
+            case 505 -> "only HTTP/1.0, HTTP/1.1 and HTTP/2 are spoken here";
             default -> "HTTP status " + status;
         };
     }
