@@ -129,6 +129,25 @@ class AdminIT {
     }
 
     @Test
+    void malformedAdminRequestsAreRefusedAndStoreNothing() throws Exception {
+        for (String body : List.of("{}", "{\"dn\": \"\"}", "{\"dn\": 42}", "{\"dn\": [\"/CN=x\"]}",
+                "{\"dn\": \"/CN=" + "x".repeat(100_000) + "\"}", "{\"dn\": \"/CN=x\", \"reason\": {\"a\": 1}}")) {
+            Https.Reply r = put(ada, "/api/v1/admin/bans", body);
+            assertEquals(400, r.status(), body.length() > 80 ? body.substring(0, 80) : body);
+            assertEquals("invalid_argument", r.json().path("error").asText());
+        }
+        assertEquals(0, get(ada, "/api/v1/admin/bans").json().path("bans").size(), "no ban was stored");
+        for (String limit : List.of("-1", "0", "abc", "99999999999", "1.5")) {
+            Https.Reply r = get(ada, "/api/v1/admin/sessions?limit=" + limit);
+            assertEquals(400, r.status(), limit + ": " + r.body());
+            assertEquals("invalid_argument", r.json().path("error").asText());
+        }
+        assertEquals(200, get(ada, "/api/v1/admin/sessions?limit=5").status());
+        Https.Reply number = post(ada, "/api/v1/admin/tokens/revocations", "{\"jti\": 123}");
+        assertEquals(400, number.status(), number.body());
+    }
+
+    @Test
     void adminsSeeEverySessionAndMayCancelAny() throws Exception {
         String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [60, 1, 2]}").json().path("session").asText();
         JsonNode all = get(ada, "/api/v1/admin/sessions").json();

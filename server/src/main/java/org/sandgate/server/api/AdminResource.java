@@ -105,8 +105,8 @@ public final class AdminResource {
     public Map<String, Object> ban(String body, @Context SecurityContext context) throws IOException {
         RequestCaller caller = admin(context, "ban");
         JsonNode request = json(body);
-        String dn = request.path("dn").asText("");
-        String reason = request.path("reason").asText("");
+        String dn = text(request, "dn", MAX_DN_CHARS, true);
+        String reason = text(request, "reason", MAX_REASON_CHARS, false);
         Bans.Ban ban;
         try {
             ban = bans.ban(dn, reason, caller.getName());
@@ -141,10 +141,10 @@ public final class AdminResource {
     /** Every session of every owner, newest first (at most {@code limit}, default 1000). */
     @GET
     @Path("sessions")
-    public Map<String, Object> sessions(@QueryParam("limit") Integer limit, @Context SecurityContext context,
+    public Map<String, Object> sessions(@QueryParam("limit") String limit, @Context SecurityContext context,
                                         @Context UriInfo uri) {
         admin(context, "sessions");
-        int n = limit == null ? 1000 : Math.max(1, Math.min(limit, 100_000));
+        int n = sessionLimit(limit);
         return Map.of("sessions", sessions.all(n).stream().map(s -> sessionViews.describe(s, uri, false)).toList());
     }
 
@@ -178,5 +178,43 @@ public final class AdminResource {
             throw new ApiException(400, "invalid_json", "the request body must be a JSON object");
         }
         return root;
+    }
+
+    /** Longest DN a ban names: far above any real subject, low enough to keep one log line short. */
+    private static final int MAX_DN_CHARS = 1024;
+    private static final int MAX_REASON_CHARS = 1024;
+    private static final int MAX_SESSIONS = 100_000;
+
+    /** A text member of an admin request: a JSON string, not blank when required, at most {@code max} characters. */
+    private static String text(JsonNode request, String name, int max, boolean required) {
+        JsonNode value = request.get(name);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new ApiException(400, "invalid_argument", "'" + name + "' is required", Map.of("argument", name));
+            }
+            return "";
+        }
+        if (!value.isTextual() || (required && value.asText().isBlank()) || value.asText().length() > max) {
+            throw new ApiException(400, "invalid_argument", "'" + name + "' must be "
+                    + (required ? "a non-empty string" : "a string") + " of at most " + max + " characters",
+                    Map.of("argument", name));
+        }
+        return value.asText();
+    }
+
+    private static int sessionLimit(String limit) {
+        if (limit == null) {
+            return 1000;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= MAX_SESSIONS) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new ApiException(400, "invalid_argument", "limit must be an integer from 1 to " + MAX_SESSIONS,
+                Map.of("argument", "limit"));
     }
 }

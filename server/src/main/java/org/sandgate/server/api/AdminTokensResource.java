@@ -67,6 +67,13 @@ public final class AdminTokensResource {
         } catch (IOException e) {
             throw new ApiException(400, "invalid_json", "the request body is not valid JSON");
         }
+        for (String name : new String[] {"jti", "dn"}) {
+            JsonNode value = request == null ? null : request.get(name);
+            if (value != null && !value.isNull() && (!value.isTextual() || value.asText().length() > 1024)) {
+                throw new ApiException(400, "invalid_argument", "'" + name + "' must be a string of at most 1024 characters",
+                        Map.of("argument", name));
+            }
+        }
         String jti = request == null ? "" : request.path("jti").asText("");
         String dn = request == null ? "" : request.path("dn").asText("");
         if (jti.isBlank() == dn.isBlank()) {
