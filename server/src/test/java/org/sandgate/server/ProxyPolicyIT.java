@@ -118,6 +118,11 @@ class ProxyPolicyIT {
         assertLimitedProxy(put(limited, "/api/v1/admin/services/echo.copy",
                 Files.readAllBytes(TestPki.ECHO_JAR)), "deploy");
         assertLimitedProxy(post(limited, "/api/v1/admin/reload", ""), "administer");
+        // stopping work costs nothing: a limited proxy may cancel and remove its owner's session, as a GRAM
+        // job manager lets a limited proxy manage a job that exists
+        Https.Reply cancelled = new Https(limited, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                server.https("/api/v1/sessions/" + session)).DELETE().build());
+        assertEquals(204, cancelled.status(), cancelled.body());
     }
 
     static void assertLimitedProxy(Https.Reply r, String what) {
