@@ -26,6 +26,15 @@
 set -Eeuo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
+# The daemons started below live on after this script: they must not inherit a descriptor of its
+# caller (run under flock, they would keep the caller's lock held for as long as they run).
+for fd in $(ls /proc/$$/fd); do
+    case $fd in
+        0|1|2|255) ;;
+        *) eval "exec $fd>&-" 2>/dev/null || true ;;
+    esac
+done
+
 ENV_FILE=/etc/sandgate-batch-test.env
 HOST_SHORT=$(hostname -s)
 HOST_FULL=$(hostname)
