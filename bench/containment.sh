@@ -48,7 +48,7 @@ cert=(-E "$work/user/both.pem")
 url="https://localhost:$sg_port"
 
 start_sandgate() {  # $1: containment
-    printf 'batch:\n  local:\n    slots: 2\njobs:\n  containment: %s\n' "$1" > "$work/conf/sandgate.yaml"
+    printf 'batch:\n  local:\n    slots: 2\nlimits:\n  sessions:\n    strong: 100000\njobs:\n  containment: %s\n' "$1" > "$work/conf/sandgate.yaml"
     rm -rf "$work/var"
     "${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$sg_port" --http-port 0 >> "$work/sandgate-$1.out" 2>&1 &
     sg_pid=$!
