@@ -219,7 +219,11 @@ public final class SandgateServer {
         SessionAccess access = new SessionAccess(sessions, policies, config.sandbox().publicUrls());
         Deployer services = new Deployer(confDir.resolve("services"), dataDir.resolve("deployed"), new PluginLoader(),
                 new CommandServices(new Commands(Duration.ofSeconds(config.services().immediateTimeoutSeconds())),
-                        containment.containment()),
+                        containment.containment(), tier -> {
+                            SandgateConfig.JobLimits l = policies.current().config().jobs().limitsOf(tier);
+                            return new org.sandgate.batch.JobLimits(l.processes(), l.fileBytes(), l.openFiles(),
+                                    l.addressBytes());
+                        }),
                 backends.available(), config.services().scanMillis());
         jetty.addBean(services, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,

@@ -47,6 +47,9 @@ class JobContainmentIT {
                 arguments:
                   file: {type: string}
                 command: [sort, "{file}"]
+              limits:
+                kind: immediate
+                command: [cat, /proc/self/limits]
             """;
 
     @TempDir
@@ -62,7 +65,8 @@ class JobContainmentIT {
         pki.map(alice.dn(), "alice");
         Files.createDirectories(pki.conf.resolve("services"));
         Files.writeString(pki.conf.resolve("services").resolve("hostile.yaml"), SERVICE);
-        pki.config(pki.baseConfig() + "jobs:\n  containment: bwrap\nbatch:\n  local:\n    slots: 2\n");
+        pki.config(pki.baseConfig() + "jobs:\n  containment: bwrap\n  limits:\n    strong:\n      open_files: 333\n"
+                + "      file_bytes: 7340032\nbatch:\n  local:\n    slots: 2\n");
         server = TestServer.start(pki.conf);
     }
 
@@ -174,6 +178,15 @@ class JobContainmentIT {
         assertNotEquals(0, r.json().path("result").path("exit_code").asInt(), r.body());
         assertFalse(r.body().contains(secret.strip().substring(0, Math.min(20, secret.strip().length()))), r.body());
         assertTrue(r.json().path("result").path("stderr").asText().contains("No such file"), r.body());
+    }
+
+    @Test
+    void anImmediateCommandRunsUnderItsCallersTierLimits() throws Exception {
+        Https.Reply r = post("limits");
+        assertEquals(200, r.status(), r.body());
+        String limits = r.json().path("result").path("stdout").asText();
+        assertTrue(limits.matches("(?s).*Max open files\\s+333\\s+333\\s.*"), limits);
+        assertTrue(limits.matches("(?s).*Max file size\\s+7340032\\s+7340032\\s.*"), limits);
     }
 
     @Test

@@ -47,17 +47,21 @@ public final class CommandServices {
     private final Commands commands;
     private final Containment containment;
 
+    private final java.util.function.Function<org.sandgate.service.Tier, org.sandgate.batch.JobLimits> limits;
+
     /** Immediate commands not contained (tests of what does not run them). */
     public CommandServices(Commands commands) {
-        this(commands, Containment.NONE);
+        this(commands, Containment.NONE, tier -> org.sandgate.batch.JobLimits.NONE);
     }
 
     /**
      * @param commands    runs the commands of immediate methods, with the immediate time limit
      * @param containment how immediate commands are contained: like the local back end's jobs, each
      *                    in its own namespaces, seeing only its fresh directory and the system
+     * @param limits      the resource limits of the caller's tier, the same as its local jobs'
      */
-    public CommandServices(Commands commands, Containment containment) {
+    public CommandServices(Commands commands, Containment containment,
+                           java.util.function.Function<org.sandgate.service.Tier, org.sandgate.batch.JobLimits> limits) {
         YAMLFactory factory = YAMLFactory.builder().build();
         factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.yaml = new ObjectMapper(factory)
@@ -66,6 +70,7 @@ public final class CommandServices {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         this.commands = commands;
         this.containment = containment;
+        this.limits = limits;
     }
 
     /** A command service read from YAML, with the back end it asks for (may be null). */
@@ -176,7 +181,8 @@ public final class CommandServices {
                 return m.wallSeconds() == null ? spec : spec.withWallTime(Duration.ofSeconds(m.wallSeconds()));
             });
         }
-        return builder.handler(call -> runNow(command, files, environment, call.arguments()));
+        return builder.handler(call -> runNow(command, files, environment, call.arguments(),
+                limits.apply(call.caller().tier())));
     }
 
     private static Argument argument(String name, CommandServiceFile.Arg a, Set<String> numeric,
@@ -248,7 +254,7 @@ public final class CommandServices {
     }
 
     private Map<String, Object> runNow(ArgvTemplate command, Map<String, String> files, Map<String, String> environment,
-                                       Arguments args) throws IOException {
+                                       Arguments args, org.sandgate.batch.JobLimits limit) throws IOException {
         Path dir = Files.createTempDirectory("sandgate-immediate");
         try {
             writeFiles(dir, files, args);
@@ -265,6 +271,7 @@ public final class CommandServices {
                 argv.addAll(containment.forCommand(dir));
                 argv.add("--");
             }
+            argv.addAll(prlimit(limit, containment.contained()));
             argv.addAll(command.render(args, present(files, args)));
             CommandResult r = commands.run(argv, env, dir, new byte[0]);
             Map<String, Object> result = new LinkedHashMap<>();
@@ -275,6 +282,33 @@ public final class CommandServices {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /**
+     * {@code prlimit} options for the tier's limits, as the local back end sets them. The process count
+     * only where the command runs in a user namespace of its own: outside one it would count the server's
+     * own threads as well.
+     */
+    static List<String> prlimit(org.sandgate.batch.JobLimits l, boolean contained) {
+        List<String> options = new ArrayList<>();
+        if (contained && l.processes() > 0) {
+            options.add("--nproc=" + l.processes());
+        }
+        if (l.fileBytes() > 0) {
+            options.add("--fsize=" + l.fileBytes());
+        }
+        if (l.openFiles() > 0) {
+            options.add("--nofile=" + l.openFiles());
+        }
+        if (l.addressBytes() > 0) {
+            options.add("--as=" + l.addressBytes());
+        }
+        if (options.isEmpty()) {
+            return List.of();
+        }
+        options.add(0, "prlimit");
+        options.add("--");
+        return options;
     }
 
     private static String cap(String s) {
