@@ -20,17 +20,22 @@ final class FairQueue {
     private FairQueue() {
     }
 
+    /** Whose job a session is, as this queue and the count of running jobs must both say it. */
+    static String ownerOf(Session s) {
+        return s.ownerKey().isEmpty() ? s.owner() : s.ownerKey();
+    }
+
     /**
      * The sessions to start now.
      *
      * @param waiting queued sessions, oldest first
-     * @param running jobs running now, by owner
+     * @param running jobs running now, by {@link #ownerOf owner}
      * @param free    slots free
      */
     static List<Session> next(List<Session> waiting, Map<String, Integer> running, int free) {
         Map<String, Deque<Session>> byOwner = new LinkedHashMap<>();
         for (Session s : waiting) {
-            byOwner.computeIfAbsent(s.ownerKey().isEmpty() ? s.owner() : s.ownerKey(), o -> new ArrayDeque<>()).add(s);
+            byOwner.computeIfAbsent(ownerOf(s), o -> new ArrayDeque<>()).add(s);
         }
         Map<String, Integer> busy = new HashMap<>(running);
         Comparator<Map.Entry<String, Deque<Session>>> fairest = Comparator

@@ -454,12 +454,12 @@ public final class SessionManager extends AbstractLifeCycle {
             Map<String, Integer> runningByOwner = new HashMap<>();
             for (Session s : live.getOrDefault("local", List.of())) {
                 if (!store.find(s.id()).map(x -> x.state().terminal()).orElse(true)) {
-                    runningByOwner.merge(s.owner(), 1, Integer::sum);
+                    runningByOwner.merge(FairQueue.ownerOf(s), 1, Integer::sum);
                 }
             }
             for (Session s : unfinished) {
                 if (s.backend().equals("local") && s.backendJobId().isEmpty() && submitting.contains(s.id())) {
-                    runningByOwner.merge(s.owner(), 1, Integer::sum);     // being started right now
+                    runningByOwner.merge(FairQueue.ownerOf(s), 1, Integer::sum);     // being started right now
                 }
             }
             for (Session s : FairQueue.next(waitingLocally, runningByOwner, local.slots() - localBusy)) {

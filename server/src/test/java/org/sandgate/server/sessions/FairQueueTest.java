@@ -18,12 +18,13 @@ class FairQueueTest {
 
     private Session queued(String owner) {
         Instant at = T0.plusSeconds(n++);
-        return new Session(SessionId.random(), "s", "m", owner, owner, "acct", "strong", 1, SessionState.QUEUED,
+        // the shown name and the compared key differ, as they do for real callers (slash form, RFC 2253)
+        return new Session(SessionId.random(), "s", "m", "/CN=" + owner, owner, "acct", "strong", 1, SessionState.QUEUED,
                 Optional.empty(), "local", Optional.empty(), Optional.empty(), at, at);
     }
 
     private static List<String> owners(List<Session> sessions) {
-        return sessions.stream().map(Session::owner).toList();
+        return sessions.stream().map(FairQueue::ownerOf).toList();
     }
 
     @Test
