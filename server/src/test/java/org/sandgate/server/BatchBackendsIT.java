@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sandgate.server.plugins.BatchLab;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
+import org.sandgate.server.testkit.Tools;
 
 /**
  * The Slurm, PBS and DRMAA back ends against real batch systems on this host (Slurm, Slurm's PBS

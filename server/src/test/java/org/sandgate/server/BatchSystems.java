@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import org.sandgate.server.testkit.Tools;
 
 /**
  * The real batch systems on this host, for the tests that need them. Where they can be installed

@@ -35,6 +35,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.sandgate.server.ca.Pem;
+import org.sandgate.server.testkit.TestPki;
 
 /**
  * Certificates with any X.500 name, for the names the development CA will not make: values over the

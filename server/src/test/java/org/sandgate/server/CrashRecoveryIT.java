@@ -19,6 +19,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sandgate.batch.JobFiles;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.Tools;
 
 /**
  * A {@code kill -9} of the server loses no session and no result: jobs run on, and after a restart

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
+import org.sandgate.server.testkit.Tools;
 
 /** Every error a client can provoke is JSON with a code and a message, and nothing internal leaks. */
 class ErrorHandlingIT {

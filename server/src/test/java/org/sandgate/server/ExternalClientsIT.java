@@ -15,6 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.server.ca.IssuedCredential;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
+import org.sandgate.server.testkit.Tools;
 
 /** The server driven by the real clients of the field: curl, openssl s_client and Globus grid-proxy-init. */
 class ExternalClientsIT {

@@ -10,6 +10,9 @@ import java.time.Instant;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
 
 /** The grid-mapfile is re-read while the server runs, and a broken or missing one maps nobody. */
 class GridMapReloadIT {

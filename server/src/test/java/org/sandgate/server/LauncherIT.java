@@ -26,6 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.Tools;
 
 /**
  * The launchers as a site runs them: {@code bin/sandgate-server} after {@code mvn package}, as root

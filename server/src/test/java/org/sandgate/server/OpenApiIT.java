@@ -6,6 +6,9 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
 
 /** {@code /api/v1/openapi.json} is served to anyone, also where anonymous callers may do nothing else. */
 class OpenApiIT {

@@ -6,6 +6,9 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
 
 /** With {@code sandbox.public: false} only the owner's certificate reads a sandbox; everyone else gets 404. */
 class PrivateSandboxIT {

@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.sandgate.server.testkit.TestPki;
 
 /** Proxy certificates for tests: good ones made by canl, broken ones made by hand. */
 final class Proxies {

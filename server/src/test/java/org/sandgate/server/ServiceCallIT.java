@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.server.plugins.DuplicateEcho;
 import org.sandgate.server.plugins.LabService;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
 
 /**
  * Immediate service calls end to end through real HTTPS: plugin jars from the deploy directory in

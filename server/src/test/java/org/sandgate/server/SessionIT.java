@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.sandgate.batch.JobFiles;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.server.plugins.JobLab;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
 
 /** Job-launching calls end to end: sessions, sandboxes and the local back end, through real HTTPS. */
 class SessionIT {

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sandgate.server.systemd.SystemdNotify;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.Tools;
 
 /**
  * What the systemd unit relies on, with a real Unix datagram socket on the receiving side (python3,

@@ -8,6 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
+import org.sandgate.server.testkit.Tools;
 
 /**
  * The two TLS implementations of the HTTPS connector ({@code tls.provider}): the same identities

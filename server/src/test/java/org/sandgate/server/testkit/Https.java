@@ -1,4 +1,4 @@
-package org.sandgate.server;
+package org.sandgate.server.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,24 +21,24 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /** A JDK HTTP client that presents one credential (or none) and trusts one CA. */
-final class Https {
+public final class Https {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client;
 
     /** The status and parsed JSON body of a response. */
-    record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
-        String error() {
+    public record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
+        public String error() {
             return json.path("error").asText();
         }
     }
 
-    Https(TestPki.Credential credential, X509Certificate trusted) throws GeneralSecurityException, IOException {
+    public Https(TestPki.Credential credential, X509Certificate trusted) throws GeneralSecurityException, IOException {
         this.client = HttpClient.newBuilder().sslContext(sslContext(credential, trusted))
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** A TLS context that presents the credential (or none) and trusts one CA. */
-    static SSLContext sslContext(TestPki.Credential credential, X509Certificate trusted)
+    public static SSLContext sslContext(TestPki.Credential credential, X509Certificate trusted)
             throws GeneralSecurityException, IOException {
         SSLContext ssl = SSLContext.getInstance("TLS");
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -51,11 +51,11 @@ final class Https {
         return ssl;
     }
 
-    Reply get(URI uri) throws IOException, InterruptedException {
+    public Reply get(URI uri) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri).header("Accept", "application/json").GET().build());
     }
 
-    Reply send(HttpRequest request) throws IOException, InterruptedException {
+    public Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode json;
         try {

@@ -1,4 +1,4 @@
-package org.sandgate.server;
+package org.sandgate.server.testkit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,12 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Running real external programs (curl, openssl, grid-proxy-init, the launchers) from tests. */
-final class Tools {
+public final class Tools {
     private Tools() {
     }
 
     /** What a program did. */
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
@@ -24,7 +24,7 @@ final class Tools {
     }
 
     /** Skips the test, loudly, when a program is not installed. */
-    static void require(String program) {
+    public static void require(String program) {
         boolean found = List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")).stream()
                 .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
         if (!found) {
@@ -37,7 +37,7 @@ final class Tools {
      * The processes whose command line or working directory mentions a text (a session id, a test's
      * directory): a job runs in its sandbox, whatever its command line says.
      */
-    static List<ProcessHandle> processesMentioning(String text) {
+    public static List<ProcessHandle> processesMentioning(String text) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false)
                         || workingDirectory(p).contains(text))
@@ -52,7 +52,7 @@ final class Tools {
         }
     }
 
-    static Result run(Path dir, String stdin, String... argv) throws IOException, InterruptedException {
+    public static Result run(Path dir, String stdin, String... argv) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));

@@ -1,4 +1,4 @@
-package org.sandgate.server;
+package org.sandgate.server.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,28 +16,28 @@ import org.sandgate.server.ca.Pem;
  * A configuration directory with real certificates made by the development CA: a strong and a weak
  * CA installed as trust anchors, a host certificate for localhost, an empty grid-mapfile.
  */
-final class TestPki {
-    static final String STRONG_CA = "/O=Sandgate Test/CN=Sandgate Test CA";
-    static final String WEAK_CA = "/O=Sandgate Test Weak/CN=Sandgate Test Weak CA";
+public final class TestPki {
+    public static final String STRONG_CA = "/O=Sandgate Test/CN=Sandgate Test CA";
+    public static final String WEAK_CA = "/O=Sandgate Test Weak/CN=Sandgate Test Weak CA";
     /** The example plugins as the build leaves them (the reactor builds them before the server). */
-    static final Path ECHO_JAR = Path.of("..", "services", "examples", "echo", "target", "sandgate-example-echo.jar")
+    public static final Path ECHO_JAR = Path.of("..", "services", "examples", "echo", "target", "sandgate-example-echo.jar")
             .toAbsolutePath().normalize();
-    static final Path SLEEPY_JAR = Path.of("..", "services", "examples", "sleepy", "target",
+    public static final Path SLEEPY_JAR = Path.of("..", "services", "examples", "sleepy", "target",
             "sandgate-example-sleepy.jar").toAbsolutePath().normalize();
 
-    final Path root;
-    final Path conf;
-    final Path trust;
-    final DevCa strong;
-    final DevCa weak;
+    public final Path root;
+    public final Path conf;
+    public final Path trust;
+    public final DevCa strong;
+    public final DevCa weak;
 
     /** A client credential: a chain (leaf first) and the leaf's key. */
-    record Credential(X509Certificate[] chain, PrivateKey key) {
-        static Credential of(IssuedCredential c) {
+    public record Credential(X509Certificate[] chain, PrivateKey key) {
+        public static Credential of(IssuedCredential c) {
             return new Credential(new X509Certificate[] {c.certificate()}, c.key());
         }
 
-        String dn() {
+        public String dn() {
             return org.sandgate.server.gridmap.DistinguishedNames.slashForm(chain[chain.length - 1]
                     .getSubjectX500Principal());
         }
@@ -58,39 +58,39 @@ final class TestPki {
         Pem.write(conf.resolve("grid-mapfile"), "", "rw-r--r--");
     }
 
-    static TestPki create(Path root) throws IOException {
+    public static TestPki create(Path root) throws IOException {
         return new TestPki(root);
     }
 
     /** A strong user under the strong CA's namespace. */
-    Credential strongUser(String cn) {
+    public Credential strongUser(String cn) {
         return Credential.of(strong.issueUser(strong.namespace() + "/OU=People/CN=" + cn, Duration.ofDays(1)));
     }
 
     /** A weak user under the weak CA's namespace. */
-    Credential weakUser(String cn) {
+    public Credential weakUser(String cn) {
         return Credential.of(weak.issueUser(weak.namespace() + "/OU=People/CN=" + cn, Duration.ofDays(1)));
     }
 
     /** Copies a plugin jar into the deploy directory. */
-    void deploy(Path jar) throws IOException {
+    public void deploy(Path jar) throws IOException {
         Path services = conf.resolve("services");
         Files.createDirectories(services);
         Files.copy(jar, services.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Adds a grid-mapfile line. */
-    void map(String dn, String... accounts) throws IOException {
+    public void map(String dn, String... accounts) throws IOException {
         GridMapLines.add(conf.resolve("grid-mapfile"), dn, List.of(accounts));
     }
 
     /** Writes {@code sandgate.yaml}. */
-    void config(String yaml) throws IOException {
+    public void config(String yaml) throws IOException {
         Files.writeString(conf.resolve("sandgate.yaml"), yaml);
     }
 
     /** The configuration that marks the weak CA as weak, plus more YAML. */
-    String baseConfig() {
+    public String baseConfig() {
         return "tiers:\n  weak_issuers:\n    - \"" + WEAK_CA + "\"\ntls:\n  refresh_seconds: 1\n";
     }
 }

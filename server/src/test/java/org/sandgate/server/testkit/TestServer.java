@@ -1,20 +1,21 @@
-package org.sandgate.server;
+package org.sandgate.server.testkit;
 
 import java.net.URI;
 import java.nio.file.Path;
+import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.SandgateConfig;
 
 /** The real server on ephemeral ports, from a configuration directory; stopped by close(). */
-final class TestServer implements AutoCloseable {
-    final SandgateServer server;
+public final class TestServer implements AutoCloseable {
+    public final SandgateServer server;
 
     private TestServer(SandgateServer server) {
         this.server = server;
     }
 
     /** Starts a server on the configuration in {@code conf}, with extra API components. */
-    static TestServer start(Path conf, Object... extraApi) throws Exception {
+    public static TestServer start(Path conf, Object... extraApi) throws Exception {
         SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
                 .withPorts(0, SandgateConfig.Server.ANY_FREE_PORT);
         SandgateServer server = SandgateServer.create(conf, conf.resolveSibling("var"), config, extraApi);
@@ -22,11 +23,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(server);
     }
 
-    URI https(String path) {
+    public URI https(String path) {
         return URI.create("https://localhost:" + server.httpsPort() + path);
     }
 
-    URI http(String path) {
+    public URI http(String path) {
         return URI.create("http://localhost:" + server.httpPort() + path);
     }
 

@@ -1,0 +1,8 @@
+/**
+ * The test kit shared by the modules' full-stack tests: a site's certificates made by the development
+ * CA ({@link org.sandgate.server.testkit.TestPki}), the real server on ephemeral ports
+ * ({@link org.sandgate.server.testkit.TestServer}), an HTTPS client that presents one credential
+ * ({@link org.sandgate.server.testkit.Https}) and real external programs
+ * ({@link org.sandgate.server.testkit.Tools}). The server module publishes it as its test-jar.
+ */
+package org.sandgate.server.testkit;
