@@ -6,8 +6,9 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.api.ErrorMapper;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 
 /**
  * Refuses request bodies in a coding the server does not decode, before anything reads them:
@@ -24,14 +25,14 @@ final class BodyCodings extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         for (String coding : request.getHeaders().getCSV(HttpHeader.TRANSFER_ENCODING, false)) {
             if (!coding.toLowerCase(Locale.ROOT).equals("chunked")) {
-                ErrorMapper.write(response, callback, new ApiException(501, "not_implemented",
+                ErrorMapper.write(response, callback, new Refusal(ErrorCode.NOT_IMPLEMENTED,
                         "the transfer coding '" + coding + "' is not understood here; send the body as it is, or chunked"));
                 return true;
             }
         }
         for (String coding : request.getHeaders().getCSV(HttpHeader.CONTENT_ENCODING, false)) {
             if (!coding.toLowerCase(Locale.ROOT).equals("identity")) {
-                ErrorMapper.write(response, callback, new ApiException(415, "unsupported_media_type",
+                ErrorMapper.write(response, callback, new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                         "the content coding '" + coding + "' is not understood here; send the body uncompressed"));
                 return true;
             }

@@ -11,8 +11,9 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.api.ErrorMapper;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,12 @@ final class CrossSiteGuard extends Handler.Wrapper {
         if (refusal != null) {
             LOG.info("refused {} {} from {}: {}", method, request.getHttpURI().getPath(),
                     Request.getRemoteAddr(request), refusal);
-            ErrorMapper.write(response, callback, new ApiException(403, "cross_site_request",
+            ErrorMapper.write(response, callback, new Refusal(ErrorCode.CROSS_SITE_REQUEST,
                     "cross-site requests are refused: " + refusal));
             return true;
         }
         if (HttpMethod.POST.is(method) && hasBody(request) && !isJson(headers.get(HttpHeader.CONTENT_TYPE))) {
-            ErrorMapper.write(response, callback, new ApiException(415, "unsupported_media_type",
+            ErrorMapper.write(response, callback, new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "a POST body must be JSON sent with 'Content-Type: application/json'"));
             return true;
         }

@@ -23,6 +23,8 @@ import org.sandgate.server.admin.Drain;
 import org.sandgate.server.admin.Reloader;
 import org.sandgate.server.audit.AuditLog;
 import org.sandgate.server.config.ConfigException;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.sessions.SessionManager;
 import org.slf4j.Logger;
@@ -60,13 +62,13 @@ public final class AdminResource {
     private RequestCaller admin(SecurityContext context, String action) {
         RequestCaller caller = RequestCaller.of(context);
         if (caller.identity().launchRefused()) {
-            audit.decision(caller.auditFields(), "admin." + action, null, "deny", "limited_proxy", null);
+            audit.decision(caller.auditFields(), "admin." + action, null, "deny", ErrorCode.LIMITED_PROXY.code(), null);
             caller.identity().requireLaunchRights("administer the server");
         }
         if (!policies.current().roles().isAdmin(caller.identity())) {
             LOG.warn("refused admin action {} to {}", action, caller.getName());
             audit.decision(caller.auditFields(), "admin." + action, null, "deny", "not_authorized: not an admin", null);
-            throw new ApiException(403, "not_authorized", "only administrators (key 'admins', strong certificates) may do this");
+            throw new Refusal(ErrorCode.NOT_AUTHORIZED, "only administrators (key 'admins', strong certificates) may do this");
         }
         return caller;
     }
@@ -81,7 +83,7 @@ public final class AdminResource {
             result = reloader.reload();
         } catch (ConfigException e) {
             audit.admin(caller.getName(), "reload", Map.of("result", "refused", "problems", e.problems()));
-            throw new ApiException(422, "invalid_configuration", "the configuration was not reloaded: "
+            throw new Refusal(ErrorCode.INVALID_CONFIGURATION, "the configuration was not reloaded: "
                     + String.join("; ", e.problems()), Map.of("problems", e.problems()));
         }
         audit.admin(caller.getName(), "reload", Map.of("result", "reloaded", "restart_needed", result.restartNeeded()));
@@ -111,7 +113,7 @@ public final class AdminResource {
         try {
             ban = bans.ban(dn, reason, caller.getName());
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_argument", "'dn' must be a DN in slash or RFC 2253 form",
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'dn' must be a DN in slash or RFC 2253 form",
                     Map.of("argument", "dn"));
         }
         LOG.warn("{} banned by {}: {}", dn, caller.getName(), reason);
@@ -128,10 +130,10 @@ public final class AdminResource {
         try {
             lifted = dn != null && bans.unban(dn);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_argument", "'dn' must be a DN", Map.of("argument", "dn"));
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'dn' must be a DN", Map.of("argument", "dn"));
         }
         if (!lifted) {
-            throw new ApiException(404, "not_found", "that DN is not banned");
+            throw new Refusal(ErrorCode.NOT_FOUND, "that DN is not banned");
         }
         LOG.warn("{} unbanned by {}", dn, caller.getName());
         audit.admin(caller.getName(), "unban", Map.of("target", dn));
@@ -163,7 +165,7 @@ public final class AdminResource {
         RequestCaller caller = admin(context, "drain");
         JsonNode on = json(body).get("draining");
         if (on == null || !on.isBoolean()) {
-            throw new ApiException(400, "invalid_argument", "'draining' must be true or false",
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'draining' must be true or false",
                     Map.of("argument", "draining"));
         }
         drain.set(on.asBoolean());
@@ -175,7 +177,7 @@ public final class AdminResource {
     private static JsonNode json(String body) {
         JsonNode root = JsonMapping.body(body);
         if (root == null || !root.isObject()) {
-            throw new ApiException(400, "invalid_json", "the request body must be a JSON object");
+            throw new Refusal(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
         }
         return root;
     }
@@ -190,12 +192,12 @@ public final class AdminResource {
         JsonNode value = request.get(name);
         if (value == null || value.isNull()) {
             if (required) {
-                throw new ApiException(400, "invalid_argument", "'" + name + "' is required", Map.of("argument", name));
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'" + name + "' is required", Map.of("argument", name));
             }
             return "";
         }
         if (!value.isTextual() || (required && value.asText().isBlank()) || value.asText().length() > max) {
-            throw new ApiException(400, "invalid_argument", "'" + name + "' must be "
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'" + name + "' must be "
                     + (required ? "a non-empty string" : "a string") + " of at most " + max + " characters",
                     Map.of("argument", name));
         }
@@ -214,7 +216,7 @@ public final class AdminResource {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new ApiException(400, "invalid_argument", "limit must be an integer from 1 to " + MAX_SESSIONS,
+        throw new Refusal(ErrorCode.INVALID_ARGUMENT, "limit must be an integer from 1 to " + MAX_SESSIONS,
                 Map.of("argument", "limit"));
     }
 }

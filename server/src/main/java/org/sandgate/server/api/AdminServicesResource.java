@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.services.Deployer;
 import org.sandgate.server.services.ServiceNames;
@@ -47,7 +49,7 @@ public final class AdminServicesResource {
         if (!policies.current().roles().isDeveloper(caller.identity())) {
             LOG.warn("refused a service deployment request from {}: not a developer",
                     caller.identity().dn().orElse("an anonymous caller"));
-            throw new ApiException(403, "not_authorized",
+            throw new Refusal(ErrorCode.NOT_AUTHORIZED,
                     "only the developers group (key 'developers', strong certificates) may deploy services");
         }
         return caller;
@@ -55,7 +57,7 @@ public final class AdminServicesResource {
 
     private static String checkedName(String name) {
         if (!ServiceNames.isValid(name)) {
-            throw new ApiException(400, "invalid_argument", "'" + name.replaceAll("\\p{Cntrl}", "?")
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'" + name.replaceAll("\\p{Cntrl}", "?")
                     + "' is not a service name (dotted lower-case words)");
         }
         return name;
@@ -83,12 +85,12 @@ public final class AdminServicesResource {
         RequestCaller caller = developer(context);
         checkedName(name);
         if (body == null || body.length == 0) {
-            throw new ApiException(400, "invalid_argument", "the body must be a service jar or a YAML command service");
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "the body must be a service jar or a YAML command service");
         }
         Deployer.Outcome outcome = deployer.install(name, body);
         if (outcome.problem().isPresent()) {
             LOG.warn("{} not deployed for {}: {}", outcome.file(), caller.identity().dn().orElse("?"), outcome.problem().get());
-            throw new ApiException(422, "deploy_failed", outcome.file() + ": " + outcome.problem().get(),
+            throw new Refusal(ErrorCode.DEPLOY_FAILED, outcome.file() + ": " + outcome.problem().get(),
                     Map.of("file", outcome.file()));
         }
         LOG.info("{} deployed by {}: {}", outcome.file(), caller.identity().dn().orElse("?"), outcome.services());
@@ -105,7 +107,7 @@ public final class AdminServicesResource {
     public Response remove(@PathParam("name") String name, @Context SecurityContext context) throws IOException {
         RequestCaller caller = developer(context);
         if (!deployer.remove(checkedName(name))) {
-            throw new ApiException(404, "not_found", "no file deploys a service named " + name);
+            throw new Refusal(ErrorCode.NOT_FOUND, "no file deploys a service named " + name);
         }
         LOG.info("service {} removed by {}", name, caller.identity().dn().orElse("?"));
         audit.admin(caller.getName(), "undeploy", Map.of("service", name));

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.tokens.TokenRevocations;
@@ -41,7 +43,7 @@ public final class AdminTokensResource {
         caller.identity().requireLaunchRights("administer the server");
         if (!policies.current().roles().isAdmin(caller.identity())) {
             audit.decision(caller.auditFields(), "admin." + action, null, "deny", "not_authorized: not an admin", null);
-            throw new ApiException(403, "not_authorized", "only administrators (key 'admins', strong certificates) may do this");
+            throw new Refusal(ErrorCode.NOT_AUTHORIZED, "only administrators (key 'admins', strong certificates) may do this");
         }
         return caller;
     }
@@ -65,19 +67,19 @@ public final class AdminTokensResource {
         try {
             request = body == null || body.isBlank() ? null : JsonMapping.mapper().readTree(body);
         } catch (IOException e) {
-            throw new ApiException(400, "invalid_json", "the request body is not valid JSON");
+            throw new Refusal(ErrorCode.INVALID_JSON, "the request body is not valid JSON");
         }
         for (String name : new String[] {"jti", "dn"}) {
             JsonNode value = request == null ? null : request.get(name);
             if (value != null && !value.isNull() && (!value.isTextual() || value.asText().length() > 1024)) {
-                throw new ApiException(400, "invalid_argument", "'" + name + "' must be a string of at most 1024 characters",
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'" + name + "' must be a string of at most 1024 characters",
                         Map.of("argument", name));
             }
         }
         String jti = request == null ? "" : request.path("jti").asText("");
         String dn = request == null ? "" : request.path("dn").asText("");
         if (jti.isBlank() == dn.isBlank()) {
-            throw new ApiException(400, "invalid_argument", "give either 'jti' (one token) or 'dn' (every token of a "
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "give either 'jti' (one token) or 'dn' (every token of a "
                     + "subject)", Map.of("argument", "jti"));
         }
         TokenRevocations.Revocation r;
@@ -88,7 +90,7 @@ public final class AdminTokensResource {
             try {
                 canonical = DistinguishedNames.canonicalOfAnyForm(dn);
             } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "invalid_argument", "'dn' must be a DN in slash or RFC 2253 form",
+                throw new Refusal(ErrorCode.INVALID_ARGUMENT, "'dn' must be a DN in slash or RFC 2253 form",
                         Map.of("argument", "dn"));
             }
             r = tokens.revocations().revokeSubject(canonical, tokens.longestLifetime(), caller.getName());

@@ -7,11 +7,14 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.Map;
 import java.util.UUID;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
+import org.sandgate.server.errors.RetryLaterRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where exceptions become HTTP responses. {@link ApiException}s carry their status,
+ * The one place where exceptions become HTTP responses. {@link Refusal}s carry their status,
  * code and message; JAX-RS errors (404, 405, 415 ...) and Jetty's (413 for a chunked body over its limit)
  * keep their status; anything else is a 500 whose
  * body holds only a correlation id, with the details in the server log.
@@ -21,11 +24,11 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable exception) {
-        if (exception instanceof RetryLaterException later) {
+        if (exception instanceof RetryLaterRefusal later) {
             return Response.fromResponse(respond(later.status(), new ApiError(later.code(), later.getMessage(),
                     later.details()))).header("Retry-After", later.retryAfterSeconds()).build();
         }
-        if (exception instanceof ApiException api) {
+        if (exception instanceof Refusal api) {
             return respond(api.status(), new ApiError(api.code(), api.getMessage(), api.details()));
         }
         if (exception instanceof WebApplicationException web) {
@@ -49,7 +52,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             }
         }
         if (exception instanceof JsonProcessingException json) {
-            return respond(400, new ApiError("invalid_json", "the request body is not valid JSON: "
+            return respond(400, new ApiError(ErrorCode.INVALID_JSON.code(), "the request body is not valid JSON: "
                     + org.sandgate.server.json.StrictJson.describe(json), Map.of()));
         }
         return internal(exception);
@@ -58,7 +61,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static Response internal(Throwable exception) {
         String id = UUID.randomUUID().toString();
         LOG.error("internal error {}", id, exception);
-        return respond(500, new ApiError("internal_error",
+        return respond(500, new ApiError(ErrorCode.INTERNAL_ERROR.code(),
                 "the server failed to handle the request; quote " + id + " to the administrator",
                 Map.of("correlation_id", id)));
     }
@@ -69,7 +72,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     /** Writes an error from a Jetty handler in front of the JAX-RS application, in the same shape. */
     public static void write(org.eclipse.jetty.server.Response response, org.eclipse.jetty.util.Callback callback,
-                      ApiException error) {
+                      Refusal error) {
         byte[] body;
         try {
             body = JsonMapping.answer(new ApiError(error.code(), error.getMessage(), error.details()));
@@ -91,24 +94,8 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     /** The error code for a bare HTTP status. */
     public static String codeOf(int status) {
-        return switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthenticated";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 406 -> "not_acceptable";
-            case 408 -> "request_timeout";
-            case 413 -> "request_too_large";
-            case 414 -> "uri_too_long";
-            case 415 -> "unsupported_media_type";
-            case 417 -> "expectation_failed";
-            case 431 -> "headers_too_large";
-            case 501 -> "not_implemented";
-            case 503 -> "unavailable";
-            case 505 -> "http_version_not_supported";
-            default -> status >= 500 ? "internal_error" : "http_" + status;
-        };
+        return ErrorCode.ofStatus(status).map(ErrorCode::code)
+                .orElse(status >= 500 ? ErrorCode.INTERNAL_ERROR.code() : "http_" + status);
     }
 
     /** A message for a bare HTTP status. */

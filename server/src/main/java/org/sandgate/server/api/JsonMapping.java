@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.ws.rs.ext.ContextResolver;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.json.StrictJson;
 
 /**
@@ -25,7 +27,7 @@ public final class JsonMapping implements ContextResolver<ObjectMapper> {
     /**
      * A request body as one strict JSON document, or null for an empty body.
      *
-     * @throws ApiException {@code 400 invalid_json} naming the problem (a duplicate key, data after the
+     * @throws Refusal {@code 400 invalid_json} naming the problem (a duplicate key, data after the
      *                      document, a syntax error) and where it is
      */
     static JsonNode body(String body) {
@@ -35,7 +37,7 @@ public final class JsonMapping implements ContextResolver<ObjectMapper> {
         try {
             return MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "the request body is not valid JSON: " + StrictJson.describe(e));
+            throw new Refusal(ErrorCode.INVALID_JSON, "the request body is not valid JSON: " + StrictJson.describe(e));
         }
     }
 

@@ -14,6 +14,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.sandgate.server.admin.Bans;
 import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.identity.Identity;
 import org.sandgate.server.policy.Policies;
@@ -49,11 +51,11 @@ public final class RequestAuthenticator {
     }
 
     /** A request whose credential was refused: the error to answer, already logged and audited. */
-    public static final class Refused extends ApiException {
+    public static final class Refused extends Refusal {
         private final Optional<String> challenge;
 
-        Refused(ApiException error, Optional<String> challenge) {
-            super(error.status(), error.code(), error.getMessage(), error.details());
+        Refused(Refusal error, Optional<String> challenge) {
+            super(error.errorCode(), error.getMessage(), error.details());
             this.challenge = challenge;
         }
 
@@ -95,7 +97,7 @@ public final class RequestAuthenticator {
             } catch (TokenException e) {
                 LOG.info("refused a bearer token from {}: {}", address, e.getMessage());
                 audit.decision(anonymousAt(address, "token"), what, null, "deny", "invalid_token: " + e.getMessage(), null);
-                throw new Refused(new ApiException(401, "invalid_token", e.getMessage()),
+                throw new Refused(new Refusal(ErrorCode.INVALID_TOKEN, e.getMessage()),
                         Optional.of("Bearer error=\"invalid_token\", error_description=\""
                                 + e.getMessage().replaceAll("[\"\\\\\\p{Cntrl}]", "'") + "\""));
             }
@@ -106,7 +108,7 @@ public final class RequestAuthenticator {
             } else {
                 try {
                     identity = certificates.authenticate(chain, client);
-                } catch (ApiException refused) {
+                } catch (Refusal refused) {
                     Map<String, Object> who = anonymousAt(address, "certificate");
                     if (chain.length > 0) {
                         who.put("claimed_dn", org.sandgate.server.identity.Untrusted.subject(chain[0]));
@@ -120,7 +122,7 @@ public final class RequestAuthenticator {
         if (identity.canonical().isPresent() && bans.isBanned(identity.canonical().get())) {
             LOG.warn("refused {} from {}: the DN is banned", identity.dn().get(), address);
             audit.decision(caller.auditFields(), what, null, "deny", "banned", null);
-            throw new Refused(new ApiException(403, "not_authorized", "this DN is banned on this server"), Optional.empty());
+            throw new Refused(new Refusal(ErrorCode.NOT_AUTHORIZED, "this DN is banned on this server"), Optional.empty());
         }
         return caller;
     }

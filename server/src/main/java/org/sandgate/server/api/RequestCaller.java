@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.identity.Identity;
 import org.sandgate.service.Caller;
 
@@ -44,16 +46,16 @@ public record RequestCaller(Identity identity, List<String> accounts, String add
     /**
      * The default account, for anything that runs work or touches sessions.
      *
-     * @throws NotAuthorizedException when the account rules allow this caller none
+     * @throws Refusal when the account rules allow this caller none
      */
     public String requireAccount() {
         if (accounts.isEmpty() && identity.ambiguity().isPresent()) {
-            throw new ApiException(403, "ambiguous_subject", "the certificate's subject " + identity.dn().orElseThrow()
+            throw new Refusal(ErrorCode.AMBIGUOUS_SUBJECT, "the certificate's subject " + identity.dn().orElseThrow()
                     + " has no unambiguous slash form (" + identity.ambiguity().get() + "): it could be taken for "
                     + "another subject, so it matches no grid-mapfile line or DN pattern and gets no account from "
                     + "them (identity.ambiguous_subjects)");
         }
-        return account().orElseThrow(() -> new NotAuthorizedException(identity.dn().isPresent()
+        return account().orElseThrow(() -> new Refusal(ErrorCode.NOT_AUTHORIZED, identity.dn().isPresent()
                 ? "no local account is allowed for " + identity.dn().get()
                 : "anonymous callers have no local account on this server"));
     }

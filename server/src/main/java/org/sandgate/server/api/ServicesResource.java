@@ -15,6 +15,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import org.sandgate.sandbox.Session;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
+import org.sandgate.server.errors.RetryLaterRefusal;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.sessions.SessionQuota;
 import java.util.ArrayList;
@@ -139,7 +142,7 @@ public final class ServicesResource {
                          String body, @Context SecurityContext context, @Context UriInfo uri) {
         String name = ServiceNames.fromSegments(service.stream().map(PathSegment::getPath).toList());
         DeployedService deployed = deployer.acquire(name).orElseThrow(() ->
-                new ApiException(404, "not_found", "no service named '" + printable(name) + "' is deployed"));
+                new Refusal(ErrorCode.NOT_FOUND, "no service named '" + printable(name) + "' is deployed"));
         try {
             return call(deployed, name, method, body, context, uri);
         } finally {
@@ -160,17 +163,17 @@ public final class ServicesResource {
         ServiceMethod m;
         try {
             m = deployed.method(method).orElseThrow(() ->
-                    new ApiException(404, "not_found", "service " + name + " has no method '" + printable(method) + "'"));
+                    new Refusal(ErrorCode.NOT_FOUND, "service " + name + " has no method '" + printable(method) + "'"));
             caller.identity().requireLaunchRights(m.kind() == ServiceMethod.Kind.JOB ? "launch jobs" : "call services");
             caller.requireAccount();
             Arguments args = ArgumentBinder.bind(m.arguments(), argsOf(body));
             cost = cost(deployed, m, args);
             policies.current().security().check(caller.identity().tier(), cost);
             if (m.kind() == ServiceMethod.Kind.JOB && drain.isOn()) {
-                throw new ApiException(503, "draining", "the server is draining: it takes no new jobs now");
+                throw new Refusal(ErrorCode.DRAINING, "the server is draining: it takes no new jobs now");
             }
             call = new Call(caller.toCaller(), args, cost);
-        } catch (ApiException refused) {
+        } catch (Refusal refused) {
             audit.decision(caller.auditFields(), what, cost, "deny", refused.code() + ": " + refused.getMessage(), null);
             throw refused;
         }
@@ -178,7 +181,7 @@ public final class ServicesResource {
         if (denied.isPresent()) {
             LOG.info("the authorization callout denied {} to {}: {}", what, caller.getName(), denied.get());
             audit.decision(caller.auditFields(), what, cost, "deny", "not_authorized: " + denied.get(), null);
-            throw new ApiException(403, "not_authorized", "the site's authorization policy does not allow this call");
+            throw new Refusal(ErrorCode.NOT_AUTHORIZED, "the site's authorization policy does not allow this call");
         }
         if (m.kind() == ServiceMethod.Kind.JOB) {
             SessionQuota.Reservation slot = reserveSession(caller, what, cost);
@@ -216,7 +219,7 @@ public final class ServicesResource {
                     + " caller may be queued or running at once (limits.sessions); try again when one has ended";
             LOG.info("refused a session to {}: {} queued or running", who, limit);
             audit.decision(caller.auditFields(), what, cost, "deny", "too_many_sessions: " + message, null);
-            return new RetryLaterException(429, "too_many_sessions", message, Map.of("limit", limit),
+            return new RetryLaterRefusal(ErrorCode.TOO_MANY_SESSIONS, message, Map.of("limit", limit),
                     RETRY_AFTER_SECONDS);
         });
     }
@@ -248,7 +251,7 @@ public final class ServicesResource {
             return null;
         }
         if (!root.isObject()) {
-            throw new ApiException(400, "invalid_json", "the request body must be a JSON object {\"args\": ...}");
+            throw new Refusal(ErrorCode.INVALID_JSON, "the request body must be a JSON object {\"args\": ...}");
         }
         return root.get("args");
     }

@@ -3,6 +3,8 @@ package org.sandgate.server.api;
 import java.util.Optional;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.sessions.SessionManager;
@@ -96,11 +98,11 @@ public final class SessionAccess {
     /**
      * The session if it exists and this caller may do this to it.
      *
-     * @throws ApiException {@code 404 not_found} otherwise, the same answer whether the session does
+     * @throws Refusal {@code 404 not_found} otherwise, the same answer whether the session does
      *                      not exist or belongs to someone else
      */
     public Session require(RequestCaller caller, String id, Action action) {
-        return find(caller, id, action).orElseThrow(() -> new ApiException(404, "not_found", "no such session"));
+        return find(caller, id, action).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "no such session"));
     }
 
     /** Who a caller is for limits per caller: its DN, or its address when anonymous. */

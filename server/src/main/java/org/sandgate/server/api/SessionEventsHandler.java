@@ -23,6 +23,8 @@ import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.sessions.SessionManager;
 import org.slf4j.Logger;
@@ -69,7 +71,7 @@ public final class SessionEventsHandler extends Handler.Wrapper {
         try {
             request.getComponents().getExecutor().execute(() -> open(m.group(1), caller, request, response, callback));
         } catch (RejectedExecutionException busy) {
-            ErrorMapper.write(response, callback, new ApiException(503, "busy", "the server is too busy to open a stream"));
+            ErrorMapper.write(response, callback, new Refusal(ErrorCode.BUSY, "the server is too busy to open a stream"));
         }
         return true;
     }
@@ -89,7 +91,7 @@ public final class SessionEventsHandler extends Handler.Wrapper {
         Session current;
         try {
             current = access.require(caller, id, SessionAccess.Action.EVENTS);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             ErrorMapper.write(response, callback, e);
             return;
         } catch (RuntimeException e) {
@@ -100,7 +102,7 @@ public final class SessionEventsHandler extends Handler.Wrapper {
         int limit = policies.current().config().limits().eventStreams().of(caller.identity().tier());
         if (!open.tryAcquire(who, limit)) {
             LOG.info("refused an event stream to {}: {} open already", who, limit);
-            ErrorMapper.write(response, callback, new ApiException(429, "too_many_streams",
+            ErrorMapper.write(response, callback, new Refusal(ErrorCode.TOO_MANY_STREAMS,
                     "at most " + limit + " event streams may be open at once for a " + caller.identity().tier().wireName()
                             + " caller (limits.event_streams)", Map.of("limit", limit)));
             return;

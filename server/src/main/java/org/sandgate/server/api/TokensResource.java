@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.sandgate.server.audit.AuditLog;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.identity.CertificateIdentity;
 import org.sandgate.server.tokens.TokenService;
 
@@ -39,11 +41,11 @@ public final class TokensResource {
         RequestCaller caller = RequestCaller.of(context);
         if (caller.identity().viaToken() || caller.identity().certificate().isEmpty()) {
             audit.decision(caller.auditFields(), "tokens", null, "deny", "not_authorized: no certificate", null);
-            throw new ApiException(403, "not_authorized", "tokens are issued to certificate holders only");
+            throw new Refusal(ErrorCode.NOT_AUTHORIZED, "tokens are issued to certificate holders only");
         }
         try {
             caller.identity().requireLaunchRights("obtain a token");
-        } catch (ApiException refused) {
+        } catch (Refusal refused) {
             audit.decision(caller.auditFields(), "tokens", null, "deny", refused.code() + ": " + refused.getMessage(), null);
             throw refused;
         }
@@ -69,7 +71,7 @@ public final class TokensResource {
             return Optional.empty();
         }
         if (!seconds.canConvertToLong() || !seconds.isIntegralNumber() || seconds.asLong() < 60) {
-            throw new ApiException(400, "invalid_argument", "lifetime_seconds must be a whole number of at least 60",
+            throw new Refusal(ErrorCode.INVALID_ARGUMENT, "lifetime_seconds must be a whole number of at least 60",
                     Map.of("argument", "lifetime_seconds"));
         }
         return Optional.of(Duration.ofSeconds(seconds.asLong()));

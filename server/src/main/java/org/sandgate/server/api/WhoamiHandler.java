@@ -10,6 +10,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.identity.CertificateIdentity;
 import org.sandgate.server.identity.ProxyKind;
 import org.sandgate.server.policy.Policies;
@@ -70,7 +72,7 @@ public final class WhoamiHandler extends Handler.Wrapper {
         boolean head = HttpMethod.HEAD.is(method);
         if (!head && !HttpMethod.GET.is(method)) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            ErrorMapper.write(response, callback, new ApiException(405, ErrorMapper.codeOf(405), ErrorMapper.messageOf(405)));
+            ErrorMapper.write(response, callback, new Refusal(ErrorCode.METHOD_NOT_ALLOWED, ErrorMapper.messageOf(405)));
             return true;
         }
         byte[] body = JsonMapping.answer(whoami((RequestCaller) AuthenticationState.getUserPrincipal(request)));

@@ -21,8 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.security.auth.x500.X500Principal;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.tls.TrustAnchors;
 import org.slf4j.Logger;
@@ -56,15 +56,15 @@ public final class CertificateAuthenticator {
     private final Map<List<X509Certificate>, Outcome> cache = new ConcurrentHashMap<>();
 
     /** The result of validating one chain: an identity or the refusal to answer. */
-    private record Outcome(Optional<Identity> identity, ApiException refusal, ProxyChainInfo proxyInfo,
+    private record Outcome(Optional<Identity> identity, Refusal refusal, ProxyChainInfo proxyInfo,
                            long generation, Instant checkedAt) {
     }
 
     /** A valid chain this server does not accept, with the answer to give. */
     private static final class Refused extends Exception {
-        private final ApiException answer;
+        private final Refusal answer;
 
-        Refused(ApiException answer) {
+        Refused(Refusal answer) {
             super(answer.getMessage(), null, false, false);
             this.answer = answer;
         }

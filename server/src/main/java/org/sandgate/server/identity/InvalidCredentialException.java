@@ -1,10 +1,12 @@
 package org.sandgate.server.identity;
 
-import org.sandgate.server.api.ApiException;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
+
 
 /** A client certificate chain failed validation; it is never treated as the DN it claims. */
-public class InvalidCredentialException extends ApiException {
+public class InvalidCredentialException extends Refusal {
     public InvalidCredentialException(String message) {
-        super(401, "invalid_certificate", message);
+        super(ErrorCode.INVALID_CERTIFICATE, message);
     }
 }

@@ -1,10 +1,12 @@
 package org.sandgate.server.identity;
 
-import org.sandgate.server.api.ApiException;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
+
 
 /** A limited proxy asked for something that launches or changes work, which it may not do. */
-public class LimitedProxyException extends ApiException {
+public class LimitedProxyException extends Refusal {
     public LimitedProxyException(String message) {
-        super(403, "limited_proxy", message);
+        super(ErrorCode.LIMITED_PROXY, message);
     }
 }

@@ -2,8 +2,9 @@ package org.sandgate.server.policy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.service.Tier;
 
 /**
@@ -18,9 +19,9 @@ public final class GraduatedSecurity {
     }
 
     /** The call is over the ceiling of the caller's tier. */
-    public static final class InsufficientCredentialException extends ApiException {
+    public static final class InsufficientCredentialException extends Refusal {
         InsufficientCredentialException(String message, Map<String, Object> details) {
-            super(403, "insufficient_credential", message, details);
+            super(ErrorCode.INSUFFICIENT_CREDENTIAL, message, details);
         }
     }
 

@@ -22,8 +22,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.sandgate.sandbox.Session;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.api.ErrorMapper;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.files.OpenNode;
 
 /**
@@ -86,7 +87,7 @@ public final class SandboxFiles {
             try {
                 query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
             } catch (RuntimeException e) {
-                throw new ApiException(400, "bad_request", "the query string is malformed");
+                throw new Refusal(ErrorCode.BAD_REQUEST, "the query string is malformed");
             }
             String archive = query.getValue("archive");
             if (archive != null) {
@@ -96,7 +97,7 @@ public final class SandboxFiles {
                         String.join("/", components.get()));
             }
             return true;
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             ErrorMapper.write(response, callback, e);
             return true;
         }
@@ -127,7 +128,7 @@ public final class SandboxFiles {
     private void archive(Request request, Response response, Callback callback, OpenNode dir, String format,
                          String session) throws IOException {
         if (!Archives.FORMATS.contains(format)) {
-            throw new ApiException(400, "bad_request", "archive must be one of " + Archives.FORMATS);
+            throw new Refusal(ErrorCode.BAD_REQUEST, "archive must be one of " + Archives.FORMATS);
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Archives.contentType(format));
         response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + session + "." + format + "\"");
@@ -145,7 +146,7 @@ public final class SandboxFiles {
         if (!archiveBuilds.tryAcquire()) {
             response.getHeaders().remove(HttpHeader.CONTENT_DISPOSITION);
             response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_ARCHIVE_SECONDS);
-            throw new ApiException(429, "too_many_archives",
+            throw new Refusal(ErrorCode.TOO_MANY_ARCHIVES,
                     "too many archives are being built; try again in " + RETRY_ARCHIVE_SECONDS + " s");
         }
         try {
@@ -210,7 +211,7 @@ public final class SandboxFiles {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new ApiException(400, "invalid_argument", "limit must be an integer from 1 to " + Listing.MAX_LIMIT);
+        throw new Refusal(ErrorCode.INVALID_ARGUMENT, "limit must be an integer from 1 to " + Listing.MAX_LIMIT);
     }
 
     private static void file(Request request, Response response, Callback callback, OpenNode file, List<String> path)

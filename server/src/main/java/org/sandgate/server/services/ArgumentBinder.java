@@ -5,7 +5,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.sandgate.server.api.ApiException;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
 
@@ -19,9 +20,9 @@ public final class ArgumentBinder {
     }
 
     /** Refused arguments: {@code 400 invalid_argument} with the argument's name. */
-    public static final class InvalidArgumentException extends ApiException {
+    public static final class InvalidArgumentException extends Refusal {
         InvalidArgumentException(String argument, String message) {
-            super(400, "invalid_argument", message, argument == null ? Map.of() : Map.of("argument", argument));
+            super(ErrorCode.INVALID_ARGUMENT, message, argument == null ? Map.of() : Map.of("argument", argument));
         }
     }
 

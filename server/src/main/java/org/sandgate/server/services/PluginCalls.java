@@ -10,7 +10,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.sandgate.server.api.ApiException;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ public final class PluginCalls {
         thread.setContextClassLoader(service.loader());
         try {
             return code.run();
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             throw e;
         } catch (Exception | LinkageError | StackOverflowError e) {
             throw serviceError(what, e);
@@ -58,31 +59,31 @@ public final class PluginCalls {
         try {
             future = IMMEDIATE.submit(() -> run(service, code, what));
         } catch (RejectedExecutionException e) {
-            throw new ApiException(503, "busy", "too many service calls run at once; try again");
+            throw new Refusal(ErrorCode.BUSY, "too many service calls run at once; try again");
         }
         try {
             return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             LOG.warn("{} cut off after {} s", what, limit.toSeconds());
-            throw new ApiException(504, "service_timeout", what + " did not answer within " + limit.toSeconds() + " s");
+            throw new Refusal(ErrorCode.SERVICE_TIMEOUT, what + " did not answer within " + limit.toSeconds() + " s");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ApiException api) {
+            if (e.getCause() instanceof Refusal api) {
                 throw api;
             }
             throw serviceError(what, e.getCause());
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new ApiException(503, "unavailable", "the server is stopping");
+            throw new Refusal(ErrorCode.UNAVAILABLE, "the server is stopping");
         }
     }
 
     /** A 500 service_error whose details are only in the log, under a correlation id. */
-    public static ApiException serviceError(String what, Throwable e) {
+    public static Refusal serviceError(String what, Throwable e) {
         String id = UUID.randomUUID().toString();
         LOG.warn("service error {} in {}", id, what, e);
-        return new ApiException(500, "service_error", "the service failed; quote " + id + " to the administrator",
+        return new Refusal(ErrorCode.SERVICE_ERROR, "the service failed; quote " + id + " to the administrator",
                 Map.of("correlation_id", id));
     }
 }

@@ -32,9 +32,10 @@ import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.sandbox.SessionState;
 import org.sandgate.sandbox.SessionStore;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.backends.Backends;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.shared.SharedMode;
 import org.sandgate.server.services.PluginCalls;
@@ -155,7 +156,7 @@ public final class SessionManager extends AbstractLifeCycle {
             sandbox = keeper.create(id, account);
         } catch (IOException e) {
             LOG.warn("cannot make a sandbox for {}: {}", account, e.getMessage());
-            throw new ApiException(503, "unavailable", "cannot make a sandbox: " + e.getMessage());
+            throw new Refusal(ErrorCode.UNAVAILABLE, "cannot make a sandbox: " + e.getMessage());
         }
         String what = service.name() + "." + method.name();
         BatchSystem backend = backends.forService(service.name(), service.backend());
@@ -185,10 +186,10 @@ public final class SessionManager extends AbstractLifeCycle {
         } catch (BackendException e) {
             forgetFailed(id, stored, account);
             LOG.warn("session {} not created: {} refused the job: {}", id, backend.name(), e.getMessage());
-            throw new ApiException(503, "backend_unavailable", backend.name() + ": " + e.getMessage());
+            throw new Refusal(ErrorCode.BACKEND_UNAVAILABLE, backend.name() + ": " + e.getMessage());
         } catch (RuntimeException | IOException e) {
             forgetFailed(id, stored, account);
-            if (e instanceof ApiException api) {
+            if (e instanceof Refusal api) {
                 throw api;
             }
             throw PluginCalls.serviceError(what + " job", e);
@@ -344,7 +345,7 @@ public final class SessionManager extends AbstractLifeCycle {
     /**
      * Cancels a session's job if it has not ended, then removes the session and its sandbox.
      *
-     * @throws ApiException 503 when the batch system cannot cancel the job; the session stays
+     * @throws Refusal 503 when the batch system cannot cancel the job; the session stays
      */
     public synchronized void remove(Session session) {
         awaitStart(session.id());
@@ -354,7 +355,7 @@ public final class SessionManager extends AbstractLifeCycle {
                 try {
                     backendOf(current).cancel(submitted(current));
                 } catch (BackendException e) {
-                    throw new ApiException(503, "backend_unavailable", current.backend() + ": " + e.getMessage());
+                    throw new Refusal(ErrorCode.BACKEND_UNAVAILABLE, current.backend() + ": " + e.getMessage());
                 }
             }
             Session cancelled = current.withState(SessionState.CANCELLED, Optional.empty(),

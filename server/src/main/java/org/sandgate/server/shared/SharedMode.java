@@ -19,8 +19,9 @@ import org.sandgate.batch.command.AccountSwitch;
 import org.sandgate.batch.command.CommandResult;
 import org.sandgate.batch.command.Commands;
 import org.sandgate.batch.command.JobWrapper;
-import org.sandgate.server.api.ApiException;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.errors.ErrorCode;
+import org.sandgate.server.errors.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +133,7 @@ public final class SharedMode {
     /**
      * Refuses an account jobs must not run as: unknown, root, or below {@code min_uid}.
      *
-     * @throws ApiException 403 not_authorized
+     * @throws Refusal 403 not_authorized
      */
     public void verify(String account) {
         Integer known = uids.get(account);
@@ -142,11 +143,11 @@ public final class SharedMode {
         }
         if (uid < 0) {
             LOG.warn("shared mode: refused account {}: no such account", account);
-            throw new ApiException(403, "not_authorized", "your account " + account + " does not exist on this site");
+            throw new Refusal(ErrorCode.NOT_AUTHORIZED, "your account " + account + " does not exist on this site");
         }
         if (uid == 0 || uid < minUid) {
             LOG.warn("shared mode: refused account {}: uid {} is below shared.min_uid {}", account, uid, minUid);
-            throw new ApiException(403, "not_authorized", "jobs may not run as the system account " + account);
+            throw new Refusal(ErrorCode.NOT_AUTHORIZED, "jobs may not run as the system account " + account);
         }
     }
 

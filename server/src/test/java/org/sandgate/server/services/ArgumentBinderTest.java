@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sandgate.server.api.ApiException;
+import org.sandgate.server.errors.Refusal;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
 
@@ -26,7 +26,7 @@ class ArgumentBinderTest {
     }
 
     private static String refusedArgument(String json) {
-        ApiException e = assertThrows(ApiException.class, () -> bind(json));
+        Refusal e = assertThrows(Refusal.class, () -> bind(json));
         assertEquals(400, e.status());
         assertEquals("invalid_argument", e.code());
         return (String) e.details().get("argument");

@@ -1,14 +1,13 @@
-package org.sandgate.server.api;
+package org.sandgate.server.errors;
 
 import java.util.Map;
 
 /** A refusal that may succeed later: answered with {@code Retry-After}. */
-public final class RetryLaterException extends ApiException {
+public final class RetryLaterRefusal extends Refusal {
     private final long retryAfterSeconds;
 
-    public RetryLaterException(int status, String code, String message, Map<String, Object> details,
-                               long retryAfterSeconds) {
-        super(status, code, message, details);
+    public RetryLaterRefusal(ErrorCode errorCode, String message, Map<String, Object> details, long retryAfterSeconds) {
+        super(errorCode, message, details);
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
