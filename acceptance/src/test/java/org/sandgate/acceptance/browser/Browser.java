@@ -1,0 +1,112 @@
+package org.sandgate.acceptance.browser;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One headless Debian Chromium, driven through Debian's chromedriver, as one person: its {@code HOME}
+ * holds that person's {@link NssDatabase} (their certificate, the CAs they trust), its profile is
+ * fresh. Chromium runs as root here, so without its own sandbox; the network flags keep it from
+ * calling out (this network refuses it, and a test must not wait for that).
+ */
+public final class Browser implements AutoCloseable {
+    /** Where screenshots are kept as test artifacts. */
+    public static final Path SCREENSHOTS = Path.of("target/browser-screenshots").toAbsolutePath();
+    /** Selenium warns at every start that it has no DevTools binding for this Chromium; the tests use none. */
+    private static final java.util.logging.Logger DEVTOOLS = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
+    static {
+        DEVTOOLS.setLevel(java.util.logging.Level.SEVERE);
+    }
+    private final ChromeDriver driver;
+    private final Path profile;
+
+    private Browser(ChromeDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /** A browser whose user has the certificates and trust of {@code nss}; {@code javaScript} false disables scripts. */
+    public static Browser start(NssDatabase nss, boolean javaScript) throws IOException {
+        Tools.requireBrowser();
+        Path profile = Files.createTempDirectory("sandgate-chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(Tools.CHROMIUM.toFile());
+        List<String> args = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile));
+        options.addArguments(args);
+        if (!javaScript) {
+            options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+        }
+        Path logs = Files.createDirectories(Path.of("target/browser-logs").toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Tools.CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withEnvironment(Map.of("HOME", nss.home().toString()))
+                .withLogFile(logs.resolve("chromedriver-" + profile.getFileName() + ".log").toFile())
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(60));
+        return new Browser(driver, profile);
+    }
+
+    /** The WebDriver, for what this class does not wrap. */
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    /** Opens a URL and waits until the page has loaded. */
+    public Browser open(String url) {
+        driver.get(url);
+        return this;
+    }
+
+    /** The text of the page's body, as a person reads it. */
+    public String text() {
+        return driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+    }
+
+    /** Runs a script in the page (through the driver, which a page's Content-Security-Policy does not govern). */
+    public Object script(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** A wait of up to {@code seconds} for a condition on this browser. */
+    public WebDriverWait waiting(int seconds) {
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+    }
+
+    /** Keeps a screenshot of the page as {@code target/browser-screenshots/NAME.png}. */
+    public Path screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        File shot = driver.getScreenshotAs(OutputType.FILE);
+        Path to = SCREENSHOTS.resolve(name + ".png");
+        Files.move(shot.toPath(), to, StandardCopyOption.REPLACE_EXISTING);
+        return to;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            driver.quit();
+        } finally {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
