@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sandgate.batch.command.AccountSwitch;
-import org.sandgate.batch.command.CommandResult;
-import org.sandgate.batch.command.Commands;
 import org.sandgate.batch.command.JobWrapper;
+import org.sandgate.process.CommandException;
+import org.sandgate.process.CommandResult;
+import org.sandgate.process.Commands;
 
 /**
  * The command-line tools of one batch system, run as the server's account or, in shared mode, as the
@@ -59,7 +60,7 @@ public final class BatchCommands {
         List<String> argv = new ArrayList<>();
         argv.add(program(tool));
         argv.addAll(args);
-        return commands.run(argv, environment, dir, new byte[0]);
+        return run(argv, environment, dir, new byte[0]);
     }
 
     /**
@@ -100,6 +101,15 @@ public final class BatchCommands {
         List<String> argv = new ArrayList<>();
         argv.add(program(tool));
         argv.addAll(args);
-        return commands.run(argv, env, sandbox, stdin);
+        return run(argv, env, sandbox, stdin);
+    }
+
+    /** A tool that cannot be run to its end is a back end that cannot be reached. */
+    private CommandResult run(List<String> argv, Map<String, String> env, Path dir, byte[] stdin) {
+        try {
+            return commands.run(argv, env, dir, stdin);
+        } catch (CommandException e) {
+            throw new BackendException(e.getMessage(), e);
+        }
     }
 }

@@ -58,7 +58,7 @@ import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.services.PluginLoader;
 import org.sandgate.server.services.Deployer;
 import org.sandgate.server.services.command.CommandServices;
-import org.sandgate.batch.command.Commands;
+import org.sandgate.process.Commands;
 import org.sandgate.server.tls.HostCredential;
 import org.sandgate.server.tls.TlsConnectors;
 import org.sandgate.server.tls.TrustAnchors;

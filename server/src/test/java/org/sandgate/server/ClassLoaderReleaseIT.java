@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sandgate.batch.command.Commands;
+import org.sandgate.process.Commands;
 import org.sandgate.server.plugins.VersionOne;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.Deployer;

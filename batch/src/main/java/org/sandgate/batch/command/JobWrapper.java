@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sandgate.batch.BackendException;
+import org.sandgate.process.CommandException;
+import org.sandgate.process.CommandResult;
+import org.sandgate.process.Commands;
 
 /**
  * Runs an action of the job wrapper ({@code libexec/sandgate-job-wrapper}), the one program that
@@ -47,7 +51,7 @@ public final class JobWrapper {
      * @param fields  the action's fields, in order
      * @param rest    bytes after the fields (what {@code batch} hands the batch command)
      * @param dir     the working directory of the wrapper
-     * @throws org.sandgate.batch.BackendException when it cannot run or does not end in time
+     * @throws BackendException when it cannot run or does not end in time
      * @throws IllegalArgumentException for a field with a NUL byte
      */
     public CommandResult run(Optional<String> account, String action, List<String> fields, byte[] rest, Path dir) {
@@ -67,7 +71,11 @@ public final class JobWrapper {
             in.write(0);
         }
         in.writeBytes(rest);
-        return commands.run(argv, ENV, dir, in.toByteArray());
+        try {
+            return commands.run(argv, ENV, dir, in.toByteArray());
+        } catch (CommandException e) {
+            throw new BackendException(e.getMessage(), e);
+        }
     }
 
     /** A list as the wrapper reads it: its length, then its items. */

@@ -22,8 +22,8 @@ import org.sandgate.batch.JobLimits;
 import org.sandgate.batch.JobRequest;
 import org.sandgate.batch.JobStatus;
 import org.sandgate.batch.SubmittedJob;
-import org.sandgate.batch.command.CommandResult;
 import org.sandgate.batch.command.JobWrapper;
+import org.sandgate.process.CommandResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

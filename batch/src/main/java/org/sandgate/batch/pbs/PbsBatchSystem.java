@@ -15,7 +15,7 @@ import org.sandgate.batch.JobFiles;
 import org.sandgate.batch.JobRequest;
 import org.sandgate.batch.JobStatus;
 import org.sandgate.batch.SubmittedJob;
-import org.sandgate.batch.command.CommandResult;
+import org.sandgate.process.CommandResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.batch.JobStatus;
 import org.sandgate.batch.SubmittedJob;
-import org.sandgate.batch.command.Commands;
 import org.sandgate.batch.command.JobWrapper;
+import org.sandgate.process.Commands;
 
 /**
  * After an upgrade the local back end keeps following, and cancels, jobs that the previous release

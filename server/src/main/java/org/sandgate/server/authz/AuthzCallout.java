@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.sandgate.batch.BackendException;
-import org.sandgate.batch.command.CommandResult;
-import org.sandgate.batch.command.Commands;
+import org.sandgate.process.CommandException;
+import org.sandgate.process.CommandResult;
+import org.sandgate.process.Commands;
 import org.sandgate.server.config.SandgateConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +91,7 @@ public final class AuthzCallout {
         try {
             r = new Commands(Duration.ofSeconds(authz.timeoutSeconds())).run(List.of(program),
                     Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8"), Path.of("/"), input);
-        } catch (BackendException e) {
+        } catch (CommandException e) {
             LOG.warn("authorization callout {} failed: {}", program, e.getMessage());
             return new Decision(false, "callout failed: " + e.getMessage());
         }

@@ -11,16 +11,16 @@ import java.util.TreeSet;
 import org.sandgate.batch.BatchCommands;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.command.AccountSwitch;
-import org.sandgate.batch.command.Commands;
 import org.sandgate.batch.command.JobWrapper;
 import org.sandgate.batch.drmaa.DrmaaBatchSystem;
 import org.sandgate.batch.drmaa.DrmaaSettings;
-import org.sandgate.batch.local.LocalBatchSystem;
 import org.sandgate.batch.local.Containment;
+import org.sandgate.batch.local.LocalBatchSystem;
 import org.sandgate.batch.pbs.PbsBatchSystem;
 import org.sandgate.batch.pbs.PbsSettings;
 import org.sandgate.batch.slurm.SlurmBatchSystem;
 import org.sandgate.batch.slurm.SlurmSettings;
+import org.sandgate.process.Commands;
 import org.sandgate.server.config.SandgateConfig;
 
 /**

@@ -1,10 +1,10 @@
-package org.sandgate.batch.command;
+package org.sandgate.process;
 
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What a back-end command did.
+ * What a command did.
  *
  * @param exitCode its exit status
  * @param stdout   what it printed
@@ -17,7 +17,7 @@ public record CommandResult(int exitCode, String stdout, String stderr) {
     }
 
     /**
-     * The back end's own words: the lines of stderr (or stdout when stderr is empty) that say
+     * The program's own words: the lines of stderr (or stdout when stderr is empty) that say
      * "error", else its first lines.
      */
     public String complaint() {

@@ -1,4 +1,4 @@
-package org.sandgate.batch.command;
+package org.sandgate.process;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import org.sandgate.batch.BackendException;
 
 /**
- * Runs the commands of a batch system ({@code sbatch}, {@code squeue}, {@code qsub} ...) with an argv
- * list, never through a shell, with a time limit, and counts them by program so that the cost of
- * following jobs can be measured.
+ * Runs programs ({@code sbatch}, {@code squeue}, the job wrapper, a command service's command, the
+ * authorization callout ...) with an argv list, never through a shell, with a time limit, and counts
+ * them by program so that the cost of following jobs can be measured.
  */
 public final class Commands {
     /** Readers of the commands' output: two per running command, never the common pool. */
@@ -46,7 +45,7 @@ public final class Commands {
      * @param environment its whole environment
      * @param dir         its working directory
      * @param stdin       what it reads
-     * @throws BackendException when it cannot start or does not end in time
+     * @throws CommandException when it cannot start or does not end in time
      */
     public CommandResult run(List<String> argv, Map<String, String> environment, Path dir, byte[] stdin) {
         String program = Path.of(argv.get(0)).getFileName().toString();
@@ -58,7 +57,7 @@ public final class Commands {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new BackendException("cannot run " + program + ": " + e.getMessage(), e);
+            throw new CommandException("cannot run " + program + ": " + e.getMessage(), e);
         }
         CompletableFuture<String> out = drain(process.getInputStream());
         CompletableFuture<String> err = drain(process.getErrorStream());
@@ -71,15 +70,15 @@ public final class Commands {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new BackendException(program + " did not answer within " + timeout.toSeconds() + " s");
+                throw new CommandException(program + " did not answer within " + timeout.toSeconds() + " s");
             }
             return new CommandResult(process.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new BackendException("interrupted while running " + program, e);
+            throw new CommandException("interrupted while running " + program, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new BackendException("cannot read what " + program + " printed", e);
+            throw new CommandException("cannot read what " + program + " printed", e);
         }
     }
 
