@@ -24,11 +24,15 @@ import org.slf4j.LoggerFactory;
  * cross_site_request}; a {@code POST} with a body must be {@code Content-Type: application/json}
  * ({@code 415} otherwise), which no HTML form or "simple" cross-site request can send without a CORS
  * preflight, and Sandgate grants none. Clients that send no {@code Origin} (curl, the CLI, scripts)
- * are not affected. Runs before authentication, so a refused request costs nothing further.
+ * are not affected. The one exception to the JSON rule is the portal's own forms under {@code /portal/}
+ * (form-encoded or multipart, same origin as everything else), which the portal refuses without
+ * its anti-forgery token. Runs before authentication, so a refused request costs nothing further.
  */
 final class CrossSiteGuard extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(CrossSiteGuard.class);
     private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
+    /** Where the portal's forms post to. */
+    private static final String PORTAL_FORMS = "/portal/";
 
     CrossSiteGuard(Handler next) {
         super(next);
@@ -49,7 +53,8 @@ final class CrossSiteGuard extends Handler.Wrapper {
                     "cross-site requests are refused: " + refusal));
             return true;
         }
-        if (HttpMethod.POST.is(method) && hasBody(request) && !isJson(headers.get(HttpHeader.CONTENT_TYPE))) {
+        if (HttpMethod.POST.is(method) && hasBody(request) && !isJson(headers.get(HttpHeader.CONTENT_TYPE))
+                && !isPortalForm(request.getHttpURI().getCanonicalPath(), headers.get(HttpHeader.CONTENT_TYPE))) {
             ErrorMapper.write(response, callback, new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "a POST body must be JSON sent with 'Content-Type: application/json'"));
             return true;
@@ -113,6 +118,19 @@ final class CrossSiteGuard extends Handler.Wrapper {
     private static boolean hasBody(Request request) {
         long length = request.getLength();
         return length > 0 || length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
+    /**
+     * A form of the portal's own pages, which carries an anti-forgery token the portal checks (its
+     * Origin has passed the check above).
+     */
+    static boolean isPortalForm(String path, String contentType) {
+        if (path == null || !path.startsWith(PORTAL_FORMS) || contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return base.equalsIgnoreCase("application/x-www-form-urlencoded") || base.equalsIgnoreCase("multipart/form-data");
     }
 
     private static boolean isJson(String contentType) {

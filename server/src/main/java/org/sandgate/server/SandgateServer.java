@@ -29,6 +29,9 @@ import org.sandgate.server.admin.Reloader;
 import org.sandgate.server.audit.AuditLog;
 import org.sandgate.server.authz.AuthzCallout;
 import org.sandgate.server.policy.Policies;
+import org.sandgate.server.portal.Html;
+import org.sandgate.server.portal.Pages;
+import org.sandgate.server.portal.PortalHandler;
 import org.sandgate.server.tokens.TokenRevocations;
 import org.sandgate.server.tokens.TokenService;
 import org.sandgate.server.shared.SharedMode;
@@ -242,6 +245,9 @@ public final class SandgateServer {
                         new SandboxHandler(sessions, sandboxFiles(config, sandboxes)))))
                 .add("/health", new HealthHandler(drain))
                 .add("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
+        Handler portal = new BlockingHandler(new PortalHandler(requests,
+                new Pages(new Html(), policies, BuildVersion.describe())));
+        routes.add("/", portal).add("/portal", portal).add("/assets", portal);
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
                 config.services().maxUploadBytes(), routes);

@@ -75,7 +75,8 @@ public final class WhoamiHandler extends Handler.Wrapper {
             ErrorMapper.write(response, callback, new Refusal(ErrorCode.METHOD_NOT_ALLOWED, ErrorMapper.messageOf(405)));
             return true;
         }
-        byte[] body = JsonMapping.answer(whoami((RequestCaller) AuthenticationState.getUserPrincipal(request)));
+        RequestCaller caller = (RequestCaller) AuthenticationState.getUserPrincipal(request);
+        byte[] body = JsonMapping.answer(of(caller, policies.current().config().tiers().limits().of(caller.identity().tier())));
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -83,7 +84,12 @@ public final class WhoamiHandler extends Handler.Wrapper {
         return true;
     }
 
-    private Whoami whoami(RequestCaller caller) {
+    /**
+     * What the server makes of a caller's credential.
+     *
+     * @param costLimit the ceiling of the caller's tier
+     */
+    public static Whoami of(RequestCaller caller, long costLimit) {
         CertificateIdentity cert = caller.identity().certificate().orElse(null);
         boolean proxy = cert != null && cert.proxy() != ProxyKind.NONE;
         return new Whoami(
@@ -97,7 +103,7 @@ public final class WhoamiHandler extends Handler.Wrapper {
                 proxy ? cert.proxy().wireName() : null,
                 proxy ? cert.limited() : null,
                 caller.accounts(),
-                policies.current().config().tiers().limits().of(caller.identity().tier()),
+                costLimit,
                 caller.identity().viaToken() ? Boolean.TRUE : null,
                 proxy ? cert.proxyPolicy().wireName() : null,
                 cert == null ? null : cert.launchRefused(),
