@@ -48,6 +48,9 @@ import org.sandgate.server.sandbox.SandboxTree;
 import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.sessions.SessionQuota;
+import org.sandgate.server.sessions.Sessions;
+import org.sandgate.server.lifecycle.Closer;
+import org.sandgate.server.lifecycle.PeriodicWork;
 import org.sandgate.server.api.AuthenticationHandler;
 import org.sandgate.server.api.RequestAuthenticator;
 import org.sandgate.server.api.SessionAccess;
@@ -135,9 +138,12 @@ public final class SandgateServer {
         threads.setName("sandgate");
         Server jetty = new Server(threads);
 
+        // components start in the order they are added and stop in the reverse order
+        PeriodicWork work = new PeriodicWork();
+        jetty.addBean(work, true);
         TrustAnchors anchors = new TrustAnchors(confDir.resolve(tls.trustDir()), tls);
         GridMapFile gridmap = new GridMapFile(confDir.resolve(config.gridmap().file()),
-                config.gridmap().reloadSeconds() * 1000L);
+                Duration.ofSeconds(config.gridmap().reloadSeconds()), work);
         jetty.addBean(anchors, true);
         jetty.addBean(gridmap, true);
 
@@ -154,21 +160,25 @@ public final class SandgateServer {
                 shared.map(SharedMode::checkAccount)).log();
         Backends backends = Backends.create(config.batch(), dataDir, shared.map(SharedMode::accountSwitch),
                 containment.containment());
-        SessionManager sessions = new SessionManager(
-                new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db")), sandboxes, shared,
-                backends, config.batch().local(), config.jobs(), Clock.systemUTC(), 500);
+        jetty.addBean(new Closer("back ends", backends), true);
+        SqliteSessionStore store = new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db"));
+        jetty.addBean(new Closer("session store", store), true);
+        Sessions made = Sessions.create(store, sandboxes, shared, backends, config.batch().local(), config.jobs(),
+                Clock.systemUTC(), work, Duration.ofMillis(500));
+        SessionManager sessions = made.manager();
         int migrated = sessions.migrateOwnerKeys(DistinguishedNames::canonicalOfSlashForm);
         if (migrated > 0) {
             org.slf4j.LoggerFactory.getLogger(SandgateServer.class).info(
                     "{} sessions stored by an earlier version now have their owner's canonical subject", migrated);
         }
-        jetty.addBean(sessions, true);
         Metrics metrics = new Metrics(sessions::countByState, backends::commandCounts);
-        sessions.addListener(metrics::sessionChanged);
+        made.events().subscribe(metrics::sessionChanged);
         AuditLog audit = new AuditLog(dataDir.resolve(config.audit().file()), config.audit().maxBytes(), Clock.systemUTC());
-        sessions.addListener(audit::session);
+        jetty.addBean(new Closer("audit log", audit), true);
+        made.events().subscribe(audit::session);
+        jetty.addBean(made.follower(), true);
         jetty.addBean(new RetentionSweeper(sessions, Duration.ofDays(config.sandbox().retentionDays()),
-                Duration.ofSeconds(config.sandbox().sweepIntervalSeconds())), true);
+                Duration.ofSeconds(config.sandbox().sweepIntervalSeconds()), work), true);
         HttpConfiguration httpConfig = new HttpConfiguration();
         // encoded dot-segments and separators reach the handlers, which refuse them with 404
         // (the sandbox handler) or resolve them canonically (the router), instead of a bare 400
@@ -231,12 +241,12 @@ public final class SandgateServer {
         jetty.addBean(services, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
                 ApiApplication.create(new ApiApplication.Components(config, policies, services, sessions, sandboxes, tokens,
-                        callout, audit, bans, drain, reloader, access, new SessionQuota(sessions)), extraApi));
+                        callout, audit, bans, drain, reloader, access, new SessionQuota(sessions, made.events())), extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
         RequestAuthenticator requests = new RequestAuthenticator(authenticator, tokens, policies, bans, audit);
         AuthenticationHandler api = new AuthenticationHandler(requests,
-                new WhoamiHandler(policies, new SessionEventsHandler(sessions, access, policies, new BlockingHandler(jersey))));
+                new WhoamiHandler(policies, new SessionEventsHandler(sessions, made.events(), access, policies, new BlockingHandler(jersey))));
 
         Routes routes = new Routes()
                 .add("/" + ApiPaths.V1 + "/openapi.json", new OpenApiHandler())

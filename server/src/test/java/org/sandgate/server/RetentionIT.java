@@ -15,7 +15,7 @@ import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
 
-/** The Quartz-scheduled sweep removes finished sessions past retention, and leaves running ones. */
+/** The scheduled retention sweep removes finished sessions past retention, and leaves running ones. */
 class RetentionIT {
     @TempDir
     Path dir;

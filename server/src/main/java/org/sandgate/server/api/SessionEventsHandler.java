@@ -26,6 +26,7 @@ import org.sandgate.sandbox.SessionId;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.policy.Policies;
+import org.sandgate.server.sessions.SessionEvents;
 import org.sandgate.server.sessions.SessionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,12 +54,13 @@ public final class SessionEventsHandler extends Handler.Wrapper {
     private final CallerSlots open = new CallerSlots();
     private final Map<SessionId, Set<Stream>> following = new ConcurrentHashMap<>();
 
-    public SessionEventsHandler(SessionManager sessions, SessionAccess access, Policies policies, Handler next) {
+    public SessionEventsHandler(SessionManager sessions, SessionEvents events, SessionAccess access, Policies policies,
+                                Handler next) {
         super(next);
         this.sessions = sessions;
         this.access = access;
         this.policies = policies;
-        sessions.addListener(this::changed);
+        events.subscribe(this::changed);
     }
 
     @Override

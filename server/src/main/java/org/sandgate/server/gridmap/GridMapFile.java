@@ -7,10 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.sandgate.server.lifecycle.PeriodicWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,18 +22,21 @@ public final class GridMapFile extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(GridMapFile.class);
 
     private final Path file;
-    private final long pollMillis;
+    private final Duration poll;
+    private final PeriodicWork work;
     private volatile GridMap current = GridMap.empty();
     private Object lastSeen = "never";
-    private ScheduledExecutorService poller;
+    private PeriodicWork.Task task;
 
     /**
-     * @param file       the grid-mapfile
-     * @param pollMillis how often to look for a change
+     * @param file the grid-mapfile
+     * @param poll how often to look for a change
+     * @param work the scheduler the poll runs on
      */
-    public GridMapFile(Path file, long pollMillis) {
+    public GridMapFile(Path file, Duration poll, PeriodicWork work) {
         this.file = Objects.requireNonNull(file);
-        this.pollMillis = pollMillis;
+        this.poll = poll;
+        this.work = work;
     }
 
     /** The mapping as last read. */
@@ -50,17 +52,12 @@ public final class GridMapFile extends AbstractLifeCycle {
     @Override
     protected void doStart() {
         reloadIfChanged();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gridmap-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(this::reloadIfChanged, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        task = work.everyAfterFirstInterval("the grid-mapfile poll", poll, this::reloadIfChanged);
     }
 
     @Override
-    protected void doStop() {
-        poller.shutdownNow();
+    protected void doStop() throws InterruptedException {
+        task.stop();
     }
 
     /** Reads the file again now, changed or not (an administrator's reload). */

@@ -25,9 +25,10 @@ public final class SessionQuota {
     private final Map<SessionId, String> callerOf = new HashMap<>();
     private final Map<String, Integer> reserved = new HashMap<>();
 
-    public SessionQuota(SessionManager sessions) {
+    /** @param events the changes that end sessions, which give their slots back */
+    public SessionQuota(SessionManager sessions, SessionEvents events) {
         this.sessions = sessions;
-        sessions.addListener(this::changed);
+        events.subscribe(this::changed);
         for (Session s : sessions.unfinished()) {
             add(s.owner().equals(SessionManager.ANONYMOUS) ? RESTARTED_ANONYMOUS
                     : s.ownerKey().isEmpty() ? s.owner() : s.ownerKey(), s.id());

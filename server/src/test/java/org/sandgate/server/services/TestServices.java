@@ -1,0 +1,16 @@
+package org.sandgate.server.services;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.sandgate.service.Service;
+
+/** Services deployed from the test's own class path, for unit tests. */
+public final class TestServices {
+    private TestServices() {
+    }
+
+    public static DeployedService deployed(Service service) {
+        return DeployedService.of(service, TestServices.class.getClassLoader(), Path.of(service.name() + ".jar"),
+                Optional.empty(), () -> { });
+    }
+}
