@@ -1,6 +1,7 @@
 package org.sandgate.acceptance.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URLEncoder;
@@ -12,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The browser kit finds what it is meant to find, so that the portal's "no violation" and "no script
- * ran" mean something: axe-core reports a page's WCAG faults, and a browser started without JavaScript
- * runs none of a page's scripts.
+ * ran" mean something: axe-core reports a page's WCAG faults, the inertness check catches each hostile
+ * payload that a page puts into its HTML unescaped, and a browser started without JavaScript runs none
+ * of a page's scripts.
  */
 class BrowserKitIT {
     private static String page(String html) {
@@ -50,6 +52,23 @@ class BrowserKitIT {
             assertEquals("static", off.open(page(html)).text());
             Path shot = off.screenshot("kit-javascript-off");
             assertTrue(Files.size(shot) > 0);
+        }
+    }
+
+    @Test
+    void theInertnessCheckCatchesEveryPayloadAPageLeavesUnescaped() throws Exception {
+        try (Browser browser = Browser.start(nobody(), true)) {
+            for (String payload : Hostile.PAYLOADS) {
+                browser.open(page("<!doctype html><html lang='en'><head><title>t</title></head><body><p>" + payload
+                        + "</p></body></html>"));
+                assertThrows(AssertionError.class, () -> Hostile.assertInert(browser, "unescaped"), payload);
+                String escaped = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                        .replace("\"", "&quot;").replace("'", "&#39;");
+                browser.open(page("<!doctype html><html lang='en'><head><title>t</title></head><body><p>" + escaped
+                        + "</p></body></html>"));
+                Hostile.assertInert(browser, "escaped");
+                Hostile.assertShownAsText(browser, payload, "escaped");
+            }
         }
     }
 }

@@ -1,0 +1,86 @@
+package org.sandgate.acceptance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.sandgate.acceptance.browser.Browser;
+import org.sandgate.acceptance.browser.Hostile;
+
+/**
+ * The pages a browser shows are safe by construction, checked in the browser: text an attacker chose
+ * (a developer's service description, the names of the files a job wrote, its output) renders as text
+ * and runs no script.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PortalSecurityIT {
+    private BrowserDemo site;
+    private String session;
+
+    @BeforeAll
+    void startTheDemoWithAHostileService() throws Exception {
+        site = BrowserDemo.start();
+        site.deploy("hostile", hostileService());
+        JsonNode created = site.curl("alice", "-H 'Content-Type: application/json' -d '{\"args\": {}}' "
+                + site.origin() + "/api/v1/services/hostile/files");
+        session = created.path("session").asText();
+        site.awaitState("alice", session, "DONE");
+    }
+
+    @AfterAll
+    void stopTheDemo() throws Exception {
+        if (site != null) {
+            site.close();
+        }
+    }
+
+    /** A command service whose descriptions are payloads, whose job names its files after them and prints them. */
+    private static String hostileService() {
+        List<String> p = Hostile.PAYLOADS;
+        StringBuilder y = new StringBuilder();
+        y.append("service: hostile\n");
+        y.append("description: ").append(quoted(p.get(0) + p.get(1))).append('\n');
+        y.append("methods:\n  files:\n    kind: job\n");
+        y.append("    description: ").append(quoted(p.get(2))).append('\n');
+        y.append("    arguments:\n      note: {type: string, optional: true, description: ").append(quoted(p.get(3))).append("}\n");
+        y.append("    cost: 1\n    command:\n      - /bin/sh\n      - -c\n");
+        y.append("      - ").append(quoted("for f in \"$@\"; do : > \"$f\"; printf '%s\\n' \"$f\"; done")).append('\n');
+        y.append("      - hostile\n");
+        for (String payload : p) {
+            // a file name holds no slash
+            y.append("      - ").append(quoted(payload.replace("/", ""))).append('\n');
+        }
+        return y.toString();
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static List<String> fileNames() {
+        List<String> names = new ArrayList<>();
+        Hostile.PAYLOADS.forEach(p -> names.add(p.replace("/", "")));
+        return names;
+    }
+
+    @Test
+    void hostileFileNamesRenderInertInTheSandboxListing() throws Exception {
+        try (Browser browser = site.browser("alice", true)) {
+            browser.open(site.origin() + "/sandbox/" + session + "/");
+            browser.screenshot("security-sandbox-listing");
+            for (String name : fileNames()) {
+                Hostile.assertShownAsText(browser, name, "the sandbox listing");
+            }
+            Hostile.assertInert(browser, "the sandbox listing");
+
+            browser.open(site.origin() + "/sandbox/" + session + "/stdout");
+            assertEquals(String.join("\n", fileNames()), browser.text().strip(), "stdout is shown as text");
+            Hostile.assertInert(browser, "stdout");
+        }
+    }
+}
