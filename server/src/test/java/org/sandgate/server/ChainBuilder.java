@@ -35,6 +35,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.sandgate.server.ca.Pem;
+import org.sandgate.server.identity.DistinguishedNames;
 import org.sandgate.server.testkit.TestPki;
 
 /**
@@ -151,7 +152,7 @@ final class ChainBuilder {
             String hash = OpensslTruststoreHelper.getOpenSSLCAHash(certificate.getSubjectX500Principal(), true);
             Pem.writeCertificates(trustDir.resolve(hash + ".0"), certificate);
             Pem.writeCrl(trustDir.resolve(hash + ".r0"), crl(List.of()));
-            String subject = org.sandgate.server.gridmap.DistinguishedNames.slashForm(
+            String subject = DistinguishedNames.slashForm(
                     certificate.getSubjectX500Principal());
             Pem.write(trustDir.resolve(hash + ".signing_policy"),
                     "access_id_CA X509 '" + subject + "'\n"

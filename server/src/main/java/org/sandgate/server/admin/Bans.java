@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sandgate.server.files.DataDirectory;
-import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.identity.DistinguishedNames;
 
 /**
  * Banned DNs: refused on every request at once, and still after a restart (kept in a JSON file,

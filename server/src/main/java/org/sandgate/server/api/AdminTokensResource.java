@@ -16,7 +16,7 @@ import java.util.Map;
 import org.sandgate.server.audit.AuditLog;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
-import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.identity.DistinguishedNames;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.tokens.TokenRevocations;
 import org.sandgate.server.tokens.TokenService;

@@ -5,7 +5,7 @@ import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
-import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.identity.DistinguishedNames;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.sessions.SessionManager;
 

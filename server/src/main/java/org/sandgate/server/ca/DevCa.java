@@ -43,7 +43,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.identity.DistinguishedNames;
 
 /**
  * A development certificate authority, so that demos and tests need no external PKI. It issues host

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sandgate.server.identity.DistinguishedNames;
 
 /** An immutable DN → accounts table, looked up with the Globus comparison rules. */
 public final class GridMap {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sandgate.server.config.AccountRule;
+import org.sandgate.server.identity.DistinguishedNames;
 
 /**
  * Parses the Globus grid-mapfile format: one {@code "DN" account[,account...]} per line, the DN in

@@ -23,7 +23,6 @@ import java.util.stream.Collectors;
 import javax.security.auth.x500.X500Principal;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.errors.Refusal;
-import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.tls.TrustAnchors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

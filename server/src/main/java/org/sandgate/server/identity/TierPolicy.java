@@ -3,7 +3,6 @@ package org.sandgate.server.identity;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.service.Tier;
 
 /**

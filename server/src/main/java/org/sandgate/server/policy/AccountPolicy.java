@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.sandgate.server.config.AccountRule;
 import org.sandgate.server.config.SandgateConfig;
-import org.sandgate.server.gridmap.DistinguishedNames;
 import org.sandgate.server.gridmap.GridMap;
 import org.sandgate.server.gridmap.GridMapEntry;
+import org.sandgate.server.identity.DistinguishedNames;
 import org.sandgate.server.identity.Identity;
 import org.sandgate.service.Tier;
 

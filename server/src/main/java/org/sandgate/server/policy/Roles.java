@@ -3,7 +3,7 @@ package org.sandgate.server.policy;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.identity.DistinguishedNames;
 import org.sandgate.server.identity.Identity;
 import org.sandgate.service.Tier;
 

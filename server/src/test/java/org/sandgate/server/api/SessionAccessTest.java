@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.sandgate.server.api.SessionAccess.Action;
-import org.sandgate.server.gridmap.DistinguishedNames;
+import org.sandgate.server.identity.DistinguishedNames;
 import org.sandgate.server.sessions.SessionManager;
 
 /** The one rule for who may do what to a session, case by case. */

@@ -11,6 +11,7 @@ import org.sandgate.server.ca.DevCa;
 import org.sandgate.server.ca.GridMapLines;
 import org.sandgate.server.ca.IssuedCredential;
 import org.sandgate.server.ca.Pem;
+import org.sandgate.server.identity.DistinguishedNames;
 
 /**
  * A configuration directory with real certificates made by the development CA: a strong and a weak
@@ -38,7 +39,7 @@ public final class TestPki {
         }
 
         public String dn() {
-            return org.sandgate.server.gridmap.DistinguishedNames.slashForm(chain[chain.length - 1]
+            return DistinguishedNames.slashForm(chain[chain.length - 1]
                     .getSubjectX500Principal());
         }
     }

@@ -1,4 +1,4 @@
-package org.sandgate.server.gridmap;
+package org.sandgate.server.identity;
 
 import eu.emi.security.authn.x509.helpers.JavaAndBCStyle;
 import eu.emi.security.authn.x509.impl.OpensslNameUtils;

@@ -1,4 +1,4 @@
-package org.sandgate.server.gridmap;
+package org.sandgate.server.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
