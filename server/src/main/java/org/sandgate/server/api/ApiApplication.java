@@ -42,6 +42,7 @@ public final class ApiApplication {
         rc.register(new ContentLengthInterceptor());
         rc.register(new ServicesResource(c.services(), c.policies(), c.sessions(), c.callout(), c.audit(), c.drain(),
                 Duration.ofSeconds(c.config().services().immediateTimeoutSeconds()), c.quota()));
+        rc.register(new CostPreviewResource(c.services(), c.policies(), c.drain()));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
         SessionsResource sessions = new SessionsResource(c.sessions(), c.sandboxes(), c.access());
         rc.register(sessions);

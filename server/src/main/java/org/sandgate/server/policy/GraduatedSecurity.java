@@ -57,7 +57,18 @@ public final class GraduatedSecurity {
         return tier == Tier.ANONYMOUS ? "anonymous calls" : "calls with a " + tier.wireName() + " credential";
     }
 
-    private boolean allows(Tier tier, double cost) {
+    /** The lowest tier whose ceiling allows this cost, if any does. */
+    public java.util.Optional<Tier> lowestAllowing(double cost) {
+        for (Tier t : Tier.values()) {
+            if (allows(t, cost)) {
+                return java.util.Optional.of(t);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Whether a tier's ceiling allows this cost. */
+    public boolean allows(Tier tier, double cost) {
         long limit = limits.of(tier);
         return limit < 0 || cost <= limit;
     }

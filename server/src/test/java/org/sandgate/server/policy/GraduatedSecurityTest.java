@@ -46,4 +46,13 @@ class GraduatedSecurityTest {
                 GraduatedSecurity.InsufficientCredentialException.class, () -> capped.check(Tier.STRONG, 4));
         assertEquals(null, e.details().get("required_tier"));
     }
+
+    @Test
+    void theLowestTierAllowingACostIsNamed() {
+        assertEquals(java.util.Optional.of(Tier.ANONYMOUS), security.lowestAllowing(60));
+        assertEquals(java.util.Optional.of(Tier.WEAK), security.lowestAllowing(61));
+        assertEquals(java.util.Optional.of(Tier.STRONG), security.lowestAllowing(1e9));
+        assertEquals(java.util.Optional.empty(),
+                new GraduatedSecurity(new SandgateConfig.TierLimits(1L, 2L, 3L)).lowestAllowing(4));
+    }
 }
