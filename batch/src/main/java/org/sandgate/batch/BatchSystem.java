@@ -11,8 +11,8 @@ import java.util.Optional;
  */
 public interface BatchSystem {
 
-    /** The name used in configuration and in session records ({@code local}, {@code slurm} ...). */
-    String name();
+    /** Which back end this is; its wire name is the one configuration and session records use. */
+    BackendName name();
 
     /**
      * Submits a job.

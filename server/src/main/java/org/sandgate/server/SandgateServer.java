@@ -163,7 +163,7 @@ public final class SandgateServer {
         jetty.addBean(new Closer("back ends", backends), true);
         SqliteSessionStore store = new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db"));
         jetty.addBean(new Closer("session store", store), true);
-        Sessions made = Sessions.create(store, sandboxes, shared, backends, config.batch().local(), config.jobs(),
+        Sessions made = Sessions.create(store, sandboxes, shared, backends, config.batch(), config.jobs(),
                 Clock.systemUTC(), work, Duration.ofMillis(500));
         SessionManager sessions = made.manager();
         int migrated = sessions.migrateOwnerKeys(DistinguishedNames::canonicalOfSlashForm);

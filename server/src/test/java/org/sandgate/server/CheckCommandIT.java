@@ -140,4 +140,19 @@ class CheckCommandIT {
                 && r.out().contains("2 CA files") && r.out().contains("0 DNs mapped, 0 lines skipped"), r.toString());
         assertEquals("", r.err(), r.toString());
     }
+
+    @Test
+    void checkWarnsOfAnOldKeyNameWithItsLineAndTheNewNameAndExits1() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("site"));
+        pki.config("mode: personal\nbatch:\n  local:\n    wall_grace_seconds: 90\n");
+        if (ROOT) {
+            assertEquals(0, Tools.run(dir, null, "chown", "-R", "nobody", dir.toString()).exit());
+        }
+        Tools.Result r = launch("check", "--conf", pki.conf.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("sandgate.yaml: ok, with 1 warning"), r.toString());
+        assertTrue(r.err().contains("sandgate.yaml line 4: key 'batch.local.wall_grace_seconds' is the old name of "
+                + "'batch.wall_grace'; it is still read, as 'batch.wall_grace: 90s'"), r.toString());
+        assertNoStackTrace(r);
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.batch.BackendName;
 import org.sandgate.process.Commands;
 import org.sandgate.server.plugins.VersionOne;
 import org.sandgate.server.services.DeployedService;
@@ -37,7 +38,7 @@ class ClassLoaderReleaseIT {
         Path deploy = Files.createDirectories(dir.resolve("services"));
         Path copies = dir.resolve("deployed");
         Deployer deployer = new Deployer(deploy, copies, new PluginLoader(),
-                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of("local"), 60_000);
+                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of(BackendName.LOCAL), 60_000);
         deployer.start();
         List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -74,7 +75,7 @@ class ClassLoaderReleaseIT {
         Path jar = PluginJar.build(dir.resolve("build").resolve("version.jar"), VersionOne.class);
         Path deploy = Files.createDirectories(dir.resolve("services"));
         Deployer deployer = new Deployer(deploy, dir.resolve("deployed"), new PluginLoader(),
-                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of("local"), 60_000);
+                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of(BackendName.LOCAL), 60_000);
         deployer.start();
         Files.copy(jar, deploy.resolve("version.jar"));
         deployer.scan(true);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.sandgate.batch.BackendException;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobFiles;
 import org.sandgate.batch.JobRequest;
@@ -39,8 +40,8 @@ public final class DrmaaBatchSystem implements BatchSystem, AutoCloseable {
     }
 
     @Override
-    public String name() {
-        return "drmaa";
+    public BackendName name() {
+        return BackendName.DRMAA;
     }
 
     /** The batch system behind the library, e.g. {@code SGE 8.1.9}; opens the session. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.sandgate.batch.BackendException;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobFiles;
 import org.sandgate.batch.JobLimits;
@@ -62,8 +63,8 @@ public final class LocalBatchSystem implements BatchSystem {
     }
 
     @Override
-    public String name() {
-        return "local";
+    public BackendName name() {
+        return BackendName.LOCAL;
     }
 
     /** How jobs are contained. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.sandgate.batch.BackendException;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchCommands;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobFiles;
@@ -37,8 +38,8 @@ public final class PbsBatchSystem implements BatchSystem {
     }
 
     @Override
-    public String name() {
-        return "pbs";
+    public BackendName name() {
+        return BackendName.PBS;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.sandgate.batch.BackendException;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchCommands;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobFiles;
@@ -40,8 +41,8 @@ public final class SlurmBatchSystem implements BatchSystem {
     }
 
     @Override
-    public String name() {
-        return "slurm";
+    public BackendName name() {
+        return BackendName.SLURM;
     }
 
     @Override

@@ -3,11 +3,11 @@ package org.sandgate.server.backends;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchCommands;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.command.AccountSwitch;
@@ -29,11 +29,11 @@ import org.sandgate.server.config.SandgateConfig;
  * end the service asks for, else {@code batch.default}.
  */
 public final class Backends implements AutoCloseable {
-    private final Map<String, BatchSystem> byName;
+    private final Map<BackendName, BatchSystem> byName;
     private final SandgateConfig.Batch config;
     private final Commands commands;
 
-    Backends(Map<String, BatchSystem> byName, SandgateConfig.Batch config, Commands commands) {
+    Backends(Map<BackendName, BatchSystem> byName, SandgateConfig.Batch config, Commands commands) {
         this.byName = Map.copyOf(byName);
         this.config = config;
         this.commands = commands;
@@ -49,25 +49,23 @@ public final class Backends implements AutoCloseable {
     public static Backends create(SandgateConfig.Batch config, Path dataDir, Optional<AccountSwitch> accounts,
                                   Containment containment) throws IOException {
         Commands commands = new Commands(Duration.ofSeconds(60));
-        Set<String> used = new TreeSet<>(Set.of("local", "slurm", "pbs"));
-        if (accounts.isEmpty()) {
-            used.add("drmaa");      // it submits as the server's account: personal mode only
-        }
-        Map<String, BatchSystem> made = new LinkedHashMap<>();
-        for (String name : used) {
+        Map<BackendName, BatchSystem> made = new EnumMap<>(BackendName.class);
+        for (BackendName name : BackendName.values()) {
+            if (accounts.isPresent() && name.submitsAsServer()) {
+                continue;       // it would run every job as the server's account: personal mode only
+            }
             made.put(name, switch (name) {
-                case "local" -> new LocalBatchSystem(new JobWrapper(commands, accounts), containment,
+                case LOCAL -> new LocalBatchSystem(new JobWrapper(commands, accounts), containment,
                         accounts.isPresent() ? Optional.empty() : Optional.of(dataDir.resolve("jobs")));
-                case "slurm" -> new SlurmBatchSystem(
+                case SLURM -> new SlurmBatchSystem(
                         new BatchCommands(commands, path(config.slurm().binDir()), accounts),
                         new SlurmSettings(text(config.slurm().partition()), text(config.slurm().account()),
                                 config.slurm().options()));
-                case "pbs" -> new PbsBatchSystem(
+                case PBS -> new PbsBatchSystem(
                         new BatchCommands(commands, path(config.pbs().binDir()), accounts),
                         new PbsSettings(text(config.pbs().queue()), config.pbs().options()));
-                case "drmaa" -> new DrmaaBatchSystem(new DrmaaSettings(path(config.drmaa().library()),
+                case DRMAA -> new DrmaaBatchSystem(new DrmaaSettings(path(config.drmaa().library()),
                         text(config.drmaa().contact()), config.drmaa().nativeSpecification()));
-                default -> throw new IllegalArgumentException("unknown back end " + name);
             });
         }
         return new Backends(made, config, commands);
@@ -82,25 +80,26 @@ public final class Backends implements AutoCloseable {
     }
 
     /** The back end that runs the jobs of a service, given the one it asks for. */
-    public BatchSystem forService(String service, Optional<String> asked) {
-        String name = config.services().containsKey(service) ? config.services().get(service)
+    public BatchSystem forService(String service, Optional<BackendName> asked) {
+        BackendName name = config.services().containsKey(service) ? config.services().get(service)
                 : asked.orElse(config.defaultBackend());
-        return byName(name).orElseThrow(() -> new IllegalStateException("back end " + name + " is not available"));
+        return Optional.ofNullable(byName.get(name))
+                .orElseThrow(() -> new IllegalStateException("back end " + name + " is not available"));
     }
 
-    /** The names of the back ends that can be used. */
-    public Set<String> available() {
+    /** The back ends that can be used. */
+    public Set<BackendName> available() {
         return byName.keySet();
     }
 
     /** A back end by the name stored with a session. */
-    public Optional<BatchSystem> byName(String name) {
-        return Optional.ofNullable(byName.get(name));
+    public Optional<BatchSystem> byName(String stored) {
+        return BackendName.fromWireName(stored).map(byName::get);
     }
 
-    /** How often a back end is asked about its live jobs. */
-    public Duration pollInterval(String name) {
-        return name.equals("local") ? Duration.ZERO : Duration.ofMillis((long) (config.pollSeconds() * 1000));
+    /** How often a back end, by the name stored with a session, is asked about its live jobs. */
+    public Duration pollInterval(String stored) {
+        return BackendName.LOCAL.is(stored) ? Duration.ZERO : Duration.ofMillis((long) (config.pollSeconds() * 1000));
     }
 
     /** Batch-system commands run since start, by program. */

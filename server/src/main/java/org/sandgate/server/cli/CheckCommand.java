@@ -55,12 +55,17 @@ final class CheckCommand implements Callable<Integer> {
         Path file = conf.resolve("sandgate.yaml");
         ConfigLoader.Report report = new ConfigLoader().read(file);
         if (report.problems().isEmpty()) {
-            out.println(file + ": ok" + (Files.exists(file) ? "" : " (no file: every key at its default)"));
+            out.println(file + ": ok" + (Files.exists(file) ? "" : " (no file: every key at its default)")
+                    + (report.warnings().isEmpty() ? "" : ", with " + count(report.warnings().size(), "warning") + ":"));
         } else {
             err.println(file + ": " + count(report.problems().size(), "problem")
                     + " (the other checks use the keys that could be read):");
             report.problems().forEach(p -> err.println("  " + file + " " + p));
             fatal();
+        }
+        report.warnings().forEach(w -> err.println("  " + file + " " + w));
+        if (!report.warnings().isEmpty()) {
+            warn();
         }
         SandgateConfig config = report.config();
         checkHostCredential(config);

@@ -3,6 +3,7 @@ package org.sandgate.server.config;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,7 +30,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.sandgate.batch.BackendName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sandgate.service.Tier;
 
 /**
@@ -38,8 +44,8 @@ import org.sandgate.service.Tier;
  * default, so that the rest of the file is still checked.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
-    private static final List<String> BACKENDS = List.of("local", "slurm", "pbs", "drmaa");
     /** More problems than this in one file are not worth listing one by one. */
     private static final int MAX_PROBLEMS = 100;
     private static final Pattern KEY = Pattern.compile("^key '([^']+)'");
@@ -50,6 +56,8 @@ public final class ConfigLoader {
     public ConfigLoader() {
         SimpleModule rules = new SimpleModule("sandgate-config");
         rules.addDeserializer(AccountRule.class, new AccountRuleDeserializer());
+        rules.addDeserializer(BackendName.class, new WireNameDeserializer<>(BackendName.class, BackendName::fromWireName));
+        rules.addDeserializer(Duration.class, new DurationDeserializer());
         this.yaml = new ObjectMapper(YAMLFactory.builder().build())
                 .registerModule(rules)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -60,10 +68,20 @@ public final class ConfigLoader {
         yaml.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
     }
 
-    /** A configuration as read, with every problem found in it. */
-    public record Report(String source, SandgateConfig config, List<String> problems) {
+    /**
+     * A configuration as read, with every problem found in it.
+     *
+     * @param problems what makes it unusable, each {@code "line N: key '...': ..."} where the line is known
+     * @param warnings what is read but should change (old key names), in the same form
+     */
+    public record Report(String source, SandgateConfig config, List<String> problems, List<String> warnings) {
         public Report {
             problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+
+        Report(String source, SandgateConfig config, List<String> problems) {
+            this(source, config, problems, List.of());
         }
 
         /** The configuration, if it has no problem. */
@@ -81,7 +99,9 @@ public final class ConfigLoader {
      * @throws ConfigException naming the file and each problem
      */
     public SandgateConfig load(Path file) {
-        return read(file).usable();
+        Report report = read(file);
+        report.warnings().forEach(w -> LOG.warn("{} {}", file, w));
+        return report.usable();
     }
 
     /**
@@ -112,8 +132,14 @@ public final class ConfigLoader {
         doc.problems().forEach(p -> problems.add(Problem.of(p)));
         SandgateConfig config = SandgateConfig.defaults();
         JsonNode tree = doc.tree();
+        List<Problem> warnings = new ArrayList<>();
+        RenamedKeys.Applied renamed = new RenamedKeys.Applied(Map.of(), Map.of(), Map.of());
         if (tree.isObject()) {
-            config = bind((ObjectNode) tree.deepCopy(), doc, problems);
+            ObjectNode copy = (ObjectNode) tree.deepCopy();
+            renamed = RenamedKeys.apply(copy);
+            renamed.warnings().forEach((key, w) -> warnings.add(at(doc, key, w)));
+            renamed.problems().forEach((key, p) -> problems.add(at(doc, key, p)));
+            config = bind(copy, doc, renamed, problems);
         } else if (!tree.isMissingNode() && !tree.isNull()) {
             int line = doc.lineOf("").orElse(1);
             problems.add(new Problem(line, "line " + line + ": the file must be a map of keys (key: value), not "
@@ -121,11 +147,18 @@ public final class ConfigLoader {
         }
         for (String p : check(config)) {
             Matcher key = KEY.matcher(p);
-            Optional<Integer> line = key.find() ? doc.lineOf(key.group(1)) : Optional.empty();
-            problems.add(line.map(n -> new Problem(n, "line " + n + ": " + p)).orElse(new Problem(Integer.MAX_VALUE, p)));
+            problems.add(key.find() ? at(doc, renamed.inFile(key.group(1)), p) : new Problem(Integer.MAX_VALUE, p));
         }
         problems.sort(Comparator.comparingInt(Problem::line));
-        return new Report(source, config, problems.stream().map(Problem::text).toList());
+        warnings.sort(Comparator.comparingInt(Problem::line));
+        return new Report(source, config, problems.stream().map(Problem::text).toList(),
+                warnings.stream().map(Problem::text).toList());
+    }
+
+    /** A text about a key of the file, with the key's line where the file has it. */
+    private static Problem at(YamlDocument doc, String path, String text) {
+        return doc.lineOf(path).map(n -> new Problem(n, "line " + n + ": " + text))
+                .orElse(new Problem(Integer.MAX_VALUE, text));
     }
 
     /** One problem and the line it is on, for sorting. */
@@ -140,7 +173,7 @@ public final class ConfigLoader {
      * Binds the tree to the records; each key that cannot be bound is reported, taken out (so that it
      * keeps its default) and the rest bound again.
      */
-    private SandgateConfig bind(ObjectNode tree, YamlDocument doc, List<Problem> problems) {
+    private SandgateConfig bind(ObjectNode tree, YamlDocument doc, RenamedKeys.Applied renamed, List<Problem> problems) {
         Removals removals = new Removals(tree);
         for (int tries = 0; tries < MAX_PROBLEMS; tries++) {
             List<JsonMappingException.Reference> at = List.of();
@@ -159,7 +192,7 @@ public final class ConfigLoader {
                 problem = "cannot be read: " + e.getMessage();
             }
             String path = removals.originalPath(at);
-            Optional<Integer> line = doc.lineOf(path);
+            Optional<Integer> line = doc.lineOf(renamed.inFile(path));
             problems.add(new Problem(line.orElse(Integer.MAX_VALUE), line.map(n -> "line " + n + ": ").orElse("") + problem));
             if (!removals.remove(at)) {
                 return SandgateConfig.defaults();
@@ -173,6 +206,10 @@ public final class ConfigLoader {
         if (e instanceof MismatchedInputException m && m.getTargetType() == AccountRule.class) {
             return "key '" + key + "': " + YamlProblems.found(found) + " is not an account rule: expected 'gridmap', "
                     + "'account:NAME' or {dn: PATTERN, account: NAME}";
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() == Duration.class) {
+            return "key '" + key + "': " + YamlProblems.found(found) + " is not " + Durations.EXAMPLES
+                    + " (a whole number and ms, s, m, h or d)";
         }
         return YamlProblems.describe(e, key, found);
     }
@@ -274,16 +311,6 @@ public final class ConfigLoader {
         if (c.sandbox().maxArchiveBuilds() < 1) {
             problems.add("key 'sandbox.max_archive_builds': must be at least 1");
         }
-        if (!BACKENDS.contains(c.batch().defaultBackend())) {
-            problems.add("key 'batch.default': '" + c.batch().defaultBackend() + "' is not one of: "
-                    + String.join(", ", BACKENDS));
-        }
-        c.batch().services().forEach((service, backend) -> {
-            if (!BACKENDS.contains(backend)) {
-                problems.add("key 'batch.services." + service + "': '" + backend + "' is not one of: "
-                        + String.join(", ", BACKENDS));
-            }
-        });
         if (!(c.batch().pollSeconds() >= 0.1)) {
             problems.add("key 'batch.poll_seconds': must be at least 0.1");
         }
@@ -292,7 +319,7 @@ public final class ConfigLoader {
                 problems.add("key 'shared.check_account': shared mode needs an account that sudo lets the server "
                         + "run the job wrapper as; it is tried at start");
             }
-            if (c.batch().defaultBackend().equals("drmaa") || c.batch().services().containsValue("drmaa")) {
+            if (c.batch().named().stream().anyMatch(BackendName::submitsAsServer)) {
                 problems.add("key 'batch': the drmaa back end submits as the server's account and cannot be "
                         + "used in shared mode; use slurm or pbs");
             }
@@ -359,8 +386,8 @@ public final class ConfigLoader {
         if (c.batch().local().slots() < 1) {
             problems.add("key 'batch.local.slots': must be at least 1");
         }
-        if (!(c.batch().local().wallFactor() > 0) || c.batch().local().wallGraceSeconds() < 0) {
-            problems.add("key 'batch.local': wall_factor must be positive and wall_grace_seconds 0 or more");
+        if (!(c.batch().wallFactor() > 0)) {
+            problems.add("key 'batch.wall_factor': must be more than 0");
         }
         checkPort(problems, "server.https_port", c.server().httpsPort(), 0);
         checkPort(problems, "server.http_port", c.server().httpPort(), 0);
@@ -392,6 +419,44 @@ public final class ConfigLoader {
     private static void checkPort(List<String> problems, String key, int port, int min) {
         if (port < min || port > 65535) {
             problems.add("key '" + key + "': " + port + " is not a port (" + min + " to 65535)");
+        }
+    }
+
+    /** Reads an enum by its lower-case wire name; anything else is reported with the names there are. */
+    private static final class WireNameDeserializer<E extends Enum<E>> extends JsonDeserializer<E> {
+        private final Class<E> type;
+        private final Function<String, Optional<E>> byName;
+
+        WireNameDeserializer(Class<E> type, Function<String, Optional<E>> byName) {
+            this.type = type;
+            this.byName = byName;
+        }
+
+        @Override
+        public E deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.currentToken().isScalarValue()) {
+                return type.cast(ctxt.handleUnexpectedToken(type, p));
+            }
+            String text = p.getText();
+            Optional<E> value = byName.apply(text);
+            if (value.isPresent()) {
+                return value.get();
+            }
+            return type.cast(ctxt.handleWeirdStringValue(type, text, "not one of the names"));
+        }
+    }
+
+    /** Reads a duration: a whole number and a unit ({@link Durations}). */
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                Optional<Duration> d = Durations.parse(p.getText());
+                if (d.isPresent()) {
+                    return d.get();
+                }
+            }
+            return (Duration) ctxt.handleUnexpectedToken(Duration.class, p.currentToken(), p, "not a duration");
         }
     }
 

@@ -37,7 +37,7 @@ public final class ConfigPaths {
         SandgateConfig.Drmaa drmaa = new SandgateConfig.Drmaa(program(conf, b.drmaa().library()), b.drmaa().contact(),
                 b.drmaa().nativeSpecification());
         SandgateConfig.Batch batch = new SandgateConfig.Batch(b.defaultBackend(), b.services(), b.pollSeconds(),
-                b.local(), slurm, pbs, drmaa);
+                b.wallFactor(), b.wallGrace(), b.local(), slurm, pbs, drmaa);
         SandgateConfig.Shared s = config.shared();
         SandgateConfig.Shared shared = new SandgateConfig.Shared(file(conf, s.wrapper()), program(conf, s.sudo()),
                 s.minUid(), s.checkAccount());

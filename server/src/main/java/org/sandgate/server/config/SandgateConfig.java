@@ -1,9 +1,13 @@
 package org.sandgate.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.sandgate.batch.BackendName;
 import org.sandgate.service.Tier;
 
 /**
@@ -56,7 +60,7 @@ public record SandgateConfig(
         anonymous = Objects.requireNonNullElse(anonymous, Boolean.TRUE);
         tiers = Objects.requireNonNullElseGet(tiers, () -> new Tiers(null, null, null));
         sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null, null, null));
-        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null, null, null, null, null, null));
+        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null, null, null, null, null, null, null, null));
         shared = Objects.requireNonNullElseGet(shared, () -> new Shared(null, null, null, null));
         server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
         tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null, null, null));
@@ -214,32 +218,45 @@ public record SandgateConfig(
     /**
      * Batch back ends.
      *
-     * @param defaultBackend {@code local}, {@code slurm}, {@code pbs} or {@code drmaa}
+     * @param defaultBackend the back end of every service that has no entry in {@code services}
      * @param services       back end by service name, for services that do not use the default
      * @param pollSeconds    how often Slurm, PBS and DRMAA are asked about live jobs (the local back
      *                       end is followed every half second)
+     * @param wallFactor     the wall-clock limit of a job, on every back end, is its cost times this ...
+     * @param wallGrace      ... plus this
      * @param local          the embedded back end
      * @param slurm          Slurm
      * @param pbs            PBS (Torque, PBS Pro, Slurm's PBS commands)
      * @param drmaa          any batch system with a DRMAA 1.0 C library
      */
-    public record Batch(@JsonProperty("default") String defaultBackend,
-                        Map<String, String> services,
+    public record Batch(@JsonProperty("default") BackendName defaultBackend,
+                        Map<String, BackendName> services,
                         @JsonProperty("poll_seconds") Double pollSeconds,
+                        @JsonProperty("wall_factor") Double wallFactor,
+                        @JsonProperty("wall_grace") Duration wallGrace,
                         Local local, Slurm slurm, Pbs pbs, Drmaa drmaa) {
         public Batch {
-            defaultBackend = Objects.requireNonNullElse(defaultBackend, "local");
+            defaultBackend = Objects.requireNonNullElse(defaultBackend, BackendName.LOCAL);
             services = Map.copyOf(Objects.requireNonNullElse(services, Map.of()));
             pollSeconds = Objects.requireNonNullElse(pollSeconds, 2.0);
-            local = Objects.requireNonNullElseGet(local, () -> new Local(null, null, null));
+            wallFactor = Objects.requireNonNullElse(wallFactor, 2.0);
+            wallGrace = Objects.requireNonNullElse(wallGrace, Duration.ofSeconds(60));
+            local = Objects.requireNonNullElseGet(local, () -> new Local(null));
             slurm = Objects.requireNonNullElseGet(slurm, () -> new Slurm(null, null, null, null));
             pbs = Objects.requireNonNullElseGet(pbs, () -> new Pbs(null, null, null));
             drmaa = Objects.requireNonNullElseGet(drmaa, () -> new Drmaa(null, null, null));
         }
 
-        /** The back end a service's jobs go to. */
-        public String backendOf(String service) {
-            return services.getOrDefault(service, defaultBackend);
+        /** The wall-clock limit of a job of this cost, on any back end: cost × factor + grace. */
+        public Duration wallClockOf(double cost) {
+            return Duration.ofSeconds((long) Math.ceil(cost * wallFactor)).plus(wallGrace);
+        }
+
+        /** The back ends this configuration names, the default first. */
+        public Set<BackendName> named() {
+            Set<BackendName> named = new LinkedHashSet<>(List.of(defaultBackend));
+            named.addAll(services.values());
+            return named;
         }
     }
 
@@ -369,16 +386,11 @@ public record SandgateConfig(
     /**
      * The embedded back end.
      *
-     * @param slots             jobs run at once; more wait in the queue
-     * @param wallFactor        the wall-clock limit of a job is its cost times this ...
-     * @param wallGraceSeconds  ... plus this many seconds
+     * @param slots jobs run at once; more wait in the queue
      */
-    public record Local(Integer slots, @JsonProperty("wall_factor") Double wallFactor,
-                        @JsonProperty("wall_grace_seconds") Integer wallGraceSeconds) {
+    public record Local(Integer slots) {
         public Local {
             slots = Objects.requireNonNullElseGet(slots, () -> Math.max(1, Runtime.getRuntime().availableProcessors()));
-            wallFactor = Objects.requireNonNullElse(wallFactor, 2.0);
-            wallGraceSeconds = Objects.requireNonNullElse(wallGraceSeconds, 60);
         }
     }
 

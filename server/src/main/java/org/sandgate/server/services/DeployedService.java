@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sandgate.batch.BackendName;
 import org.sandgate.service.Service;
 import org.sandgate.service.ServiceMethod;
 
@@ -21,14 +22,14 @@ public final class DeployedService {
     private final Map<String, ServiceMethod> methods;
     private final ClassLoader loader;
     private final Path source;
-    private final Optional<String> backend;
+    private final Optional<BackendName> backend;
     private final AutoCloseable resources;
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean retired;
 
     private DeployedService(Service service, Map<String, ServiceMethod> methods, ClassLoader loader, Path source,
-                            Optional<String> backend, AutoCloseable resources) {
+                            Optional<BackendName> backend, AutoCloseable resources) {
         this.service = service;
         this.methods = methods;
         this.loader = loader;
@@ -44,7 +45,7 @@ public final class DeployedService {
      *                  {@code batch.services} still overrides it
      * @param resources closed once this version is retired and no call runs on it
      */
-    static DeployedService of(Service service, ClassLoader loader, Path source, Optional<String> backend,
+    static DeployedService of(Service service, ClassLoader loader, Path source, Optional<BackendName> backend,
                               AutoCloseable resources) {
         String name = service.name();
         if (name == null || !ServiceNames.isValid(name)) {
@@ -84,7 +85,7 @@ public final class DeployedService {
     }
 
     /** The back end the service asks for, if any. */
-    public Optional<String> backend() {
+    public Optional<BackendName> backend() {
         return backend;
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.sandgate.batch.BackendName;
 import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.services.command.CommandServices;
 import org.slf4j.Logger;
@@ -51,7 +52,7 @@ public final class Deployer extends AbstractLifeCycle {
     private final Path copies;
     private final PluginLoader plugins;
     private final CommandServices commands;
-    private final Set<String> backends;
+    private final Set<BackendName> backends;
     private final long scanMillis;
     private final AtomicReference<ServiceRegistry> current =
             new AtomicReference<>(new ServiceRegistry(Map.of(), List.of()));
@@ -83,7 +84,7 @@ public final class Deployer extends AbstractLifeCycle {
      * @param backends   the back ends a command service may ask for
      * @param scanMillis how often the deploy directory is read
      */
-    public Deployer(Path deployDir, Path workDir, PluginLoader plugins, CommandServices commands, Set<String> backends,
+    public Deployer(Path deployDir, Path workDir, PluginLoader plugins, CommandServices commands, Set<BackendName> backends,
                     long scanMillis) {
         this.deployDir = deployDir;
         this.copies = workDir;
@@ -284,12 +285,12 @@ public final class Deployer extends AbstractLifeCycle {
 
     private List<DeployedService> commandService(Path file) throws IOException {
         CommandServices.Loaded loaded = commands.read(file);
-        if (loaded.backend() != null && !backends.contains(loaded.backend())) {
-            throw new IllegalArgumentException("key 'backend': the back end '" + loaded.backend()
+        if (loaded.backend().isPresent() && !backends.contains(loaded.backend().get())) {
+            throw new IllegalArgumentException("key 'backend': the back end '" + loaded.backend().get()
                     + "' cannot be used here (available: " + new TreeSet<>(backends) + ")");
         }
         return List.of(DeployedService.of(loaded.service(), getClass().getClassLoader(), file,
-                Optional.ofNullable(loaded.backend()), () -> { }));
+                loaded.backend(), () -> { }));
     }
 
     private void publish() {

@@ -106,7 +106,7 @@ public final class JobFollower extends AbstractLifeCycle {
             }
         }
         Instant now = clock.instant();
-        int localBusy = live.getOrDefault("local", List.of()).size() + (int) unfinished.stream()
+        int localBusy = live.getOrDefault(SessionJobs.LOCAL, List.of()).size() + (int) unfinished.stream()
                 .filter(s -> SessionJobs.isLocal(s.backend()) && s.backendJobId().isEmpty() && starting.contains(s.id()))
                 .count();
         for (Map.Entry<String, List<Session>> e : live.entrySet()) {
@@ -135,7 +135,7 @@ public final class JobFollower extends AbstractLifeCycle {
         }
         if (!waitingLocally.isEmpty() && localBusy < localSlots) {
             Map<String, Integer> runningByOwner = new HashMap<>();
-            for (Session s : live.getOrDefault("local", List.of())) {
+            for (Session s : live.getOrDefault(SessionJobs.LOCAL, List.of())) {
                 if (!store.find(s.id()).map(x -> x.state().terminal()).orElse(true)) {
                     runningByOwner.merge(FairQueue.ownerOf(s), 1, Integer::sum);
                 }
@@ -274,7 +274,7 @@ public final class JobFollower extends AbstractLifeCycle {
         try {
             backend = jobs.backendOf(s);
             StoredJob job = jobs.storedJob(s);
-            boolean local = SessionJobs.isLocal(backend.name());
+            boolean local = SessionJobs.isLocal(backend);
             // a batch session stored but without a job id: the server may have died right after submitting
             Optional<String> earlier = local ? Optional.empty() : backend.findByName(s.id().value());
             if (earlier.isPresent()) {
@@ -286,9 +286,9 @@ public final class JobFollower extends AbstractLifeCycle {
             store.update(next);
             events.announce(next);
         } catch (BackendException e) {
-            if (backend != null && !SessionJobs.isLocal(backend.name())) {
+            if (backend != null && !SessionJobs.isLocal(backend)) {
                 // a batch system that is down: the session waits for it (it was stored before a restart)
-                if (!e.getMessage().equals(lastFailure.put(backend.name(), e.getMessage()))) {
+                if (!e.getMessage().equals(lastFailure.put(backend.name().wireName(), e.getMessage()))) {
                     LOG.warn("session {} waits for {}: {}", s.id(), backend.name(), e.getMessage());
                 }
                 return;

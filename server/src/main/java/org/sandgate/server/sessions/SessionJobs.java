@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import org.sandgate.batch.BackendException;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobLimits;
 import org.sandgate.batch.JobRequest;
@@ -45,8 +46,16 @@ final class SessionJobs {
         return backends;
     }
 
+    /** The local back end's name as sessions store it. */
+    static final String LOCAL = BackendName.LOCAL.wireName();
+
+    /** Whether a session's job runs on the local back end, by the name the session stores. */
     static boolean isLocal(String backend) {
-        return backend.equals("local");
+        return BackendName.LOCAL.is(backend);
+    }
+
+    static boolean isLocal(BatchSystem backend) {
+        return backend.name() == BackendName.LOCAL;
     }
 
     /** The back end a session's job runs on. */

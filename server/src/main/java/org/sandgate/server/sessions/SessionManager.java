@@ -46,18 +46,18 @@ public final class SessionManager {
     private final SessionClaims claims;
     private final SessionEvents events;
     private final JobFollower follower;
-    private final SandgateConfig.Local local;
+    private final SandgateConfig.Batch batch;
     private final Clock clock;
 
     SessionManager(SessionStore store, SessionJobs jobs, SandboxKeeper keeper, SessionClaims claims,
-                   SessionEvents events, JobFollower follower, SandgateConfig.Local local, Clock clock) {
+                   SessionEvents events, JobFollower follower, SandgateConfig.Batch batch, Clock clock) {
         this.store = store;
         this.jobs = jobs;
         this.keeper = keeper;
         this.claims = claims;
         this.events = events;
         this.follower = follower;
-        this.local = local;
+        this.batch = batch;
         this.clock = clock;
     }
 
@@ -90,11 +90,11 @@ public final class SessionManager {
             Instant now = clock.instant();
             Session session = new Session(id, service.name(), method.name(), owner, ownerKey, account,
                     call.caller().tier().wireName(), call.cost(), SessionState.QUEUED, Optional.empty(),
-                    backend.name(), Optional.empty(), Optional.empty(), now, now);
+                    backend.name().wireName(), Optional.empty(), Optional.empty(), now, now);
             StoredJob job = new StoredJob(spec.argv(), spec.environment(), wall);
             store.insert(session, SessionJobs.encode(job));
             stored = true;
-            if (!SessionJobs.isLocal(backend.name())) {
+            if (!SessionJobs.isLocal(backend)) {
                 String jobId = backend.submit(jobs.request(session, job));
                 session = session.submitted(jobId, SessionState.QUEUED, clock.instant());
                 store.update(session);
@@ -126,7 +126,7 @@ public final class SessionManager {
     }
 
     private long wallSeconds(double cost, JobSpec spec) {
-        long derived = (long) Math.ceil(cost * local.wallFactor()) + local.wallGraceSeconds();
+        long derived = batch.wallClockOf(cost).toSeconds();
         long asked = spec.wallTime().map(Duration::toSeconds).orElse(Long.MAX_VALUE);
         return Math.max(1, Math.min(derived, asked));
     }

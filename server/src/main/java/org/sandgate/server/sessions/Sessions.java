@@ -26,22 +26,22 @@ public record Sessions(SessionManager manager, JobFollower follower, SessionEven
      * @param shared   shared mode (jobs and sandboxes belong to the sessions' accounts); empty:
      *                 personal mode
      * @param backends the back ends, by service
-     * @param local    the local back end's slots and the wall-clock rule of every back end
+     * @param batch    the local back end's slots and the wall-clock rule of every back end
      * @param jobs     the resource limits of local jobs, by tier
      * @param work     the scheduler the follower runs on
      * @param poll     how often the follower runs (batch systems are asked less often, see
      *                 {@link Backends#pollInterval})
      */
     public static Sessions create(SessionStore store, Sandboxes sandboxes, Optional<SharedMode> shared,
-                                  Backends backends, SandgateConfig.Local local, SandgateConfig.Jobs jobs, Clock clock,
+                                  Backends backends, SandgateConfig.Batch batch, SandgateConfig.Jobs jobs, Clock clock,
                                   PeriodicWork work, Duration poll) {
         SandboxKeeper keeper = shared.map(m -> SandboxKeeper.shared(sandboxes, m))
                 .orElseGet(() -> SandboxKeeper.personal(sandboxes));
         SessionJobs sessionJobs = new SessionJobs(store, sandboxes, backends, jobs, shared.isPresent());
         SessionClaims claims = new SessionClaims();
         SessionEvents events = new SessionEvents();
-        JobFollower follower = new JobFollower(store, sessionJobs, claims, events, work, local.slots(), clock, poll);
-        SessionManager manager = new SessionManager(store, sessionJobs, keeper, claims, events, follower, local, clock);
+        JobFollower follower = new JobFollower(store, sessionJobs, claims, events, work, batch.local().slots(), clock, poll);
+        SessionManager manager = new SessionManager(store, sessionJobs, keeper, claims, events, follower, batch, clock);
         return new Sessions(manager, follower, events);
     }
 }

@@ -2,6 +2,7 @@ package org.sandgate.server.backends;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.server.config.SandgateConfig;
 
@@ -11,7 +12,7 @@ public final class TestBackends {
     }
 
     public static Backends of(BatchSystem... backends) {
-        Map<String, BatchSystem> byName = new LinkedHashMap<>();
+        Map<BackendName, BatchSystem> byName = new LinkedHashMap<>();
         for (BatchSystem b : backends) {
             byName.put(b.name(), b);
         }

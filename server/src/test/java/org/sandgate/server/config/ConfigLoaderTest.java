@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.batch.BackendName;
 import org.sandgate.service.Tier;
 
 class ConfigLoaderTest {
@@ -49,7 +53,7 @@ class ConfigLoaderTest {
         assertEquals(List.of(new AccountRule.Gridmap()), c.tiers().accounts().strong());
         assertTrue(c.sandbox().publicUrls());
         assertEquals(7, c.sandbox().retentionDays());
-        assertEquals("local", c.batch().defaultBackend());
+        assertEquals(BackendName.LOCAL, c.batch().defaultBackend());
     }
 
     @Test
@@ -149,5 +153,67 @@ class ConfigLoaderTest {
         SandgateConfig c = loader.parse("x", "server:\n  http_port: 0\n");
         assertEquals(0, c.server().httpPort());
         assertFalse(ConfigLoader.check(c).iterator().hasNext());
+    }
+
+    @Test
+    void theWallClockRuleOfEveryBackEndIsReadFromBatch() {
+        SandgateConfig c = loader.parse("x", "batch:\n  wall_factor: 3.0\n  wall_grace: 2m\n");
+        assertEquals(3.0, c.batch().wallFactor());
+        assertEquals(Duration.ofMinutes(2), c.batch().wallGrace());
+        assertEquals(Duration.ofSeconds(3 * 10 + 120), c.batch().wallClockOf(10));
+    }
+
+    @Test
+    void theOldWallClockKeysUnderBatchLocalAreStillReadWithAWarningThatNamesTheNewKey() {
+        ConfigLoader.Report r = loader.inspect("x", """
+                batch:
+                  local:
+                    slots: 3
+                    wall_factor: 3.0
+                    wall_grace_seconds: 90
+                """);
+        assertEquals(List.of(), r.problems());
+        assertEquals(3.0, r.config().batch().wallFactor());
+        assertEquals(Duration.ofSeconds(90), r.config().batch().wallGrace());
+        assertEquals(3, r.config().batch().local().slots());
+        assertEquals(List.of(
+                "line 4: key 'batch.local.wall_factor' is the old name of 'batch.wall_factor'; it is still read, as "
+                        + "'batch.wall_factor: 3.0', but write the new one",
+                "line 5: key 'batch.local.wall_grace_seconds' is the old name of 'batch.wall_grace'; it is still read, "
+                        + "as 'batch.wall_grace: 90s', but write the new one"), r.warnings());
+    }
+
+    @Test
+    void aProblemOfAValueGivenUnderAnOldKeyIsReportedAtTheOldKeysLine() {
+        ConfigLoader.Report r = loader.inspect("x", "batch:\n  local:\n    wall_factor: -1.0\n");
+        assertEquals(List.of("line 3: key 'batch.wall_factor': must be more than 0"), r.problems());
+    }
+
+    @Test
+    void backEndNamesAreTyped() {
+        SandgateConfig c = loader.parse("x", "batch:\n  default: slurm\n  services: {sleepy: pbs}\n");
+        assertEquals(BackendName.SLURM, c.batch().defaultBackend());
+        assertEquals(Map.of("sleepy", BackendName.PBS), c.batch().services());
+    }
+
+    @Test
+    void durationsAreWrittenOneWay() {
+        assertEquals(Optional.of(Duration.ofMillis(500)), Durations.parse("500ms"));
+        assertEquals(Optional.of(Duration.ofSeconds(2)), Durations.parse("2s"));
+        assertEquals(Optional.of(Duration.ofDays(7)), Durations.parse("7d"));
+        for (String bad : List.of("2", "2 s", "1.5s", "-2s", "2sec", "PT2S", "")) {
+            assertEquals(Optional.empty(), Durations.parse(bad), bad);
+        }
+        for (String d : List.of("500ms", "2s", "90s", "5m", "1h", "7d", "0s")) {
+            assertEquals(d, Durations.format(Durations.parse(d).orElseThrow()));
+        }
+    }
+
+    @Test
+    void theReadmeNamesEveryOldKeyAndItsNewName() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        for (RenamedKeys.Renaming r : RenamedKeys.ALL) {
+            assertTrue(readme.contains("| `" + r.old() + "` | `" + r.current() + "` |"), r.old());
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.BatchSystem;
 import org.sandgate.batch.JobRequest;
 import org.sandgate.batch.JobStatus;
@@ -17,7 +18,7 @@ import org.sandgate.batch.SubmittedJob;
  * {@code scancel} against a slurmctld that does not answer does) until the test lets it go.
  */
 final class FakeBatchSystem implements BatchSystem {
-    private final String name;
+    private final BackendName name;
     private final AtomicInteger ids = new AtomicInteger();
     /** Job id by session id, and the status of each job. */
     private final Map<String, String> jobOf = new ConcurrentHashMap<>();
@@ -25,7 +26,7 @@ final class FakeBatchSystem implements BatchSystem {
     final CountDownLatch cancelEntered = new CountDownLatch(1);
     private volatile CountDownLatch cancelHeld = new CountDownLatch(0);
 
-    FakeBatchSystem(String name) {
+    FakeBatchSystem(BackendName name) {
         this.name = name;
     }
 
@@ -44,7 +45,7 @@ final class FakeBatchSystem implements BatchSystem {
     }
 
     @Override
-    public String name() {
+    public BackendName name() {
         return name;
     }
 

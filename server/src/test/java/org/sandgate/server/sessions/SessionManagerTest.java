@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.batch.BackendName;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionState;
@@ -39,18 +40,25 @@ class SessionManagerTest {
 
     @TempDir
     Path dir;
-    private final FakeBatchSystem local = new FakeBatchSystem("local");
+    private final FakeBatchSystem local = new FakeBatchSystem(BackendName.LOCAL);
     private final PeriodicWork work = new PeriodicWork();
     private SqliteSessionStore store;
     private Sessions sessions;
     private DeployedService service;
     private ServiceMethod method;
 
+    /** The default batch settings with this many local slots. */
+    private static SandgateConfig.Batch localSlots(int slots) {
+        SandgateConfig.Batch b = SandgateConfig.defaults().batch();
+        return new SandgateConfig.Batch(b.defaultBackend(), b.services(), b.pollSeconds(), b.wallFactor(), b.wallGrace(),
+                new SandgateConfig.Local(slots), b.slurm(), b.pbs(), b.drmaa());
+    }
+
     @BeforeEach
     void start() throws Exception {
         store = new SqliteSessionStore(dir.resolve("sessions.db"));
         sessions = Sessions.create(store, new Sandboxes(dir.resolve("sandboxes")), Optional.empty(),
-                TestBackends.of(local), new SandgateConfig.Local(4, null, null), SandgateConfig.defaults().jobs(),
+                TestBackends.of(local), localSlots(4), SandgateConfig.defaults().jobs(),
                 Clock.systemUTC(), work, Duration.ofMillis(20));
         method = ServiceMethod.job("run").cost(args -> 1).jobHandler((call, context) -> JobSpec.of("true"));
         service = TestServices.deployed(new Service() {

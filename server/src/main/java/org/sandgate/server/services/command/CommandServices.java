@@ -15,8 +15,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.sandgate.batch.BackendName;
 import org.sandgate.batch.local.Containment;
 import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
@@ -37,7 +39,6 @@ public final class CommandServices {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Set<String> BACKENDS = Set.of("local", "slurm", "pbs", "drmaa");
     private static final int DEFAULT_MAX_LENGTH = 4096;
     private static final int DEFAULT_MAX_BYTES = 1024 * 1024;
     /** The largest output an immediate command returns, per stream. */
@@ -73,8 +74,8 @@ public final class CommandServices {
         this.limits = limits;
     }
 
-    /** A command service read from YAML, with the back end it asks for (may be null). */
-    public record Loaded(Service service, String backend) {
+    /** A command service read from YAML, with the back end it asks for, if it asks for one. */
+    public record Loaded(Service service, Optional<BackendName> backend) {
     }
 
     /**
@@ -100,15 +101,16 @@ public final class CommandServices {
         if (spec == null) {
             throw new IllegalArgumentException("the file is empty");
         }
-        return new Loaded(service(spec), spec.backend());
+        return new Loaded(service(spec), Optional.ofNullable(spec.backend()).flatMap(BackendName::fromWireName));
     }
 
     private Service service(CommandServiceFile spec) {
         if (spec.service() == null || spec.service().isBlank()) {
             throw new IllegalArgumentException("key 'service': the service needs a name");
         }
-        if (spec.backend() != null && !BACKENDS.contains(spec.backend())) {
-            throw new IllegalArgumentException("key 'backend': '" + spec.backend() + "' is not one of " + BACKENDS);
+        if (spec.backend() != null && BackendName.fromWireName(spec.backend()).isEmpty()) {
+            throw new IllegalArgumentException("key 'backend': '" + spec.backend() + "' is not one of: "
+                    + BackendName.wireNames());
         }
         if (spec.methods().isEmpty()) {
             throw new IllegalArgumentException("key 'methods': the service has no method");
