@@ -1,12 +1,10 @@
 package org.sandgate.server.services;
 
 import java.util.List;
-import java.util.regex.Pattern;
+import org.sandgate.service.Names;
 
 /** Dotted service names and the URL path segments they map to. */
 public final class ServiceNames {
-    private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_]{0,63}");
-
     private ServiceNames() {
     }
 
@@ -17,7 +15,7 @@ public final class ServiceNames {
             return false;
         }
         for (String w : words) {
-            if (!WORD.matcher(w).matches()) {
+            if (!Names.isWord(w)) {
                 return false;
             }
         }

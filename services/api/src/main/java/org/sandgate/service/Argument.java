@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
  * {@code Argument.integer("seconds").withRange(0, 3600)}.
  */
 public final class Argument {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
-
     private final String name;
     private final ArgumentType type;
     private final String description;
@@ -27,8 +25,8 @@ public final class Argument {
 
     private Argument(String name, ArgumentType type, String description, Double min, Double max,
                      Pattern pattern, List<String> allowed, int maxLength, boolean required) {
-        if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
-            throw new IllegalArgumentException("argument name '" + name + "' must match " + NAME.pattern());
+        if (!Names.isWord(Objects.requireNonNull(name, "name"))) {
+            throw new IllegalArgumentException("argument name '" + name + "' must match " + Names.WORD.pattern());
         }
         this.name = name;
         this.type = Objects.requireNonNull(type);

@@ -3,7 +3,6 @@ package org.sandgate.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A method of a service: its argument schema, its cost function (CPU-seconds from the arguments,
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ServiceMethod {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     /** Computes the cost of a call, in CPU-seconds, from its validated arguments. */
     @FunctionalInterface
@@ -116,8 +114,8 @@ public final class ServiceMethod {
         private CostFunction cost;
 
         private Builder(String name) {
-            if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
-                throw new IllegalArgumentException("method name '" + name + "' must match " + NAME.pattern());
+            if (!Names.isWord(Objects.requireNonNull(name, "name"))) {
+                throw new IllegalArgumentException("method name '" + name + "' must match " + Names.WORD.pattern());
             }
             this.name = name;
         }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sandgate.service.Arguments;
+import org.sandgate.service.Names;
 
 /**
  * A command line with placeholders: an element that is exactly {@code {name}} becomes that
@@ -16,8 +17,8 @@ import org.sandgate.service.Arguments;
  * string another program parses.
  */
 final class ArgvTemplate {
-    private static final Pattern WHOLE = Pattern.compile("\\{([a-z][a-z0-9_]{0,63})}");
-    private static final Pattern INSIDE = Pattern.compile("\\{([a-z][a-z0-9_]{0,63})}");
+    /** A placeholder {@code {name}}: a whole element, or (refused) inside a longer one. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(" + Names.WORD.pattern() + ")}");
 
     private final List<String> elements;
 
@@ -34,7 +35,7 @@ final class ArgvTemplate {
         if (command.isEmpty() || command.get(0).isBlank()) {
             throw new IllegalArgumentException("'command' must name a program");
         }
-        if (WHOLE.matcher(command.get(0)).matches()) {
+        if (PLACEHOLDER.matcher(command.get(0)).matches()) {
             throw new IllegalArgumentException("the program itself cannot be an argument");
         }
         for (int i = 0; i < command.size(); i++) {
@@ -42,14 +43,14 @@ final class ArgvTemplate {
             if (e == null) {
                 throw new IllegalArgumentException("command element " + i + " is empty");
             }
-            Matcher whole = WHOLE.matcher(e);
+            Matcher whole = PLACEHOLDER.matcher(e);
             if (whole.matches()) {
                 if (!arguments.contains(whole.group(1))) {
                     throw new IllegalArgumentException("command element " + i + " names no argument: " + e);
                 }
                 continue;
             }
-            Matcher inside = INSIDE.matcher(e);
+            Matcher inside = PLACEHOLDER.matcher(e);
             while (inside.find()) {
                 if (arguments.contains(inside.group(1))) {
                     throw new IllegalArgumentException("command element " + i + " ('" + e + "') has {" + inside.group(1)
@@ -64,7 +65,7 @@ final class ArgvTemplate {
     List<String> render(Arguments args, Map<String, String> files) {
         List<String> argv = new ArrayList<>();
         for (String e : elements) {
-            Matcher whole = WHOLE.matcher(e);
+            Matcher whole = PLACEHOLDER.matcher(e);
             if (!whole.matches()) {
                 argv.add(e);
                 continue;

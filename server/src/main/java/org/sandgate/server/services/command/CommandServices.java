@@ -26,6 +26,7 @@ import org.sandgate.server.config.YamlProblems;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
 import org.sandgate.service.JobSpec;
+import org.sandgate.service.Names;
 import org.sandgate.service.Service;
 import org.sandgate.service.ServiceMethod;
 
@@ -36,7 +37,6 @@ import org.sandgate.service.ServiceMethod;
  * fresh temporary directory and answers with its exit code and output.
  */
 public final class CommandServices {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int DEFAULT_MAX_LENGTH = 4096;
@@ -145,7 +145,7 @@ public final class CommandServices {
     }
 
     private ServiceMethod method(String name, CommandServiceFile.Method m) {
-        if (!NAME.matcher(name).matches()) {
+        if (!Names.isWord(name)) {
             throw new IllegalArgumentException("not a method name (lower case, digits, _)");
         }
         if (m == null) {
