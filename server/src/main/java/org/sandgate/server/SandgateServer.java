@@ -30,8 +30,7 @@ import org.sandgate.server.audit.AuditLog;
 import org.sandgate.server.authz.AuthzCallout;
 import org.sandgate.server.identity.DistinguishedNames;
 import org.sandgate.server.policy.Policies;
-import org.sandgate.server.portal.Html;
-import org.sandgate.server.portal.Pages;
+import org.sandgate.server.portal.ApiClient;
 import org.sandgate.server.portal.PortalHandler;
 import org.sandgate.server.tokens.TokenRevocations;
 import org.sandgate.server.tokens.TokenService;
@@ -255,8 +254,8 @@ public final class SandgateServer {
                         new SandboxHandler(sessions, sandboxFiles(config, sandboxes)))))
                 .add("/health", new HealthHandler(drain))
                 .add("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
-        Handler portal = new BlockingHandler(new PortalHandler(requests,
-                new Pages(new Html(), policies, BuildVersion.describe())));
+        Handler portal = new BlockingHandler(PortalHandler.create(requests,
+                new ApiClient(jersey::getApplicationHandler), policies, BuildVersion.describe()));
         routes.add("/", portal).add("/portal", portal).add("/assets", portal);
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",

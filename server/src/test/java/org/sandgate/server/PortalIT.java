@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +37,18 @@ class PortalIT {
         pki.map(alice.dn(), "alice");
         pki.map(bob.dn(), "bob");
         pki.deploy(TestPki.SLEEPY_JAR);
+        java.nio.file.Files.writeString(pki.conf.resolve("services").resolve("hostile.yaml"), """
+                service: hostile
+                description: "<script>alert('service')</script> & friends"
+                methods:
+                  say:
+                    kind: immediate
+                    description: "<img src=x onerror=alert(1)>"
+                    arguments:
+                      text: {type: string, description: "\\"><script>alert(2)</script>", max_length: 50}
+                    cost: 0
+                    command: [/bin/echo, "{text}"]
+                """);
         pki.config(pki.baseConfig());
         server = TestServer.start(pki.conf);
     }
@@ -132,5 +147,156 @@ class PortalIT {
         Https.Reply other = page(alice, "/nothing-here");
         assertEquals(404, other.status());
         assertEquals("not_found", other.error(), other.body());
+    }
+
+    static String token(String html) {
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertTrue(m.find(), "no anti-forgery token in " + html);
+        return m.group(1);
+    }
+
+    static Https.Reply post(TestPki.Credential who, String path, String form) throws Exception {
+        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
+                .header("Origin", "https://localhost:" + server.server.httpsPort())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    static int sessions(TestPki.Credential who) throws Exception {
+        return new Https(who, pki.strong.certificate()).get(server.https("/api/v1/sessions")).json()
+                .path("sessions").size();
+    }
+
+    static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theServicesPageListsEveryMethodWithItsForm() throws Exception {
+        Https.Reply r = page(alice, "/portal/services");
+        assertEquals(200, r.status(), r.body());
+        assertSelfContained(r.body());
+        assertTrue(r.body().contains("href=\"/portal/services/sleepy/add\""), r.body());
+        assertTrue(r.body().contains("weak 3600 CPU-seconds"), r.body());
+    }
+
+    @Test
+    void aMethodsFormIsGeneratedFromItsSchema() throws Exception {
+        Https.Reply r = page(alice, "/portal/services/sleepy/add");
+        assertEquals(200, r.status(), r.body());
+        assertPortalHeaders(r);
+        assertSelfContained(r.body());
+        String body = r.body();
+        assertTrue(body.contains("<label for=\"arg-seconds\">seconds</label>"), body);
+        assertTrue(body.matches("(?s).*<input type=\"number\" id=\"arg-seconds\" name=\"seconds\"[^>]* required"
+                + " min=\"0\" max=\"86400\" step=\"1\"[^>]* aria-describedby=\"arg-seconds-help\">.*"), body);
+        assertTrue(body.matches("(?s).*id=\"arg-a\" name=\"a\"[^>]* step=\"any\".*"), body);
+        assertTrue(body.contains("id=\"arg-seconds-help\""), body);
+        token(body);
+    }
+
+    @Test
+    void theCostPreviewSaysWhichCredentialIsNeeded() throws Exception {
+        String weakOnly = page(null, "/portal/cost/sleepy/add?seconds=100&a=1&b=2").body();
+        assertTrue(weakOnly.contains("This call costs 101 CPU-seconds; anonymous calls may cost at most 60."), weakOnly);
+        assertTrue(weakOnly.contains("A weak credential is needed for it."), weakOnly);
+        String fine = page(bob, "/portal/cost/sleepy/add?seconds=100&a=1&b=2").body();
+        assertTrue(fine.contains("Your credential is strong enough for it."), fine);
+        String strongNeeded = page(bob, "/portal/cost/sleepy/add?seconds=5000&a=1&b=2").body();
+        assertTrue(strongNeeded.contains("A strong credential is needed for it."), strongNeeded);
+        String incomplete = page(bob, "/portal/cost/sleepy/add?seconds=5").body();
+        assertTrue(incomplete.contains("still to fix: a, b"), incomplete);
+        String withoutScript = page(null, "/portal/services/sleepy/add?seconds=100&a=1&b=2&preview=1").body();
+        assertTrue(withoutScript.contains("A weak credential is needed for it."), withoutScript);
+        assertTrue(withoutScript.contains("value=\"100\""), withoutScript);
+    }
+
+    @Test
+    void aFormPostWithItsTokenStartsTheJobAndGoesToItsSession() throws Exception {
+        String token = token(page(alice, "/portal/services/sleepy/add").body());
+        int before = sessions(alice);
+        Https.Reply r = post(alice, "/portal/services/sleepy/add", "csrf=" + enc(token) + "&seconds=0&a=1&b=2");
+        assertEquals(303, r.status(), r.body());
+        String location = r.raw().headers().firstValue("Location").orElse("");
+        assertTrue(location.matches("/portal/sessions/[0-9a-f]{32}"), location);
+        assertEquals(before + 1, sessions(alice));
+    }
+
+    @Test
+    void aFormPostWithoutItsTokenIsRefusedAndDoesNothing() throws Exception {
+        int before = sessions(alice);
+        Https.Reply none = post(alice, "/portal/services/sleepy/add", "seconds=0&a=1&b=2");
+        assertEquals(403, none.status(), none.body());
+        assertTrue(none.body().contains("nothing was done"), none.body());
+        String bobsToken = token(page(bob, "/portal/services/sleepy/add").body());
+        Https.Reply someoneElses = post(alice, "/portal/services/sleepy/add", "csrf=" + enc(bobsToken)
+                + "&seconds=0&a=1&b=2");
+        assertEquals(403, someoneElses.status(), someoneElses.body());
+        String otherForm = token(page(alice, "/portal/services/hostile/say").body());
+        assertEquals(403, post(alice, "/portal/services/sleepy/add", "csrf=" + enc(otherForm)
+                + "&seconds=0&a=1&b=2").status());
+        Https.Reply forged = post(alice, "/portal/services/sleepy/add", "csrf=AAAA&seconds=0&a=1&b=2");
+        assertEquals(403, forged.status());
+        assertEquals(before, sessions(alice));
+    }
+
+    @Test
+    void aCrossSiteFormPostIsRefusedBeforeThePortal() throws Exception {
+        String token = token(page(alice, "/portal/services/sleepy/add").body());
+        int before = sessions(alice);
+        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                        server.https("/portal/services/sleepy/add"))
+                .header("Origin", "https://evil.example").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(token) + "&seconds=0&a=1&b=2")).build());
+        assertEquals(403, r.status(), r.body());
+        assertEquals("cross_site_request", r.error(), r.body());
+        assertEquals(before, sessions(alice));
+    }
+
+    @Test
+    void theServersFieldErrorsAreShownNextToTheirFields() throws Exception {
+        String token = token(page(alice, "/portal/services/sleepy/add").body());
+        int before = sessions(alice);
+        Https.Reply r = post(alice, "/portal/services/sleepy/add", "csrf=" + enc(token) + "&seconds=-5&a=x&b=2");
+        assertEquals(400, r.status(), r.body());
+        String body = r.body();
+        assertTrue(body.contains("id=\"arg-seconds-error\""), body);
+        assertTrue(body.contains("aria-describedby=\"arg-seconds-help arg-seconds-error\" aria-invalid=\"true\""), body);
+        assertTrue(body.contains("id=\"arg-a-error\""), body);
+        assertFalse(body.contains("id=\"arg-b-error\""), body);
+        assertTrue(body.contains("href=\"#arg-seconds\""), body);
+        assertTrue(body.contains("value=\"-5\""), body);
+        assertEquals(before, sessions(alice));
+    }
+
+    @Test
+    void aCallOverTheCeilingIsRefusedOnTheForm() throws Exception {
+        String token = token(page(bob, "/portal/services/sleepy/add").body());
+        Https.Reply r = post(bob, "/portal/services/sleepy/add", "csrf=" + enc(token) + "&seconds=5000&a=1&b=2");
+        assertEquals(403, r.status(), r.body());
+        assertTrue(r.body().contains("a strong credential is needed"), r.body());
+    }
+
+    @Test
+    void anImmediateMethodsResultIsShownOnItsPage() throws Exception {
+        String token = token(page(alice, "/portal/services/hostile/say").body());
+        Https.Reply r = post(alice, "/portal/services/hostile/say", "csrf=" + enc(token) + "&text="
+                + enc("<b>bold</b>"));
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("&lt;b&gt;bold&lt;/b&gt;"), r.body());
+        assertFalse(r.body().contains("<b>bold"), r.body());
+    }
+
+    @Test
+    void hostileServiceDescriptionsRenderInert() throws Exception {
+        for (String path : new String[] {"/portal/services", "/portal/services/hostile/say"}) {
+            String body = page(alice, path).body();
+            assertTrue(body.contains("hostile"), body);
+            assertFalse(body.contains("<script>alert") || body.contains("<img src=x"), body);
+            assertSelfContained(body);
+        }
+        String form = page(alice, "/portal/services/hostile/say").body();
+        assertTrue(form.contains("&lt;img src=x onerror=alert(1)&gt;"), form);
+        assertTrue(form.contains("\"&gt;&lt;script&gt;alert(2)&lt;/script&gt;"), form);
     }
 }

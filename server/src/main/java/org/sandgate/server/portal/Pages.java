@@ -67,7 +67,39 @@ public final class Pages {
         return page(x, status, "problem", params);
     }
 
-    private PortalHandler.Page notAllowed(PortalHandler.Exchange x) {
+    /** A page for a caller whose credential was refused: why, and what to do. */
+    PortalHandler.Page refused(PortalHandler.Exchange x) {
+        RequestAuthenticator.Refused refused = x.refusal().orElseThrow();
+        return problem(x, refused.status(), "Your certificate was not accepted", refusalText(refused),
+                refusalHint(refused));
+    }
+
+    /** A page for a refusal of the API that the page cannot do without. */
+    PortalHandler.Page apiProblem(PortalHandler.Exchange x, ApiClient.Answer answer) {
+        return problem(x, answer.status(), answer.status() == 404 ? "Not found" : "Refused", answer.message(), null);
+    }
+
+    /** A form posted without a valid anti-forgery token: nothing was done. */
+    PortalHandler.Page forged(PortalHandler.Exchange x) {
+        return problem(x, 403, "Form refused", "This form did not come from this portal for you, or it has expired; "
+                + "nothing was done.", "Open the page again and send the form from there.");
+    }
+
+    /** A part of a page (for htmx), without the chrome. */
+    PortalHandler.Page fragment(int status, String template, Map<String, Object> params) {
+        return PortalHandler.Page.of(status, html.render(template + ".jte", params));
+    }
+
+    /** The fields of a posted form (form-encoded; none for anything else). */
+    org.eclipse.jetty.util.Fields form(PortalHandler.Exchange x) {
+        String type = x.request().getHeaders().get(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE);
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return org.eclipse.jetty.server.FormFields.getFields(x.request());
+        }
+        return new org.eclipse.jetty.util.Fields();
+    }
+
+    PortalHandler.Page notAllowed(PortalHandler.Exchange x) {
         return problem(x, 405, "Not allowed", "This page cannot be " + x.method() + "ed; it can only be read.", null);
     }
 

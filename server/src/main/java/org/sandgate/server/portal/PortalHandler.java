@@ -34,15 +34,39 @@ public final class PortalHandler extends Handler.Abstract {
 
     private final RequestAuthenticator authenticator;
     private final Pages pages;
+    private final java.util.List<Section> sections;
     private final Assets assets = new Assets();
+
+    /** The pages of one part of the portal. */
+    interface Section {
+        /** The answer, when the path is one of this section's pages. */
+        Optional<Page> answer(Exchange exchange);
+    }
 
     /**
      * @param authenticator the one authentication of every route
-     * @param pages         what each page shows
+     * @param pages         the start page, who am I, and the pages that say what went wrong
+     * @param sections      the other parts of the portal, asked in order
      */
-    public PortalHandler(RequestAuthenticator authenticator, Pages pages) {
+    PortalHandler(RequestAuthenticator authenticator, Pages pages, java.util.List<Section> sections) {
         this.authenticator = authenticator;
         this.pages = pages;
+        this.sections = java.util.List.copyOf(sections);
+    }
+
+    /**
+     * The portal of a server.
+     *
+     * @param authenticator the one authentication of every route
+     * @param api           the REST API, called in-process
+     * @param policies      roles and tier ceilings in force
+     * @param version       the build's version
+     */
+    public static PortalHandler create(RequestAuthenticator authenticator, ApiClient api,
+                                       org.sandgate.server.policy.Policies policies, String version) {
+        Pages pages = new Pages(new Html(), policies, version);
+        FormTokens tokens = new FormTokens(java.time.Clock.systemUTC(), java.time.Duration.ofHours(12));
+        return new PortalHandler(authenticator, pages, java.util.List.of(new ServicePages(pages, api, tokens)));
     }
 
     @Override
@@ -60,7 +84,7 @@ public final class PortalHandler extends Handler.Abstract {
         Exchange exchange = exchange(request, path);
         Page page;
         try {
-            page = pages.answer(exchange);
+            page = answer(exchange);
         } catch (RuntimeException e) {
             String id = java.util.UUID.randomUUID().toString();
             LOG.error("internal error {} on {} {}", id, request.getMethod(), path, e);
@@ -69,6 +93,16 @@ public final class PortalHandler extends Handler.Abstract {
         }
         write(request, response, callback, page);
         return true;
+    }
+
+    private Page answer(Exchange exchange) {
+        for (Section section : sections) {
+            Optional<Page> page = section.answer(exchange);
+            if (page.isPresent()) {
+                return page.get();
+            }
+        }
+        return pages.answer(exchange);
     }
 
     private Exchange exchange(Request request, String path) {
