@@ -4,12 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +16,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,11 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hot deployment: keeps the deployed services in step with the deploy directory, which it reads
- * when the file system reports a change there and every {@code scanMillis} in any case (polling
- * works on every file system, NFS included). A file that is added
- * or changed is deployed once it has stayed the same for one scan (so a file still being copied is
- * not read half-written); a removed file's services are withdrawn. A new version replaces the old
+ * Hot deployment: keeps the deployed services in step with the deploy directory
+ * ({@link DeployDirectory}), which it reads when the file system reports a change there and every
+ * {@code scanMillis} in any case (polling works on every file system, NFS included). A file that is
+ * added or changed is deployed once it has stayed the same for one scan; a removed file's services
+ * are withdrawn. A new version replaces the old
  * one atomically: calls already running finish on the old version, which is closed after the last
  * of them. A file that cannot be deployed (not a jar, a class that does not load, a service name
  * taken by another file, a YAML error) is reported, and what that file deployed before stays.
@@ -48,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class Deployer extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
 
+    private final DeployDirectory directory;
     private final Path deployDir;
     private final Path copies;
     private final PluginLoader plugins;
@@ -57,17 +52,11 @@ public final class Deployer extends AbstractLifeCycle {
     private final AtomicReference<ServiceRegistry> current =
             new AtomicReference<>(new ServiceRegistry(Map.of(), List.of()));
     private final Map<String, FileState> files = new TreeMap<>();
-    private final Map<String, Fingerprint> pending = new HashMap<>();
     private final AtomicLong copyNumber = new AtomicLong();
     private ScheduledExecutorService scanner;
-    private WatchService watcher;
 
-    /** How a file looked when it was last read. */
-    private record Fingerprint(Object key, long size, long modified) {
-    }
-
-    /** A file of the deploy directory: how it looked, what it deploys now, and why not its latest form. */
-    private record FileState(Fingerprint fingerprint, List<DeployedService> services, Optional<String> problem) {
+    /** A file of the deploy directory: what it deploys now, and why not its latest form. */
+    private record FileState(List<DeployedService> services, Optional<String> problem) {
     }
 
     /** What an upload through the API gave: the services deployed, or why not. */
@@ -86,6 +75,7 @@ public final class Deployer extends AbstractLifeCycle {
      */
     public Deployer(Path deployDir, Path workDir, PluginLoader plugins, CommandServices commands, Set<BackendName> backends,
                     long scanMillis) {
+        this.directory = new DeployDirectory(deployDir);
         this.deployDir = deployDir;
         this.copies = workDir;
         this.plugins = plugins;
@@ -110,48 +100,16 @@ public final class Deployer extends AbstractLifeCycle {
             return t;
         });
         scanner.scheduleWithFixedDelay(this::scanSafely, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
-        watch();
-    }
-
-    /**
-     * Where the file system reports changes (inotify), a change in the deploy directory triggers a
-     * scan at once, and another one scan later to deploy what has stayed the same; polling stays as
-     * the fallback for file systems that report nothing (NFS).
-     */
-    private void watch() {
-        if (!Files.isDirectory(deployDir)) {
-            return;
-        }
-        try {
-            WatchService service = deployDir.getFileSystem().newWatchService();
-            deployDir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
-            watcher = service;
-            Thread t = new Thread(() -> {
-                try {
-                    while (true) {
-                        WatchKey key = service.take();
-                        key.pollEvents();
-                        key.reset();
-                        scanner.execute(this::scanSafely);
-                        scanner.schedule(this::scanSafely, Math.min(200, scanMillis), TimeUnit.MILLISECONDS);
-                    }
-                } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException e) {
-                    // stopping
-                }
-            }, "deploy-watch");
-            t.setDaemon(true);
-            t.start();
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.info("no change notification for {} ({}): polling every {} ms", deployDir, e.getMessage(), scanMillis);
-        }
+        // a change reported scans at once, and once more a little later to deploy what stayed the same
+        directory.watch(() -> {
+            scanner.execute(this::scanSafely);
+            scanner.schedule(this::scanSafely, Math.min(200, scanMillis), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
     protected synchronized void doStop() throws InterruptedException, IOException {
-        if (watcher != null) {
-            watcher.close();
-        }
+        directory.close();
         scanner.shutdownNow();
         scanner.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -188,39 +146,26 @@ public final class Deployer extends AbstractLifeCycle {
      * @param now deploy changed files at once instead of waiting for them to stay the same for one scan
      */
     public synchronized void scan(boolean now) {
-        Map<String, Fingerprint> seen = list();
+        DeployDirectory.Changes changes = directory.scan(now);
         List<DeployedService> retired = new ArrayList<>();
-        boolean changed = false;
         // removals first: a service moving from one file to another (a jar replaced by YAML) is no conflict
-        for (String file : new ArrayList<>(files.keySet())) {
-            if (!seen.containsKey(file)) {
-                retired.addAll(files.remove(file).services());
-                LOG.info("{} removed from the deploy directory: its services are withdrawn", file);
-                changed = true;
+        for (String file : changes.removed()) {
+            FileState gone = files.remove(file);
+            if (gone != null) {
+                retired.addAll(gone.services());
             }
+            LOG.info("{} removed from the deploy directory: its services are withdrawn", file);
         }
-        for (Map.Entry<String, Fingerprint> e : seen.entrySet()) {
-            String file = e.getKey();
-            FileState before = files.get(file);
-            if (before != null && before.fingerprint().equals(e.getValue())) {
-                continue;
-            }
-            if (!now && !e.getValue().equals(pending.get(file))) {
-                pending.put(file, e.getValue());
-                continue;
-            }
-            pending.remove(file);
-            files.put(file, deploy(file, e.getValue(), before, retired));
-            changed = true;
+        for (String file : changes.ready().keySet()) {
+            files.put(file, deploy(file, files.get(file), retired));
         }
-        pending.keySet().retainAll(seen.keySet());
-        if (changed) {
+        if (changes.any()) {
             publish();
         }
         retired.forEach(DeployedService::retire);
     }
 
-    private FileState deploy(String file, Fingerprint fingerprint, FileState before, List<DeployedService> retired) {
+    private FileState deploy(String file, FileState before, List<DeployedService> retired) {
         List<DeployedService> previous = before == null ? List.of() : before.services();
         List<DeployedService> loaded;
         try {
@@ -228,20 +173,20 @@ public final class Deployer extends AbstractLifeCycle {
         } catch (RuntimeException | IOException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.warn("{} not deployed: {}{}", file, why, previous.isEmpty() ? "" : " (the previous version stays)");
-            return new FileState(fingerprint, previous, Optional.of(why));
+            return new FileState(previous, Optional.of(why));
         }
         Optional<String> conflict = conflict(file, loaded);
         if (conflict.isPresent()) {
             loaded.forEach(DeployedService::retire);
             LOG.warn("{} not deployed: {}{}", file, conflict.get(), previous.isEmpty() ? "" : " (the previous version stays)");
-            return new FileState(fingerprint, previous, conflict);
+            return new FileState(previous, conflict);
         }
         retired.addAll(previous);
         for (DeployedService s : loaded) {
             LOG.info("service {} {} from {} ({} methods)", s.name(), previous.isEmpty() ? "deployed" : "redeployed",
                     file, s.methods().size());
         }
-        return new FileState(fingerprint, loaded, Optional.empty());
+        return new FileState(loaded, Optional.empty());
     }
 
     /** A name one of these services shares with a service another file deploys, or with each other. */
@@ -301,28 +246,6 @@ public final class Deployer extends AbstractLifeCycle {
             state.problem().ifPresent(p -> problems.add(new ServiceRegistry.Problem(file, p)));
         });
         current.set(new ServiceRegistry(byName, problems));
-    }
-
-    private Map<String, Fingerprint> list() {
-        Map<String, Fingerprint> seen = new TreeMap<>();
-        if (!Files.isDirectory(deployDir)) {
-            return seen;
-        }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(deployDir)) {
-            for (Path p : stream) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".") || !(name.endsWith(".jar") || name.endsWith(".yaml") || name.endsWith(".yml"))) {
-                    continue;
-                }
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                if (a.isRegularFile()) {
-                    seen.put(name, new Fingerprint(a.fileKey(), a.size(), a.lastModifiedTime().toMillis()));
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + deployDir + ": " + e.getMessage(), e);
-        }
-        return seen;
     }
 
     /** Every file of the deploy directory with what it deploys and its problem. */
