@@ -18,11 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sandgate.server.SandgateServer;
 import org.sandgate.server.ca.DevCa;
-import org.sandgate.server.ca.GridMapLines;
-import org.sandgate.server.config.ConfigLoader;
-import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
 
 /** {@code bin/sandgate} as a user runs it, against a real server, with grid credential conventions. */
 class CommandLineIT {
@@ -30,44 +28,40 @@ class CommandLineIT {
 
     @TempDir
     static Path dir;
-    static SandgateServer server;
+    static TestPki pki;
+    static TestServer server;
     static DevCa ca;
     static String url;
 
     record Run(int exit, String out, String err) {
     }
 
+    /** The DN of a user of the test CA. */
+    static String dn(String cn) {
+        return ca.namespace() + "/OU=People/CN=" + cn;
+    }
+
     @BeforeAll
     static void start() throws Exception {
-        Path conf = dir.resolve("conf");
-        ca = DevCa.create("/O=Client Test/CN=Client Test CA", Duration.ofDays(1));
-        ca.save(dir.resolve("ca"));
-        ca.install(conf.resolve("certificates"), dir.resolve("ca"));
-        ca.issueHost("localhost", List.of("127.0.0.1"), Duration.ofDays(1))
-                .write(conf.resolve("hostcert.pem"), conf.resolve("hostkey.pem"));
-        ca.issueUser("/O=Client Test/CN=Uma", Duration.ofDays(1))
+        pki = TestPki.create(dir);
+        ca = pki.strong;
+        ca.issueUser(dn("Uma"), Duration.ofDays(1))
                 .write(dir.resolve("uma/usercert.pem"), dir.resolve("uma/userkey.pem"));
-        ca.issueUser("/O=Client Test/CN=Old", Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1)))
+        ca.issueUser(dn("Old"), Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1)))
                 .write(dir.resolve("old/usercert.pem"), dir.resolve("old/userkey.pem"));
-        GridMapLines.add(conf.resolve("grid-mapfile"), "/O=Client Test/CN=Uma", List.of("uma"));
-        Files.createDirectories(conf.resolve("services"));
+        pki.map(dn("Uma"), "uma");
+        pki.deploy(TestPki.ECHO_JAR);
+        pki.deploy(TestPki.SLEEPY_JAR);
         // independent proxies are refused by default; accepted here so that whoami can name them
-        Files.writeString(conf.resolve("sandgate.yaml"), "proxies:\n  independent: accept\n");
-        for (String example : List.of("echo", "sleepy")) {
-            Files.copy(Path.of("..", "services", "examples", example, "target", "sandgate-example-" + example + ".jar"),
-                    conf.resolve("services").resolve(example + ".jar"));
-        }
-        SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
-                .withPorts(0, 0);
-        server = SandgateServer.create(conf, dir.resolve("var"), config);
-        server.start();
-        url = "https://localhost:" + server.httpsPort();
+        pki.config(pki.baseConfig() + "proxies:\n  independent: accept\n");
+        server = TestServer.start(pki.conf);
+        url = "https://localhost:" + server.server.httpsPort();
     }
 
     @AfterAll
     static void stop() throws Exception {
         sandgate(Map.of(), "agent", "stop");
-        server.stop();
+        server.close();
     }
 
     /** The agent of these tests lives under their own home, and not for long after them. */
@@ -122,7 +116,7 @@ class CommandLineIT {
     void showsTheIdentityTierAndAccountOfTheUsersCertificate() throws Exception {
         Run r = sandgate(user("uma"), "whoami");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("identity: /O=Client Test/CN=Uma"), r.out());
+        assertTrue(r.out().contains("identity: " + dn("Uma")), r.out());
         assertTrue(r.out().contains("tier:     strong") && r.out().contains("account:  uma"), r.out());
     }
 
@@ -130,7 +124,7 @@ class CommandLineIT {
     void jsonOutputIsTheServersAnswer() throws Exception {
         Run r = sandgate(user("uma"), "whoami", "--json");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("\"dn_rfc2253\" : \"CN=Uma,O=Client Test\""), r.out());
+        assertTrue(r.out().contains("\"dn_rfc2253\" : \"CN=Uma,OU=People,O=Sandgate Test\""), r.out());
     }
 
     @Test
@@ -249,12 +243,12 @@ class CommandLineIT {
         assertEquals(1, chosen.exit(), chosen.toString());
         assertTrue(chosen.err().contains("the request was made anonymously (--anonymous)"), chosen.err());
 
-        ca.issueUser("/O=Client Test/CN=Wim", Duration.ofDays(1))
+        ca.issueUser(dn("Wim"), Duration.ofDays(1))
                 .write(dir.resolve("wim/usercert.pem"), dir.resolve("wim/userkey.pem"));
         Run other = sandgate(user("wim"), "status", id);
         assertEquals(1, other.exit(), other.toString());
         assertTrue(other.err().contains("the request was made with the certificate " + dir.resolve("wim/usercert.pem")
-                + " (key " + dir.resolve("wim/userkey.pem") + "), identity /O=Client Test/CN=Wim"), other.err());
+                + " (key " + dir.resolve("wim/userkey.pem") + "), identity " + dn("Wim")), other.err());
 
         Run mine = sandgate(user("uma"), "status", id);
         assertEquals(0, mine.exit(), mine.toString());
@@ -308,12 +302,12 @@ class CommandLineIT {
 
     @Test
     void aServerCaOfTheTrustedNameButAnotherKeyIsNamedAsSuch() throws Exception {
-        DevCa impostor = DevCa.create("/O=Client Test/CN=Client Test CA", Duration.ofDays(1));
+        DevCa impostor = DevCa.create(TestPki.STRONG_CA, Duration.ofDays(1));
         Path pem = dir.resolve("same-name-ca.pem");
         org.sandgate.server.ca.Pem.writeCertificates(pem, impostor.certificate());
         Run r = sandgate(user("uma"), "whoami", "--cacert", pem.toString());
         assertEquals(3, r.exit(), r.toString());
-        assertTrue(r.err().contains("is issued by 'CN=Client Test CA,O=Client Test'")
+        assertTrue(r.err().contains("is issued by 'CN=Sandgate Test CA,O=Sandgate Test'")
                 && r.err().contains("hold a CA of that name but with another key"), r.err());
         assertTrue(!r.err().contains("which is not in your trust anchors"), r.err());
     }
@@ -362,7 +356,7 @@ class CommandLineIT {
         org.sandgate.server.ca.Pem.writeCertificates(pem, other.certificate());
         Run r = sandgate(user("uma"), "whoami", "--cacert", pem.toString());
         assertEquals(3, r.exit(), r.toString());
-        assertTrue(r.err().contains("TLS handshake") && r.err().contains("is issued by 'CN=Client Test CA,O=Client Test'")
+        assertTrue(r.err().contains("TLS handshake") && r.err().contains("is issued by 'CN=Sandgate Test CA,O=Sandgate Test'")
                 && r.err().contains("which is not in your trust anchors"), r.err());
         assertTrue(Files.exists(pem));
     }
@@ -419,12 +413,12 @@ class CommandLineIT {
         Path proxy = dir.resolve("proxies/uma-proxy");
         Run init = sandgate(user("uma"), "proxy-init", "-valid", "2:00", "-out", proxy.toString());
         assertEquals(0, init.exit(), init.toString());
-        assertTrue(init.out().contains("Your identity: /O=Client Test/CN=Uma"), init.out());
+        assertTrue(init.out().contains("Your identity: " + dn("Uma")), init.out());
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(proxy)));
 
         Run info = sandgate(Map.of(), "proxy-info", "-file", proxy.toString());
         assertEquals(0, info.exit(), info.toString());
-        assertTrue(info.out().contains("identity : /O=Client Test/CN=Uma")
+        assertTrue(info.out().contains("identity : " + dn("Uma"))
                 && info.out().contains("type     : RFC 3820 compliant impersonation proxy"), info.out());
 
         Map<String, String> withProxy = new HashMap<>(user("uma"));
@@ -438,7 +432,7 @@ class CommandLineIT {
         Run globus = tool(Map.of(), null, "grid-proxy-info", "-file", proxy.toString());
         assertEquals(0, globus.exit(), globus.toString());
         assertTrue(globus.out().contains("RFC 3820 compliant impersonation proxy")
-                && globus.out().contains("identity : /O=Client Test/CN=Uma"), globus.out());
+                && globus.out().contains("identity : " + dn("Uma")), globus.out());
         Run limited = sandgate(user("uma"), "proxy-init", "-limited", "-bits", "1024", "-out", dir.resolve("proxies/limited").toString());
         assertEquals(0, limited.exit(), limited.toString());
         assertEquals("RFC 3820 compliant limited proxy", tool(Map.of(), null, "grid-proxy-info", "-file",
@@ -453,14 +447,14 @@ class CommandLineIT {
                 "-key", dir.resolve("uma/userkey.pem").toString(), "-out", proxy.toString());
         assertEquals(0, made.exit(), made.toString());
         Run info = sandgate(Map.of(), "proxy-info", "-file", proxy.toString());
-        assertTrue(info.out().contains("identity : /O=Client Test/CN=Uma"), info.toString());
+        assertTrue(info.out().contains("identity : " + dn("Uma")), info.toString());
         Map<String, String> withProxy = new HashMap<>(user("uma"));
         withProxy.remove("X509_USER_CERT");
         withProxy.remove("X509_USER_KEY");
         withProxy.put("X509_USER_PROXY", proxy.toString());
         Run who = sandgate(withProxy, "whoami");
         assertEquals(0, who.exit(), who.toString());
-        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
+        assertTrue(who.out().contains("identity: " + dn("Uma")), who.out());
     }
 
     @Test
@@ -510,7 +504,7 @@ class CommandLineIT {
         Run typed = tool(env, "correct horse\n", "script", "-qec", command, "/dev/null");
         assertEquals(0, typed.exit(), typed.toString());
         assertTrue(typed.out().contains("Enter GRID pass phrase"), typed.out());
-        assertTrue(typed.out().contains("Your identity: /O=Client Test/CN=Uma"), typed.out());
+        assertTrue(typed.out().contains("Your identity: " + dn("Uma")), typed.out());
         assertTrue(Files.exists(proxy));
         Run wrong = tool(env, "wrong\n", "script", "-qec", LAUNCHER + " proxy-init -out " + dir.resolve("proxies/wrong"),
                 "/dev/null");
@@ -569,7 +563,7 @@ class CommandLineIT {
         env.remove("X509_USER_KEY");
         Run who = tool(env, "p12 secret\n", "script", "-qec", LAUNCHER + " whoami", "/dev/null");
         assertEquals(0, who.exit(), who.toString());
-        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
+        assertTrue(who.out().contains("identity: " + dn("Uma")), who.out());
         Run wrong = tool(env, "nope\n", "script", "-qec", LAUNCHER + " whoami", "/dev/null");
         assertEquals(2, wrong.exit(), wrong.toString());
         assertTrue(wrong.out().contains("wrong password for the PKCS#12 file"), wrong.out());
@@ -601,11 +595,11 @@ class CommandLineIT {
         Map<String, String> changing = new HashMap<>(user("uma"));
         changing.put("X509_USER_CERT", mine.resolve("usercert.pem").toString());
         changing.put("X509_USER_KEY", mine.resolve("userkey.pem").toString());
-        assertTrue(sandgate(changing, "whoami").out().contains("identity: /O=Client Test/CN=Uma"));
-        ca.issueUser("/O=Client Test/CN=Vera", Duration.ofDays(1))
+        assertTrue(sandgate(changing, "whoami").out().contains("identity: " + dn("Uma")));
+        ca.issueUser(dn("Vera"), Duration.ofDays(1))
                 .write(mine.resolve("usercert.pem"), mine.resolve("userkey.pem"));
         Run vera = sandgate(changing, "whoami");
-        assertTrue(vera.out().contains("identity: /O=Client Test/CN=Vera"), vera.toString());
+        assertTrue(vera.out().contains("identity: " + dn("Vera")), vera.toString());
         assertTrue(vera.out().contains("account:  (none"), vera.out());
         Run expired = sandgate(user("old"), "whoami");
         assertEquals(2, expired.exit(), expired.toString());
@@ -614,8 +608,8 @@ class CommandLineIT {
         assertEquals(agentPid, Long.parseLong(sandgate(Map.of(), "agent", "status").out()
                 .replaceAll("(?s).*pid (\\d+).*", "$1")), "the same agent answered all of them");
         Run direct = sandgate(Map.of("SANDGATE_AGENT", "off"), "whoami", "--server", url, "--cacert",
-                dir.resolve("ca/ca.pem").toString(), "--anonymous");
-        Run viaAgent = sandgate(Map.of(), "whoami", "--server", url, "--cacert", dir.resolve("ca/ca.pem").toString(),
+                dir.resolve("ca-strong/ca.pem").toString(), "--anonymous");
+        Run viaAgent = sandgate(Map.of(), "whoami", "--server", url, "--cacert", dir.resolve("ca-strong/ca.pem").toString(),
                 "--anonymous");
         assertEquals(direct, viaAgent, "the agent answers exactly as a JVM of its own");
     }
@@ -632,7 +626,7 @@ class CommandLineIT {
         Run typed = tool(env, "agent horse\n", "script", "-qec", LAUNCHER + " whoami", "/dev/null");
         assertEquals(0, typed.exit(), typed.toString());
         assertTrue(typed.out().contains("Enter GRID pass phrase"), typed.out());
-        assertTrue(typed.out().contains("identity: /O=Client Test/CN=Uma"), typed.out());
+        assertTrue(typed.out().contains("identity: " + dn("Uma")), typed.out());
     }
 
     @Test
@@ -683,7 +677,7 @@ class CommandLineIT {
         assertTrue(status.out().contains("no agent is running"), status.toString());
         Run who = sandgate(user("uma"), "whoami");
         assertEquals(0, who.exit(), who.toString());
-        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
+        assertTrue(who.out().contains("identity: " + dn("Uma")), who.out());
     }
 
     @Test
@@ -742,7 +736,7 @@ class CommandLineIT {
         }
         Run who = sandgate(user("uma"), "whoami");
         assertEquals(0, who.exit(), who.toString());
-        assertTrue(who.out().contains("identity: /O=Client Test/CN=Uma"), who.out());
+        assertTrue(who.out().contains("identity: " + dn("Uma")), who.out());
         assertTrue(sandgate(Map.of(), "agent", "status").out().contains("commands running: 0"));
     }
 

@@ -3,6 +3,7 @@ package org.sandgate.server.testkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -42,6 +43,23 @@ public final class TestPki {
             return DistinguishedNames.slashForm(chain[chain.length - 1]
                     .getSubjectX500Principal());
         }
+
+        /**
+         * Writes the chain and key as {@code usercert.pem} and {@code userkey.pem} (mode 400) into a
+         * directory, where grid tools look for them.
+         */
+        public PemFiles write(Path directory) throws IOException {
+            PemFiles files = new PemFiles(directory.resolve("usercert.pem"), directory.resolve("userkey.pem"));
+            Files.createDirectories(directory);
+            Pem.writeCertificates(files.cert(), chain);
+            Pem.writePrivateKey(files.key(), key);
+            Files.setPosixFilePermissions(files.key(), PosixFilePermissions.fromString("r--------"));
+            return files;
+        }
+    }
+
+    /** Where a credential was written: its certificate file and its key file. */
+    public record PemFiles(Path cert, Path key) {
     }
 
     private TestPki(Path root) throws IOException {
