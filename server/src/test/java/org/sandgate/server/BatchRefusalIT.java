@@ -7,15 +7,13 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.plugins.BatchLab;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * Batch systems that refuse: a PBS queue that does not exist (qsub fails), a DRMAA library that
@@ -24,42 +22,29 @@ import org.sandgate.server.testkit.TestServer;
  */
 @Tag("batch")
 class BatchRefusalIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        pki.map(alice.dn(), "alice");
-        Path services = pki.conf.resolve("services");
-        PluginJar.build(services.resolve("pbs-lab.jar"), BatchLab.OnPbs.class, BatchLab.class);
-        PluginJar.build(services.resolve("drmaa-lab.jar"), BatchLab.OnDrmaa.class, BatchLab.class);
-        pki.config(pki.baseConfig() + """
-                batch:
-                  services: {lab.pbs: pbs, lab.drmaa: drmaa}
-                  pbs:
-                    bin_dir: %s
-                    queue: nosuchqueue
-                  drmaa:
-                    library: /nonexistent/libdrmaa.so.1.0
-                """.formatted(BatchSystems.PBS_BIN));
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice")
+            .before(s -> {
+                Path services = s.pki().conf.resolve("services");
+                PluginJar.build(services.resolve("pbs-lab.jar"), BatchLab.OnPbs.class, BatchLab.class);
+                PluginJar.build(services.resolve("drmaa-lab.jar"), BatchLab.OnDrmaa.class, BatchLab.class);
+            })
+            .config("""
+                    batch:
+                      services: {lab.pbs: pbs, lab.drmaa: drmaa}
+                      pbs:
+                        bin_dir: %s
+                        queue: nosuchqueue
+                      drmaa:
+                        library: /nonexistent/libdrmaa.so.1.0
+                    """.formatted(BatchSystems.PBS_BIN)).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
 
     static Https.Reply call(String backend) throws Exception {
-        return new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/services/lab/" + backend + "/exit"))
+        return site.as(alice).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/services/lab/" + backend + "/exit"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0]}"))
                 .build());
     }

@@ -12,42 +12,26 @@ import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.ca.DevCa;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * The secure front door through real HTTPS: which certificates and proxies are accepted as which
  * identity, tier and account, and that every kind of invalid chain is refused with a JSON reason.
  */
 class CertificateAuthenticationIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        pki.map(alice.dn(), "alice", "physics");
-        pki.config(pki.baseConfig());
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice", "alice", "physics").build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
 
     private static Https.Reply whoami(TestPki.Credential credential) throws Exception {
-        return new Https(credential, pki.strong.certificate()).get(server.https("/api/v1/whoami"));
+        return site.as(credential).get(site.server().https("/api/v1/whoami"));
     }
 
     private static void assertRefused(TestPki.Credential credential, String reasonPart) throws Exception {
@@ -253,12 +237,12 @@ class CertificateAuthenticationIT {
         Path caDir = dir.resolve("ca-strong");
         DevCa.revoke(caDir, victim.chain()[0].getSerialNumber());
         pki.strong.install(pki.trust, caDir);
-        Https https = new Https(victim, pki.strong.certificate());
+        Https https = site.as(victim);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        Https.Reply r = https.get(server.https("/api/v1/whoami"));
+        Https.Reply r = https.get(site.server().https("/api/v1/whoami"));
         while (r.status() == 200 && Instant.now().isBefore(deadline)) {
             Thread.sleep(200);
-            r = https.get(server.https("/api/v1/whoami"));
+            r = https.get(site.server().https("/api/v1/whoami"));
         }
         assertEquals(401, r.status(), "a revoked certificate must be refused within a minute: " + r.body());
         assertTrue(r.json().path("message").asText().contains("revoked"), r.body());

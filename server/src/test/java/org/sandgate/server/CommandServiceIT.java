@@ -12,13 +12,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * Declarative command services through real HTTPS: what a caller sends either is refused by the
@@ -65,30 +63,16 @@ class CommandServiceIT {
                 command: [printf, "%s|", "{n}", "{x}"]
             """;
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        pki.map(alice.dn(), "alice");
-        Files.createDirectories(pki.conf.resolve("services"));
-        Files.writeString(pki.conf.resolve("services").resolve("argv.yaml"), SERVICE);
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice")
+            .before(s -> Files.writeString(s.pki().conf.resolve("services").resolve("argv.yaml"), SERVICE)).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
 
     static Https.Reply call(String method, byte[] body) throws Exception {
-        return new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/services/lab/argv/" + method)).header("Content-Type", "application/json")
+        return site.as(alice).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/services/lab/argv/" + method)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
@@ -110,7 +94,7 @@ class CommandServiceIT {
         JsonNode s;
         do {
             Thread.sleep(100);
-            s = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).json();
+            s = site.as(alice).get(site.server().https("/api/v1/sessions/" + id)).json();
         } while (!List.of("DONE", "FAILED").contains(s.path("state").asText()) && Instant.now().isBefore(deadline));
         assertEquals("DONE", s.path("state").asText(), s.toString());
         return Files.readString(dir.resolve("var/sandboxes").resolve(id).resolve("stdout"));
@@ -158,8 +142,8 @@ class CommandServiceIT {
         Https.Reply r = call("typed", 3, 2.5, true, "blue");
         assertEquals(200, r.status(), r.body());
         assertEquals("3|2.5|true|blue|", r.json().path("result").path("stdout").asText());
-        Https.Reply named = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/services/lab/argv/typed")).header("Content-Type", "application/json")
+        Https.Reply named = site.as(alice).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/services/lab/argv/typed")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"args\": {\"n\": 0, \"x\": 1e3, \"flag\": false, \"colour\": \"red\", \"note\": \"hi\"}}")).build());
         assertEquals("0|1000|false|red|hi|", named.json().path("result").path("stdout").asText(), named.body());
@@ -174,7 +158,7 @@ class CommandServiceIT {
 
     @Test
     void theServiceListShowsTheCommandServicesSchema() throws Exception {
-        JsonNode list = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/services")).json();
+        JsonNode list = site.as(alice).get(site.server().https("/api/v1/services")).json();
         JsonNode service = list.path("services").get(0);
         assertEquals("lab.argv", service.path("name").asText());
         assertEquals("job", service.path("methods").get(1).path("kind").asText());
@@ -183,7 +167,7 @@ class CommandServiceIT {
 
     @Test
     void integerBoundsAreIntegersAndAOneSidedBoundShowsOnlyItsSide() throws Exception {
-        Https.Reply r = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/services"));
+        Https.Reply r = site.as(alice).get(site.server().https("/api/v1/services"));
         JsonNode bounded = null;
         for (JsonNode m : r.json().path("services").get(0).path("methods")) {
             if (m.path("name").asText().equals("bounded")) {

@@ -12,14 +12,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.ca.IssuedCredential;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 import org.sandgate.server.testkit.Tools;
 
 /**
@@ -28,44 +26,26 @@ import org.sandgate.server.testkit.Tools;
  * server's own origin keep working.
  */
 class CrossSiteRequestIT {
+    @RegisterExtension
+    static final Site site = Site.with().user("Ada Admin").deploy(TestPki.SLEEPY_JAR)
+            .config(s -> "admins:\n  - \"" + s.dn("Ada Admin") + "\"\n")
+            .before(s -> s.user("Ada Admin").write(s.dir().resolve("ada"))).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential ada = site.user("Ada Admin");
+    static final Path adaCert = dir.resolve("ada/usercert.pem");
+    static final Path adaKey = dir.resolve("ada/userkey.pem");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LAUNCH = "/api/v1/services/sleepy/add";
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential ada;
-    static Path adaCert;
-    static Path adaKey;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        IssuedCredential issued = pki.strong.issueUser(pki.strong.namespace() + "/OU=People/CN=Ada Admin",
-                Duration.ofDays(1));
-        ada = TestPki.Credential.of(issued);
-        adaCert = dir.resolve("ada/usercert.pem");
-        adaKey = dir.resolve("ada/userkey.pem");
-        issued.write(adaCert, adaKey);
-        Files.setPosixFilePermissions(adaKey, PosixFilePermissions.fromString("r--------"));
-        pki.map(ada.dn(), "ada");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig() + "admins:\n  - \"" + ada.dn() + "\"\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
 
     private static Https.Reply send(HttpRequest.Builder request) throws Exception {
-        return new Https(ada, pki.strong.certificate()).send(request.build());
+        return site.as(ada).send(request.build());
     }
 
     private static int sessions() throws Exception {
-        return new Https(ada, pki.strong.certificate()).get(server.https("/api/v1/sessions")).json()
+        return site.as(ada).get(site.server().https("/api/v1/sessions")).json()
                 .path("sessions").size();
     }
 
@@ -96,7 +76,7 @@ class CrossSiteRequestIT {
     @Test
     void aTextPlainPostFromAnotherSiteLaunchesNothing() throws Exception {
         int before = sessions();
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https(LAUNCH))
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https(LAUNCH))
                 .header("Origin", "https://evil.example").header("Content-Type", "text/plain;charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}"))));
         assertEquals(before, sessions());
@@ -106,7 +86,7 @@ class CrossSiteRequestIT {
     void anHtmlFormPostFromAnotherSiteLaunchesNothing() throws Exception {
         int before = sessions();
         Tools.Result r = curl("-H", "Origin: https://evil.example", "--data", "{\"args\": [0, 1, 2]}=",
-                server.https(LAUNCH).toString());
+                site.server().https(LAUNCH).toString());
         assertEquals(403, status(r), r.toString());
         assertEquals("cross_site_request", body(r).path("error").asText(), r.toString());
         assertEquals(before, sessions());
@@ -115,7 +95,7 @@ class CrossSiteRequestIT {
     @Test
     void evenAJsonPostFromAnotherSiteIsRefused() throws Exception {
         int before = sessions();
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https(LAUNCH))
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https(LAUNCH))
                 .header("Origin", "https://evil.example").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}"))));
         assertEquals(before, sessions());
@@ -124,7 +104,7 @@ class CrossSiteRequestIT {
     @Test
     void aPostWithoutAContentTypeMarkedCrossSiteIsRefused() throws Exception {
         int before = sessions();
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https(LAUNCH))
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https(LAUNCH))
                 .header("Sec-Fetch-Site", "cross-site")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}"))));
         assertEquals(before, sessions());
@@ -132,26 +112,26 @@ class CrossSiteRequestIT {
 
     @Test
     void anOpaqueOriginIsAnotherSite() throws Exception {
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https("/api/v1/tokens"))
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https("/api/v1/tokens"))
                 .header("Origin", "null").POST(HttpRequest.BodyPublishers.noBody())));
     }
 
     @Test
     void aBodilessPostOrDeleteFromAnotherSiteIsRefused() throws Exception {
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https("/api/v1/admin/reload"))
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https("/api/v1/admin/reload"))
                 .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.noBody())));
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https("/api/v1/admin/bans?dn=/CN=x"))
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https("/api/v1/admin/bans?dn=/CN=x"))
                 .header("Origin", "https://evil.example").DELETE()));
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https("/api/v1/admin/services/x.y"))
-                .header("Origin", "https://localhost.evil.example:" + server.server.httpsPort())
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https("/api/v1/admin/services/x.y"))
+                .header("Origin", "https://localhost.evil.example:" + site.server().server.httpsPort())
                 .PUT(HttpRequest.BodyPublishers.ofString("x"))));
     }
 
     @Test
     void aPostOfTheSameOriginWorks() throws Exception {
         int before = sessions();
-        Https.Reply r = send(HttpRequest.newBuilder(server.https(LAUNCH))
-                .header("Origin", "https://localhost:" + server.server.httpsPort())
+        Https.Reply r = send(HttpRequest.newBuilder(site.server().https(LAUNCH))
+                .header("Origin", "https://localhost:" + site.server().server.httpsPort())
                 .header("Sec-Fetch-Site", "same-origin").header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")));
         assertEquals(201, r.status(), r.body());
@@ -160,21 +140,21 @@ class CrossSiteRequestIT {
 
     @Test
     void anotherPortOrSchemeOfTheSameHostIsAnotherOrigin() throws Exception {
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https("/api/v1/tokens"))
-                .header("Origin", "http://localhost:" + server.server.httpsPort())
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https("/api/v1/tokens"))
+                .header("Origin", "http://localhost:" + site.server().server.httpsPort())
                 .POST(HttpRequest.BodyPublishers.noBody())));
-        assertRefusedCrossSite(send(HttpRequest.newBuilder(server.https("/api/v1/tokens"))
-                .header("Origin", "https://localhost:" + server.server.httpPort())
+        assertRefusedCrossSite(send(HttpRequest.newBuilder(site.server().https("/api/v1/tokens"))
+                .header("Origin", "https://localhost:" + site.server().server.httpPort())
                 .POST(HttpRequest.BodyPublishers.noBody())));
     }
 
     @Test
     void aPostBodyThatIsNotDeclaredJsonIsRefusedEvenWithoutOrigin() throws Exception {
         int before = sessions();
-        Tools.Result r = curl("--data", "{\"args\": [0, 1, 2]}", server.https(LAUNCH).toString());
+        Tools.Result r = curl("--data", "{\"args\": [0, 1, 2]}", site.server().https(LAUNCH).toString());
         assertEquals(415, status(r), r.toString());
         assertEquals("unsupported_media_type", body(r).path("error").asText());
-        Https.Reply none = send(HttpRequest.newBuilder(server.https(LAUNCH))
+        Https.Reply none = send(HttpRequest.newBuilder(site.server().https(LAUNCH))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")));
         assertEquals(415, none.status(), none.body());
         assertEquals(before, sessions());
@@ -183,15 +163,15 @@ class CrossSiteRequestIT {
     @Test
     void curlWithoutOriginKeepsWorking() throws Exception {
         Tools.Result launched = curl("-H", "Content-Type: application/json", "--data", "{\"args\": [0, 1, 2]}",
-                server.https(LAUNCH).toString());
+                site.server().https(LAUNCH).toString());
         assertEquals(201, status(launched), launched.toString());
         String id = body(launched).path("session").asText();
 
-        Tools.Result reload = curl("-X", "POST", server.https("/api/v1/admin/reload").toString());
+        Tools.Result reload = curl("-X", "POST", site.server().https("/api/v1/admin/reload").toString());
         assertEquals(200, status(reload), reload.toString());
-        Tools.Result removed = curl("-X", "DELETE", server.https("/api/v1/sessions/" + id).toString());
+        Tools.Result removed = curl("-X", "DELETE", site.server().https("/api/v1/sessions/" + id).toString());
         assertEquals(204, status(removed), removed.toString());
-        Tools.Result read = curl("-H", "Origin: https://evil.example", server.https("/api/v1/whoami").toString());
+        Tools.Result read = curl("-H", "Origin: https://evil.example", site.server().https("/api/v1/whoami").toString());
         assertEquals(200, status(read), read.toString());
     }
 }

@@ -17,23 +17,24 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
 import org.sandgate.server.testkit.Tools;
 
 /** Every error a client can provoke is JSON with a code and a message, and nothing internal leaks. */
 class ErrorHandlingIT {
-    @TempDir
-    static java.nio.file.Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential carol;
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").unmappedUser("Carol")
+            .config(s -> "developers:\n  - \"" + s.dn("Alice") + "\"\nservices:\n  max_upload_bytes: 4194304\n")
+            .before(s -> s.user("Alice").write(s.dir().resolve("alice"))).api(new Probe()).build();
+    static final TestPki pki = site.pki();
+    static final java.nio.file.Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
+    static final TestPki.Credential carol = site.user("Carol");
 
     /** Endpoints that exist only in this test: one needs an account, one fails inside. */
     @Path(org.sandgate.server.api.ApiPaths.V1 + "/probe")
@@ -52,26 +53,8 @@ class ErrorHandlingIT {
         }
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        org.sandgate.server.ca.IssuedCredential issued = pki.strong.issueUser(pki.strong.namespace() + "/OU=People/CN=Alice",
-                java.time.Duration.ofDays(1));
-        alice = TestPki.Credential.of(issued);
-        issued.write(dir.resolve("alice/usercert.pem"), dir.resolve("alice/userkey.pem"));
-        carol = pki.strongUser("Carol");
-        pki.map(alice.dn(), "alice");
-        pki.config(pki.baseConfig() + "developers:\n  - \"" + alice.dn() + "\"\nservices:\n  max_upload_bytes: 4194304\n");
-        server = TestServer.start(pki.conf, new Probe());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     private static Https client(TestPki.Credential c) throws Exception {
-        return new Https(c, pki.strong.certificate());
+        return site.as(c);
     }
 
     private static void assertJsonError(Https.Reply r, int status, String code) {
@@ -84,18 +67,18 @@ class ErrorHandlingIT {
 
     @Test
     void unknownApiPathIsA404InJson() throws Exception {
-        assertJsonError(client(alice).get(server.https("/api/v1/nothing-here")), 404, "not_found");
+        assertJsonError(client(alice).get(site.server().https("/api/v1/nothing-here")), 404, "not_found");
     }
 
     @Test
     void unknownPathOutsideTheApiIsA404InJson() throws Exception {
-        assertJsonError(client(alice).get(server.https("/etc/passwd")), 404, "not_found");
-        assertJsonError(client(alice).get(server.https("/")), 404, "not_found");
+        assertJsonError(client(alice).get(site.server().https("/etc/passwd")), 404, "not_found");
+        assertJsonError(client(alice).get(site.server().https("/")), 404, "not_found");
     }
 
     @Test
     void wrongMethodIsA405InJson() throws Exception {
-        Https.Reply r = client(alice).send(HttpRequest.newBuilder(server.https("/api/v1/whoami"))
+        Https.Reply r = client(alice).send(HttpRequest.newBuilder(site.server().https("/api/v1/whoami"))
                 .DELETE().build());
         assertJsonError(r, 405, "method_not_allowed");
     }
@@ -103,7 +86,7 @@ class ErrorHandlingIT {
     @Test
     void bodyOverTheLimitIsA413InJsonBeforeItIsRead() throws Exception {
         javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
-        try (Socket s = factory.createSocket("localhost", server.server.httpsPort())) {
+        try (Socket s = factory.createSocket("localhost", site.server().server.httpsPort())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /api/v1/whoami HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 2097152\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -129,7 +112,7 @@ class ErrorHandlingIT {
             r = Tools.run(dir, null, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
                     dir.resolve("ca-strong/ca.pem").toString(), "--cert", dir.resolve("alice/usercert.pem").toString(),
                     "--key", dir.resolve("alice/userkey.pem").toString(), "-X", method, "-H", "Transfer-Encoding: chunked",
-                    "-H", "Content-Type: " + type, "-H", "Expect:", "--data-binary", "@" + body, server.https(path).toString());
+                    "-H", "Content-Type: " + type, "-H", "Expect:", "--data-binary", "@" + body, site.server().https(path).toString());
         }
         return r.out().strip() + " " + r;
     }
@@ -149,7 +132,7 @@ class ErrorHandlingIT {
     @Test
     void aChunkedBodyOverTheLimitIsAnsweredInJsonBeforeItIsAllSent() throws Exception {
         javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
-        try (Socket s = factory.createSocket("localhost", server.server.httpsPort())) {
+        try (Socket s = factory.createSocket("localhost", site.server().server.httpsPort())) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /api/v1/tokens HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
@@ -190,7 +173,7 @@ class ErrorHandlingIT {
     /** Sends a raw HTTPS request as Alice and reads the whole answer (the server closes or times out). */
     private static String rawHttps(String request, int timeoutMillis) throws Exception {
         javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
-        try (Socket s = factory.createSocket("localhost", server.server.httpsPort())) {
+        try (Socket s = factory.createSocket("localhost", site.server().server.httpsPort())) {
             s.setSoTimeout(timeoutMillis);
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -223,7 +206,7 @@ class ErrorHandlingIT {
 
     @Test
     void anUnknownHttpVersionIsAClientErrorWithoutACorrelationId() throws Exception {
-        for (int port : new int[] {server.server.httpPort()}) {
+        for (int port : new int[] {site.server().server.httpPort()}) {
             try (Socket s = new Socket("localhost", port)) {
                 s.getOutputStream().write("GET /sandbox/x HTTP/9.9\r\nHost: l\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -262,7 +245,7 @@ class ErrorHandlingIT {
 
     @Test
     void internalFailureIsA500WithACorrelationIdAndNoInternals() throws Exception {
-        Https.Reply r = client(alice).get(server.https("/api/v1/probe/boom"));
+        Https.Reply r = client(alice).get(site.server().https("/api/v1/probe/boom"));
         assertJsonError(r, 500, "internal_error");
         assertTrue(r.json().path("correlation_id").asText().matches("[0-9a-f-]{36}"), r.body());
         assertFalse(r.body().contains("secret") || r.body().contains("Exception") || r.body().contains("hostkey"),
@@ -271,15 +254,15 @@ class ErrorHandlingIT {
 
     @Test
     void callerWithoutAnAccountIsForbiddenWhereAnAccountIsNeeded() throws Exception {
-        assertJsonError(client(carol).get(server.https("/api/v1/probe/account")), 403, "not_authorized");
-        Https.Reply ok = client(alice).get(server.https("/api/v1/probe/account"));
+        assertJsonError(client(carol).get(site.server().https("/api/v1/probe/account")), 403, "not_authorized");
+        Https.Reply ok = client(alice).get(site.server().https("/api/v1/probe/account"));
         assertEquals(200, ok.status(), ok.body());
         assertEquals("alice", ok.json().get("account").asText());
     }
 
     @Test
     void healthAnswersWithoutAuthentication() throws Exception {
-        Https.Reply r = client(null).get(server.https("/health"));
+        Https.Reply r = client(null).get(site.server().https("/health"));
         assertEquals(200, r.status());
         assertEquals("ok", r.json().get("status").asText());
     }
@@ -287,14 +270,14 @@ class ErrorHandlingIT {
     @Test
     void plainHttpPortServesNothingButSandboxes() throws Exception {
         for (String path : new String[] {"/health", "/api/v1/whoami", "/sandbox/", "/"}) {
-            Https.Reply r = client(null).get(server.http(path));
+            Https.Reply r = client(null).get(site.server().http(path));
             assertJsonError(r, 404, "not_found");
         }
     }
 
     @Test
     void malformedRequestIsA400InJson() throws Exception {
-        try (Socket s = new Socket("localhost", server.server.httpPort())) {
+        try (Socket s = new Socket("localhost", site.server().server.httpPort())) {
             OutputStream out = s.getOutputStream();
             out.write("GET /sandbox/\u0001bad HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
@@ -311,7 +294,7 @@ class ErrorHandlingIT {
         Https https = client(alice);
         for (String path : new String[] {"/api/v1/whoami", "/health", "/api/v1/services", "/api/v1/sessions",
                 "/api/v1/probe/account"}) {
-            Https.Reply r = https.get(server.https(path));
+            Https.Reply r = https.get(site.server().https(path));
             assertEquals(200, r.status(), path + ": " + r.body());
             assertTrue(r.body().endsWith("}\n") && !r.body().endsWith("\n\n"), path + ": " + r.body());
             assertEquals(String.valueOf(r.body().getBytes(StandardCharsets.UTF_8).length),
@@ -321,14 +304,14 @@ class ErrorHandlingIT {
 
     @Test
     void jsonAnswersCarryAContentLengthSoHttp10ClientsKeepTheirConnection() throws Exception {
-        Https.Reply r = client(alice).get(server.https("/api/v1/whoami"));
+        Https.Reply r = client(alice).get(site.server().https("/api/v1/whoami"));
         assertEquals(String.valueOf(r.body().getBytes(StandardCharsets.UTF_8).length),
                 r.raw().headers().firstValue("content-length").orElse("none"));
     }
 
     @Test
     void serverHeaderDoesNotAdvertiseTheVersion() throws Exception {
-        Https.Reply r = client(alice).get(server.https("/api/v1/whoami"));
+        Https.Reply r = client(alice).get(site.server().https("/api/v1/whoami"));
         assertTrue(r.raw().headers().firstValue("server").isEmpty(), r.raw().headers().toString());
     }
 

@@ -12,13 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * Event streams hold no thread: hundreds of anonymous streams (the attack that used to take every
@@ -28,31 +26,18 @@ import org.sandgate.server.testkit.TestServer;
 class EventStreamsIT {
     private static final int STREAMS = 320;
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        pki.deploy(TestPki.ECHO_JAR);
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig() + "limits:\n  event_streams:\n    anonymous: " + STREAMS + "\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().deploy(TestPki.ECHO_JAR).deploy(TestPki.SLEEPY_JAR)
+            .config("limits:\n  event_streams:\n    anonymous: " + STREAMS + "\n").build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
 
     private static Https anonymous() throws Exception {
-        return new Https(null, pki.strong.certificate());
+        return site.as(null);
     }
 
     private static String launch(int seconds) throws Exception {
-        Https.Reply r = anonymous().send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
+        Https.Reply r = anonymous().send(HttpRequest.newBuilder(site.server().https("/api/v1/services/sleepy/add"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [" + seconds + ", 1, 2]}")).build());
         assertEquals(201, r.status(), r.body());
@@ -61,7 +46,7 @@ class EventStreamsIT {
 
     /** Opens an event stream on a raw TLS socket and reads up to its first event (or its refusal). */
     private static Socket openStream(SSLSocketFactory tls, String id, StringBuilder seen) throws IOException {
-        Socket s = tls.createSocket("localhost", server.server.httpsPort());
+        Socket s = tls.createSocket("localhost", site.server().server.httpsPort());
         s.setSoTimeout(20_000);
         s.getOutputStream().write(("GET /api/v1/sessions/" + id + "/events HTTP/1.1\r\nHost: localhost\r\n"
                 + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -101,7 +86,7 @@ class EventStreamsIT {
             for (int i = 0; i < 20; i++) {
                 long took = millis(() -> {
                     try {
-                        assertEquals(200, client.get(server.https("/api/v1/whoami")).status());
+                        assertEquals(200, client.get(site.server().https("/api/v1/whoami")).status());
                     } catch (Exception e) {
                         throw new AssertionError(e);
                     }
@@ -111,7 +96,7 @@ class EventStreamsIT {
             assertTrue(slowest < 1000, "whoami took " + slowest + " ms with " + STREAMS + " streams open");
             long call = millis(() -> {
                 try {
-                    Https.Reply r = client.send(HttpRequest.newBuilder(server.https("/api/v1/services/echo/echo"))
+                    Https.Reply r = client.send(HttpRequest.newBuilder(site.server().https("/api/v1/services/echo/echo"))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [\"still here\"]}")).build());
                     assertEquals(200, r.status(), r.body());
@@ -146,7 +131,7 @@ class EventStreamsIT {
         }
         assertTrue(again.toString().startsWith("HTTP/1.1 200"), "slots given back: " + again);
         for (String id : ids) {
-            anonymous().send(HttpRequest.newBuilder(server.https("/api/v1/sessions/" + id)).DELETE().build());
+            anonymous().send(HttpRequest.newBuilder(site.server().https("/api/v1/sessions/" + id)).DELETE().build());
         }
     }
 }

@@ -10,50 +10,29 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.ca.IssuedCredential;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 import org.sandgate.server.testkit.Tools;
 
 /** The server driven by the real clients of the field: curl, openssl s_client and Globus grid-proxy-init. */
 class ExternalClientsIT {
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").before(s -> s.user("Alice").write(s.dir().resolve("alice"))).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final String aliceDn = site.dn("Alice");
+    static final Path caFile = dir.resolve("ca-strong/ca.pem");
+    static final Path aliceCert = dir.resolve("alice/usercert.pem");
+    static final Path aliceKey = dir.resolve("alice/userkey.pem");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static Path caFile;
-    static Path aliceCert;
-    static Path aliceKey;
-    static String aliceDn;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        aliceDn = pki.strong.namespace() + "/OU=People/CN=Alice";
-        IssuedCredential alice = pki.strong.issueUser(aliceDn, Duration.ofDays(1));
-        aliceCert = dir.resolve("alice/usercert.pem");
-        aliceKey = dir.resolve("alice/userkey.pem");
-        alice.write(aliceCert, aliceKey);
-        Files.setPosixFilePermissions(aliceKey, PosixFilePermissions.fromString("r--------"));
-        pki.map(aliceDn, "alice");
-        pki.config(pki.baseConfig());
-        caFile = dir.resolve("ca-strong/ca.pem");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
 
     private static String url(String path) {
-        return server.https(path).toString();
+        return site.server().https(path).toString();
     }
 
     private static JsonNode curlJson(String... extra) throws Exception {
@@ -107,7 +86,7 @@ class ExternalClientsIT {
     @Test
     void opensslSClientSeesTheTrustAnchorsAsAcceptableClientCas() throws Exception {
         Tools.require("openssl");
-        Tools.Result r = Tools.run(dir, "", "openssl", "s_client", "-connect", "localhost:" + server.server.httpsPort(),
+        Tools.Result r = Tools.run(dir, "", "openssl", "s_client", "-connect", "localhost:" + site.server().server.httpsPort(),
                 "-servername", "localhost", "-CAfile", caFile.toString(), "-verify_return_error");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("Acceptable client certificate CA names"), r.out());
@@ -120,7 +99,7 @@ class ExternalClientsIT {
         Tools.require("openssl");
         String request = "GET /api/v1/whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
         Tools.Result r = Tools.run(dir, request, "openssl", "s_client", "-quiet", "-ign_eof",
-                "-connect", "localhost:" + server.server.httpsPort(), "-servername", "localhost",
+                "-connect", "localhost:" + site.server().server.httpsPort(), "-servername", "localhost",
                 "-CAfile", caFile.toString(), "-cert", aliceCert.toString(), "-key", aliceKey.toString());
         assertTrue(r.out().startsWith("HTTP/1.1 200"), r.toString());
         assertTrue(r.out().contains("\"tier\":\"strong\"") && r.out().contains("\"account\":\"alice\""), r.out());

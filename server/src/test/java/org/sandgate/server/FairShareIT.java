@@ -11,53 +11,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /** Fair shares: a flood of one caller is cut off at its tier's limit, and the local queue is shared across owners. */
 class FairShareIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential dave;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        dave = pki.strongUser("Dave");
-        pki.map(alice.dn(), "alice");
-        pki.map(dave.dn(), "dave");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig() + "batch:\n  local:\n    slots: 2\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").user("Dave").deploy(TestPki.SLEEPY_JAR)
+            .config("batch:\n  local:\n    slots: 2\n").build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
+    static final TestPki.Credential dave = site.user("Dave");
 
     static Https.Reply launch(TestPki.Credential who, int seconds) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
+        return site.as(who).send(HttpRequest.newBuilder(site.server().https("/api/v1/services/sleepy/add"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [" + seconds + ", 1, 2]}")).build());
     }
 
     static String state(TestPki.Credential who, String id) throws Exception {
-        return new Https(who, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).json()
+        return site.as(who).get(site.server().https("/api/v1/sessions/" + id)).json()
                 .path("state").asText();
     }
 
     static void remove(TestPki.Credential who, String id) throws Exception {
-        new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/api/v1/sessions/" + id))
+        site.as(who).send(HttpRequest.newBuilder(site.server().https("/api/v1/sessions/" + id))
                 .DELETE().build());
     }
 

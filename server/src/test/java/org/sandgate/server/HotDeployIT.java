@@ -22,12 +22,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.plugins.VersionOne;
 import org.sandgate.server.plugins.VersionTwo;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 import org.sandgate.server.testkit.Tools;
 
 /**
@@ -35,36 +35,29 @@ import org.sandgate.server.testkit.Tools;
  * deploy directory, and uploads through the API by the developers group.
  */
 class HotDeployIT {
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").user("Devon Developer")
+            .config(s -> "developers:\n  - \"" + s.dn("Devon Developer") + "\"\nservices:\n  immediate_timeout_seconds: 2\n")
+            .build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
+    static final TestPki.Credential dev = site.user("Devon Developer");
+    static final Path deploy = pki.conf.resolve("services");
+
     static final Path SLEEPY_YAML = Path.of("..", "services", "examples", "sleepy", "sleepy.yaml");
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential dev;
-    static Path deploy;
     static Path v1;
     static Path v2;
 
     @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        dev = pki.strongUser("Devon Developer");
-        pki.map(alice.dn(), "alice");
-        pki.map(dev.dn(), "devon");
+    static void plugins() throws Exception {
         v1 = PluginJar.build(dir.resolve("v1").resolve("version.jar"), VersionOne.class);
         v2 = PluginJar.build(dir.resolve("v2").resolve("version.jar"), VersionTwo.class);
-        pki.config(pki.baseConfig() + "developers:\n  - \"" + dev.dn() + "\"\nservices:\n  immediate_timeout_seconds: 2\n");
-        deploy = pki.conf.resolve("services");
-        Files.createDirectories(deploy);
-        server = TestServer.start(pki.conf);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
         // local jobs outlive the server by design: a test that leaves one running has a bug
         List<ProcessHandle> left = Tools.processesMentioning(dir.toString());
         List<String> described = left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
@@ -82,11 +75,11 @@ class HotDeployIT {
                 Files.delete(p);
             }
         }
-        server.server.services().scan(true);
+        site.server().server.services().scan(true);
     }
 
     static Https.Reply call(TestPki.Credential who, String path, String body) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/api/v1/services/" + path))
+        return site.as(who).send(HttpRequest.newBuilder(site.server().https("/api/v1/services/" + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
@@ -178,12 +171,12 @@ class HotDeployIT {
         JsonNode problem = problems(dev).get(0);
         assertEquals("version.jar", problem.path("file").asText());
         assertTrue(problem.path("message").asText().startsWith("not a jar file"), problem.toString());
-        JsonNode forAlice = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/services")).json();
+        JsonNode forAlice = site.as(alice).get(site.server().https("/api/v1/services")).json();
         assertFalse(forAlice.has("problems"), "only developers and admins see deploy problems");
     }
 
     static JsonNode problems(TestPki.Credential who) throws Exception {
-        return new Https(who, pki.strong.certificate()).get(server.https("/api/v1/services")).json().path("problems");
+        return site.as(who).get(site.server().https("/api/v1/services")).json().path("problems");
     }
 
     @Test
@@ -206,15 +199,15 @@ class HotDeployIT {
         JsonNode s;
         do {
             Thread.sleep(100);
-            s = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).json();
+            s = site.as(alice).get(site.server().https("/api/v1/sessions/" + id)).json();
         } while (!s.path("state").asText().equals("DONE") && Instant.now().isBefore(deadline));
         assertEquals("DONE", s.path("state").asText(), s.toString());
         assertEquals("sleepyadd 3 + 5.5 = 8.5\n", Files.readString(dir.resolve("var/sandboxes").resolve(id).resolve("stdout")));
         Https.Reply tooCostly = call(alice, "sleepy/add", "{\"args\": [86400, 1, 2]}");
         assertEquals(201, tooCostly.status(), "strong users have no ceiling: " + tooCostly.body());
         String day = tooCostly.json().path("session").asText();
-        Https.Reply cancelled = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/sessions/" + day)).DELETE().build());
+        Https.Reply cancelled = site.as(alice).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/sessions/" + day)).DELETE().build());
         assertEquals(204, cancelled.status(), cancelled.body());
         Instant gone = Instant.now().plusSeconds(15);
         while (!Tools.processesMentioning(day).isEmpty() && Instant.now().isBefore(gone)) {
@@ -253,9 +246,9 @@ class HotDeployIT {
         assertEquals("three\n", call(alice, "lab/version/which", "{}").json().path("result").path("stdout").asText());
         assertFalse(Files.exists(deploy.resolve("lab.version.jar")), "the YAML replaced the jar");
 
-        Https.Reply files = new Https(dev, pki.strong.certificate()).get(server.https("/api/v1/admin/services"));
+        Https.Reply files = site.as(dev).get(site.server().https("/api/v1/admin/services"));
         assertEquals("lab.version.yaml", files.json().path("files").get(0).path("file").asText(), files.body());
-        assertEquals(403, new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/admin/services")).status());
+        assertEquals(403, site.as(alice).get(site.server().https("/api/v1/admin/services")).status());
 
         assertEquals(403, remove(alice, "lab.version").status());
         assertEquals(204, remove(dev, "lab.version").status());
@@ -264,14 +257,14 @@ class HotDeployIT {
     }
 
     static Https.Reply upload(TestPki.Credential who, String name, byte[] body) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/admin/services/" + name)).header("Content-Type", "application/octet-stream")
+        return site.as(who).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/admin/services/" + name)).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     static Https.Reply remove(TestPki.Credential who, String name) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/admin/services/" + name)).DELETE().build());
+        return site.as(who).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/admin/services/" + name)).DELETE().build());
     }
 
     @Test
@@ -282,7 +275,7 @@ class HotDeployIT {
         assertEquals(200, upload.status(), upload.body().length() > 300 ? upload.body().substring(0, 300) : upload.body());
         // announced, not sent: the server refuses on the length before reading the body
         javax.net.ssl.SSLSocketFactory factory = Https.sslContext(alice, pki.strong.certificate()).getSocketFactory();
-        try (java.net.Socket socket = factory.createSocket("localhost", server.server.httpsPort())) {
+        try (java.net.Socket socket = factory.createSocket("localhost", site.server().server.httpsPort())) {
             socket.getOutputStream().write(("POST /api/v1/services/lab/big/run HTTP/1.1\r\nHost: localhost\r\n"
                     + "Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -306,7 +299,7 @@ class HotDeployIT {
 
     @Test
     void cheapRequestsAreHandledWhereTheyAreReadAndNeverWaitForBlockedCalls() throws Exception {
-        assertEquals(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING, server.server.requestHandling());
+        assertEquals(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING, site.server().server.requestHandling());
         install(v1, "version.jar");
         millisUntil(() -> version() == 1);
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
@@ -316,11 +309,11 @@ class HotDeployIT {
                 hanging.add(callers.submit(() -> call(alice, "lab/version/hang", "{}")));
             }
             Thread.sleep(300);
-            Https https = new Https(alice, pki.strong.certificate());
+            Https https = site.as(alice);
             for (int i = 0; i < 5; i++) {
                 Instant start = Instant.now();
-                assertEquals(200, https.get(server.https("/api/v1/whoami")).status());
-                assertEquals(200, https.get(server.https("/health")).status());
+                assertEquals(200, https.get(site.server().https("/api/v1/whoami")).status());
+                assertEquals(200, https.get(site.server().https("/health")).status());
                 long took = Duration.between(start, Instant.now()).toMillis();
                 assertTrue(took < 1000, "whoami and health answered in " + took + " ms while four calls hang");
             }

@@ -17,13 +17,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 import org.sandgate.server.testkit.Tools;
 
 /**
@@ -56,28 +54,14 @@ class JobContainmentIT {
                 command: [cat, /proc/self/limits]
             """;
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        pki.map(alice.dn(), "alice");
-        Files.createDirectories(pki.conf.resolve("services"));
-        Files.writeString(pki.conf.resolve("services").resolve("hostile.yaml"), SERVICE);
-        pki.config(pki.baseConfig() + "jobs:\n  containment: bwrap\n  limits:\n    strong:\n      open_files: 333\n"
-                + "      file_bytes: 7340032\nbatch:\n  local:\n    slots: 2\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice")
+            .before(s -> Files.writeString(s.pki().conf.resolve("services").resolve("hostile.yaml"), SERVICE))
+            .config("jobs:\n  containment: bwrap\n  limits:\n    strong:\n      open_files: 333\n"
+                    + "      file_bytes: 7340032\nbatch:\n  local:\n    slots: 2\n").build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
 
     static Path data() {
         return dir.resolve("var");
@@ -88,8 +72,8 @@ class JobContainmentIT {
     }
 
     static Https.Reply post(String method, Object... args) throws Exception {
-        return new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/services/lab/hostile/" + method)).header("Content-Type", "application/json")
+        return site.as(alice).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/services/lab/hostile/" + method)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("args", List.of(args)))))
                 .build());
     }
@@ -101,7 +85,7 @@ class JobContainmentIT {
     }
 
     static JsonNode state(String id) throws Exception {
-        return new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).json();
+        return site.as(alice).get(site.server().https("/api/v1/sessions/" + id)).json();
     }
 
     static JsonNode await(String id, List<String> states) throws Exception {
@@ -116,8 +100,8 @@ class JobContainmentIT {
     }
 
     static int delete(String id) throws Exception {
-        return new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/sessions/" + id)).DELETE().build()).status();
+        return site.as(alice).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/sessions/" + id)).DELETE().build()).status();
     }
 
     /** Waits until {@code n} processes whose command line contains {@code marker} run. */

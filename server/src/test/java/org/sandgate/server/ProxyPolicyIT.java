@@ -17,13 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 import org.sandgate.server.testkit.Tools;
 
 /**
@@ -34,58 +32,37 @@ import org.sandgate.server.testkit.Tools;
  * is always refused. Each value of {@code proxies.limited} and {@code proxies.independent} is tried.
  */
 class ProxyPolicyIT {
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").deploy(TestPki.ECHO_JAR).deploy(TestPki.SLEEPY_JAR)
+            .config(s -> "admins: [\"" + s.dn("Alice") + "\"]\ndevelopers: [\"" + s.dn("Alice") + "\"]\n")
+            .before(s -> s.user("Alice").write(s.dir().resolve("alice"))).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
+    static final Path aliceCert = dir.resolve("alice/usercert.pem");
+    static final Path aliceKey = dir.resolve("alice/userkey.pem");
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static Path aliceCert;
-    static Path aliceKey;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        pki.map(alice.dn(), "alice");
-        pki.deploy(TestPki.ECHO_JAR);
-        pki.deploy(TestPki.SLEEPY_JAR);
-        aliceCert = dir.resolve("alice/usercert.pem");
-        aliceKey = dir.resolve("alice/userkey.pem");
-        Files.createDirectories(aliceCert.getParent());
-        org.sandgate.server.ca.Pem.writeCertificates(aliceCert, alice.chain());
-        org.sandgate.server.ca.Pem.writePrivateKey(aliceKey, alice.key());
-        Files.setPosixFilePermissions(aliceKey, PosixFilePermissions.fromString("r--------"));
-        configure("");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
 
     /** Writes the configuration (alice is admin and developer) with these proxy rules, and reloads. */
     static void configure(String proxies) throws Exception {
         pki.config(pki.baseConfig() + "admins: [\"" + alice.dn() + "\"]\ndevelopers: [\"" + alice.dn() + "\"]\n"
                 + proxies);
-        if (server != null) {
-            Https.Reply r = post(alice, "/api/v1/admin/reload", "");
-            assertEquals(200, r.status(), r.body());
-        }
+        Https.Reply r = post(alice, "/api/v1/admin/reload", "");
+        assertEquals(200, r.status(), r.body());
     }
 
     static Https.Reply get(TestPki.Credential who, String path) throws Exception {
-        return new Https(who, pki.strong.certificate()).get(server.https(path));
+        return site.as(who).get(site.server().https(path));
     }
 
     static Https.Reply post(TestPki.Credential who, String path, String body) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
+        return site.as(who).send(HttpRequest.newBuilder(site.server().https(path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     static Https.Reply put(TestPki.Credential who, String path, byte[] body) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
+        return site.as(who).send(HttpRequest.newBuilder(site.server().https(path))
                 .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build());
     }
@@ -124,8 +101,8 @@ class ProxyPolicyIT {
         assertLimitedProxy(post(limited, "/api/v1/admin/reload", ""), "administer");
         // stopping work costs nothing: a limited proxy may cancel and remove its owner's session, as a GRAM
         // job manager lets a limited proxy manage a job that exists
-        Https.Reply cancelled = new Https(limited, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/sessions/" + session)).DELETE().build());
+        Https.Reply cancelled = site.as(limited).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/sessions/" + session)).DELETE().build());
         assertEquals(204, cancelled.status(), cancelled.body());
     }
 

@@ -10,42 +10,34 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
 
 /** Sandbox downloads on both ports: listings, files with ETag and ranges, and nothing outside a sandbox. */
 class SandboxDownloadIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").deploy(TestPki.SLEEPY_JAR).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
+
     static String id;
     static Path sandbox;
 
     @BeforeAll
     static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        pki.map(alice.dn(), "alice");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig());
-        server = TestServer.start(pki.conf);
-        Https https = new Https(alice, pki.strong.certificate());
-        Https.Reply created = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 3, 5]}")).build());
-        id = created.json().get("session").asText();
-        for (int i = 0; i < 300 && !https.get(server.https("/api/v1/sessions/" + id)).json().path("state").asText()
-                .equals("DONE"); i++) {
-            Thread.sleep(100);
-        }
+        id = site.post(alice, "/api/v1/services/sleepy/add", "{\"args\": [0, 3, 5]}").json().get("session").asText();
+        Await.value(Duration.ofSeconds(30), () -> site.get(alice, "/api/v1/sessions/" + id).json().path("state").asText(),
+                "DONE"::equals);
         sandbox = pki.root.resolve("var/sandboxes").resolve(id);
         Files.createDirectories(sandbox.resolve("results/deeper"));
         Files.writeString(sandbox.resolve("results/deeper/data.csv"), "a,b\n1,2\n");
@@ -59,14 +51,9 @@ class SandboxDownloadIT {
         Files.createSymbolicLink(sandbox.resolve("inside"), Path.of("results/deeper/data.csv"));
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     /** A raw request on the plain-HTTP port, so no client normalises the path first. */
     private static String raw(String path, String... headers) throws Exception {
-        try (Socket s = new Socket("localhost", server.server.httpPort())) {
+        try (Socket s = new Socket("localhost", site.server().server.httpPort())) {
             OutputStream out = s.getOutputStream();
             StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
             for (String h : headers) {
@@ -80,7 +67,7 @@ class SandboxDownloadIT {
 
     @Test
     void filesAreServedOnBothPorts() throws Exception {
-        Https.Reply https = new Https(null, pki.strong.certificate()).get(server.https("/sandbox/" + id + "/stdout"));
+        Https.Reply https = site.as(null).get(site.server().https("/sandbox/" + id + "/stdout"));
         assertEquals(200, https.status());
         assertEquals("sleepyadd 3 + 5 = 8\n", https.body());
         String plain = raw("/sandbox/" + id + "/stdout");
@@ -92,7 +79,7 @@ class SandboxDownloadIT {
 
     @Test
     void directoriesAreListedAsJsonOrHtml() throws Exception {
-        Https.Reply json = new Https(null, pki.strong.certificate()).get(server.https("/sandbox/" + id + "/"));
+        Https.Reply json = site.as(null).get(site.server().https("/sandbox/" + id + "/"));
         assertEquals(200, json.status(), json.body());
         List<String> names = new ArrayList<>();
         json.json().get("entries").forEach(e -> names.add(e.get("name").asText()));
@@ -111,12 +98,12 @@ class SandboxDownloadIT {
         for (int i = 0; i < 25; i++) {
             Files.writeString(many.resolve(String.format("n%02d", i)), "");
         }
-        Https anonymous = new Https(null, pki.strong.certificate());
+        Https anonymous = site.as(null);
         List<String> names = new ArrayList<>();
         String after = "";
         int pages = 0;
         while (after != null) {
-            Https.Reply page = anonymous.get(server.https("/sandbox/" + id + "/many/?limit=10&after=" + after));
+            Https.Reply page = anonymous.get(site.server().https("/sandbox/" + id + "/many/?limit=10&after=" + after));
             assertEquals(200, page.status(), page.body());
             page.json().get("entries").forEach(e -> names.add(e.get("name").asText()));
             after = page.json().get("next").isNull() ? null : page.json().get("next").asText();
@@ -126,7 +113,7 @@ class SandboxDownloadIT {
         assertEquals(25, names.size());
         assertEquals(names.stream().sorted().toList(), names);
         for (String bad : List.of("0", "10001", "x", "-1")) {
-            Https.Reply r = anonymous.get(server.https("/sandbox/" + id + "/many/?limit=" + bad));
+            Https.Reply r = anonymous.get(site.server().https("/sandbox/" + id + "/many/?limit=" + bad));
             assertEquals(400, r.status(), bad);
             assertEquals("invalid_argument", r.json().get("error").asText());
         }
@@ -139,10 +126,10 @@ class SandboxDownloadIT {
         for (String accept : List.of("application/json", "text/html")) {
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
             java.net.http.HttpResponse<String> get = client.send(HttpRequest.newBuilder(
-                    server.http("/sandbox/" + id + "/")).header("Accept", accept).build(),
+                    site.server().http("/sandbox/" + id + "/")).header("Accept", accept).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             java.net.http.HttpResponse<String> head = client.send(HttpRequest.newBuilder(
-                    server.http("/sandbox/" + id + "/")).header("Accept", accept)
+                    site.server().http("/sandbox/" + id + "/")).header("Accept", accept)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, head.statusCode());
@@ -155,7 +142,7 @@ class SandboxDownloadIT {
     }
 
     private static String rawHead(String path) throws Exception {
-        try (Socket s = new Socket("localhost", server.server.httpPort())) {
+        try (Socket s = new Socket("localhost", site.server().server.httpPort())) {
             s.getOutputStream().write(("HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -226,7 +213,7 @@ class SandboxDownloadIT {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .sslContext(Https.sslContext(null, pki.strong.certificate())).build();
         java.net.http.HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(
-                server.https("/sandbox/" + id + "/?archive=" + format)).build(),
+                site.server().https("/sandbox/" + id + "/?archive=" + format)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("content-disposition").orElse("").contains(id + "." + format));
@@ -267,8 +254,8 @@ class SandboxDownloadIT {
 
     @Test
     void onlyReadsAreAllowed() throws Exception {
-        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/sandbox/" + id + "/stdout")).DELETE().build());
+        Https.Reply r = site.as(alice).send(HttpRequest.newBuilder(
+                site.server().https("/sandbox/" + id + "/stdout")).DELETE().build());
         assertEquals(405, r.status());
         assertTrue(Files.exists(sandbox.resolve("stdout")));
     }

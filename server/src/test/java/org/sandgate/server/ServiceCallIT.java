@@ -11,55 +11,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.plugins.DuplicateEcho;
 import org.sandgate.server.plugins.LabService;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * Immediate service calls end to end through real HTTPS: plugin jars from the deploy directory in
  * their own class loaders, argument schemas, graduated security, and plugins that misbehave.
  */
 class ServiceCallIT {
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").weakUser("Bob").unmappedUser("Carol").deploy(TestPki.ECHO_JAR)
+            .before(s -> {
+                Path services = s.pki().conf.resolve("services");
+                PluginJar.build(services.resolve("lab.jar"), LabService.class);
+                PluginJar.build(services.resolve("z-duplicate.jar"), DuplicateEcho.class);
+                Files.writeString(services.resolve("broken.jar"), "this is not a zip file");
+            }).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
+    static final TestPki.Credential bob = site.user("Bob");
+    static final TestPki.Credential carol = site.user("Carol");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential bob;
-    static TestPki.Credential carol;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        bob = pki.weakUser("Bob");
-        carol = pki.strongUser("Carol");
-        pki.map(alice.dn(), "alice");
-        pki.map(bob.dn(), "bob");
-        pki.deploy(TestPki.ECHO_JAR);
-        Path services = pki.conf.resolve("services");
-        PluginJar.build(services.resolve("lab.jar"), LabService.class);
-        PluginJar.build(services.resolve("z-duplicate.jar"), DuplicateEcho.class);
-        Files.writeString(services.resolve("broken.jar"), "this is not a zip file");
-        pki.config(pki.baseConfig());
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
 
     private static Https.Reply call(TestPki.Credential who, String path, String body) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/api/v1/services/" + path))
+        return site.as(who).send(HttpRequest.newBuilder(site.server().https("/api/v1/services/" + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
@@ -159,8 +142,8 @@ class ServiceCallIT {
         body[head.length] = (byte) 0xC3;      // a lead byte followed by a byte that cannot continue it
         body[head.length + 1] = (byte) 0x28;
         System.arraycopy(tail, 0, body, head.length + 2, tail.length);
-        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                        server.https("/api/v1/services/echo/echo")).header("Content-Type", "application/json")
+        Https.Reply r = site.as(alice).send(HttpRequest.newBuilder(
+                        site.server().https("/api/v1/services/echo/echo")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
         assertEquals(200, r.status(), r.body());
         assertEquals("a\ufffd(b", r.json().get("result").get("text").asText());
@@ -231,7 +214,7 @@ class ServiceCallIT {
 
     @Test
     void brokenAndDuplicatePluginsAreReportedAndTheOthersServe() throws Exception {
-        List<String> problems = server.server.services().current().problems().stream()
+        List<String> problems = site.server().server.services().current().problems().stream()
                 .map(p -> p.file() + ": " + p.message()).toList();
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("broken.jar: not a jar file")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("z-duplicate.jar: service echo is already deployed")),
@@ -241,7 +224,7 @@ class ServiceCallIT {
 
     @Test
     void theServiceListShowsMethodsArgumentSchemasAndCostLimits() throws Exception {
-        Https.Reply r = new Https(null, pki.strong.certificate()).get(server.https("/api/v1/services"));
+        Https.Reply r = site.as(null).get(site.server().https("/api/v1/services"));
         assertEquals(200, r.status(), r.body());
         List<String> names = new ArrayList<>();
         r.json().get("services").forEach(s -> names.add(s.get("name").asText()));

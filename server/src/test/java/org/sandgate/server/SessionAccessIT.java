@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
 
@@ -25,57 +25,43 @@ import org.sandgate.server.testkit.TestServer;
  * bearer token and a capability holder; every sandbox download on HTTPS is audited.
  */
 class SessionAccessIT {
+    @RegisterExtension
+    static final Site site = Site.with().user("Ada Admin").user("Alice").user("Dave").user("Mallory").deploy(TestPki.SLEEPY_JAR)
+            .config(s -> "admins:\n  - \"" + s.dn("Ada Admin") + "\"\nsandbox:\n  public: false\n").build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential ada = site.user("Ada Admin");
+    static final TestPki.Credential alice = site.user("Alice");
+    static final TestPki.Credential dave = site.user("Dave");
+    static final TestPki.Credential mallory = site.user("Mallory");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential ada;
-    static TestPki.Credential alice;
-    static TestPki.Credential dave;
-    static TestPki.Credential mallory;
     static String mine;
     static String anonymous;
 
     @BeforeAll
     static void start() throws Exception {
-        pki = TestPki.create(dir);
-        ada = pki.strongUser("Ada Admin");
-        alice = pki.strongUser("Alice");
-        dave = pki.strongUser("Dave");
-        mallory = pki.strongUser("Mallory");
-        for (TestPki.Credential c : List.of(ada, alice, dave, mallory)) {
-            pki.map(c.dn(), c.dn().substring(c.dn().lastIndexOf('=') + 1).split(" ")[0].toLowerCase());
-        }
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig() + "admins:\n  - \"" + ada.dn() + "\"\nsandbox:\n  public: false\n");
-        server = TestServer.start(pki.conf);
         mine = launch(alice);
         anonymous = launch(null);
         waitDone(alice, mine);
         waitDone(null, anonymous);
-        Https.Reply banned = send(ada, HttpRequest.newBuilder(server.https("/api/v1/admin/bans"))
+        Https.Reply banned = send(ada, HttpRequest.newBuilder(site.server().https("/api/v1/admin/bans"))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"dn\": \"" + mallory.dn() + "\", \"reason\": \"test\"}")));
         assertEquals(200, banned.status(), banned.body());
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     static Https.Reply send(TestPki.Credential who, HttpRequest.Builder request) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(request.build());
+        return site.as(who).send(request.build());
     }
 
     static Https.Reply get(TestPki.Credential who, String path) throws Exception {
-        return new Https(who, pki.strong.certificate()).get(server.https(path));
+        return site.as(who).get(site.server().https(path));
     }
 
     static String launch(TestPki.Credential who) throws Exception {
-        Https.Reply r = send(who, HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
+        Https.Reply r = send(who, HttpRequest.newBuilder(site.server().https("/api/v1/services/sleepy/add"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")));
         assertEquals(201, r.status(), r.body());
         return r.json().path("session").asText();
@@ -103,7 +89,7 @@ class SessionAccessIT {
         assertEquals(List.of(200, 200, 200, 200), routes(ada, mine), "admins may read, follow and fetch");
         assertEquals(List.of(404, 404, 404, 404), routes(dave, mine));
         assertEquals(List.of(404, 404, 404, 404), routes(null, mine));
-        assertEquals(404, send(dave, HttpRequest.newBuilder(server.https("/api/v1/sessions/" + mine)).DELETE()).status());
+        assertEquals(404, send(dave, HttpRequest.newBuilder(site.server().https("/api/v1/sessions/" + mine)).DELETE()).status());
     }
 
     @Test
@@ -117,7 +103,7 @@ class SessionAccessIT {
     void anAnonymousSessionsIdStaysACapabilityOnEveryRouteAndPort() throws Exception {
         assertEquals(List.of(200, 200, 200, 200), routes(null, anonymous));
         assertEquals(List.of(200, 200, 200, 200), routes(dave, anonymous));
-        assertEquals(200, new Https(null, pki.strong.certificate()).get(server.http("/sandbox/" + anonymous + "/stdout"))
+        assertEquals(200, site.as(null).get(site.server().http("/sandbox/" + anonymous + "/stdout"))
                 .status());
     }
 
@@ -136,15 +122,15 @@ class SessionAccessIT {
 
     @Test
     void theOwnersBearerTokenOpensHerPrivateSandboxAndABadTokenIsRefused() throws Exception {
-        Https.Reply issued = send(alice, HttpRequest.newBuilder(server.https("/api/v1/tokens"))
+        Https.Reply issued = send(alice, HttpRequest.newBuilder(site.server().https("/api/v1/tokens"))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(200, issued.status(), issued.body());
         String token = issued.json().path("token").asText();
-        Https.Reply file = new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/sandbox/" + mine + "/stdout")).header("Authorization", "Bearer " + token).build());
+        Https.Reply file = site.as(null).send(HttpRequest.newBuilder(
+                site.server().https("/sandbox/" + mine + "/stdout")).header("Authorization", "Bearer " + token).build());
         assertEquals(200, file.status(), file.body());
-        Https.Reply bad = new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/sandbox/" + mine + "/stdout")).header("Authorization", "Bearer not.a.token").build());
+        Https.Reply bad = site.as(null).send(HttpRequest.newBuilder(
+                site.server().https("/sandbox/" + mine + "/stdout")).header("Authorization", "Bearer not.a.token").build());
         assertEquals(401, bad.status(), bad.body());
         assertEquals("invalid_token", bad.error());
         assertTrue(bad.raw().headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
@@ -168,15 +154,15 @@ class SessionAccessIT {
 
     @Test
     void plainPortDownloadsAreCountedInTheMetrics() throws Exception {
-        Https plain = new Https(null, pki.strong.certificate());
+        Https plain = site.as(null);
         double before = metric("sandgate_sandbox_plain_bytes_total");
-        assertEquals(200, plain.get(server.http("/sandbox/" + anonymous + "/stdout")).status());
+        assertEquals(200, plain.get(site.server().http("/sandbox/" + anonymous + "/stdout")).status());
         long size = Files.size(dir.resolve("var/sandboxes/" + anonymous + "/stdout"));
         assertEquals(before + size, metric("sandgate_sandbox_plain_bytes_total"), 0.1);
     }
 
     static double metric(String name) throws Exception {
-        String text = new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/metrics")).build())
+        String text = site.as(null).send(HttpRequest.newBuilder(site.server().https("/metrics")).build())
                 .body();
         return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
                 .findFirst().orElse(0);

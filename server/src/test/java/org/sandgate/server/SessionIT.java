@@ -9,64 +9,37 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sandgate.batch.JobFiles;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.plugins.JobLab;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
+import org.sandgate.server.testkit.Await;
+import org.sandgate.server.testkit.Site;
 
 /** Job-launching calls end to end: sessions, sandboxes and the local back end, through real HTTPS. */
 class SessionIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential dave;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        dave = pki.strongUser("Dave");
-        pki.map(alice.dn(), "alice");
-        pki.map(dave.dn(), "dave");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        PluginJar.build(pki.conf.resolve("services").resolve("joblab.jar"), JobLab.class);
-        pki.config(pki.baseConfig() + "batch:\n  local:\n    slots: 2\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").user("Dave").deploy(TestPki.SLEEPY_JAR)
+            .before(s -> PluginJar.build(s.pki().conf.resolve("services").resolve("joblab.jar"), JobLab.class))
+            .config("batch:\n  local:\n    slots: 2\n").build();
+    static final TestPki.Credential alice = site.user("Alice");
+    static final TestPki.Credential dave = site.user("Dave");
 
     static Https.Reply post(TestPki.Credential who, String path, String body) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return site.post(who, path, body);
     }
 
     static Https.Reply get(TestPki.Credential who, String path) throws Exception {
-        return new Https(who, pki.strong.certificate()).get(server.https(path));
+        return site.get(who, path);
     }
 
     static JsonNode waitForEnd(TestPki.Credential who, String id) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        JsonNode s = get(who, "/api/v1/sessions/" + id).json();
-        while (!List.of("DONE", "FAILED", "CANCELLED").contains(s.path("state").asText())
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            s = get(who, "/api/v1/sessions/" + id).json();
-        }
-        return s;
+        return Await.value(Duration.ofSeconds(60), () -> get(who, "/api/v1/sessions/" + id).json(),
+                s -> List.of("DONE", "FAILED", "CANCELLED").contains(s.path("state").asText()));
     }
 
     /** Whether a process runs: zombies (killed, not yet reaped) count as gone. */
@@ -80,7 +53,7 @@ class SessionIT {
     }
 
     static Path sandbox(String id) {
-        return pki.root.resolve("var").resolve("sandboxes").resolve(id);
+        return site.sandbox(id);
     }
 
     @Test
@@ -89,8 +62,8 @@ class SessionIT {
         assertEquals(201, created.status(), created.body());
         String id = created.json().get("session").asText();
         assertTrue(id.matches("[0-9a-f]{32}"), id);
-        assertEquals(server.https("/sandbox/" + id + "/").toString(), created.json().get("url").asText());
-        assertEquals(server.https("/api/v1/sessions/" + id).toString(), created.json().get("status_url").asText());
+        assertEquals(site.https("/sandbox/" + id + "/").toString(), created.json().get("url").asText());
+        assertEquals(site.https("/api/v1/sessions/" + id).toString(), created.json().get("status_url").asText());
         assertEquals(created.json().get("status_url").asText(),
                 created.raw().headers().firstValue("location").orElse(""));
         assertTrue(List.of("QUEUED", "RUNNING").contains(created.json().get("state").asText()));
@@ -114,9 +87,9 @@ class SessionIT {
     void theEventStreamSendsEachStateUntilTheEnd() throws Exception {
         String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [1, 2, 2]}").json().get("session").asText();
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                .sslContext(Https.sslContext(alice, pki.strong.certificate())).build();
+                .sslContext(Https.sslContext(alice, site.pki().strong.certificate())).build();
         java.net.http.HttpResponse<java.util.stream.Stream<String>> r = client.send(
-                HttpRequest.newBuilder(server.https("/api/v1/sessions/" + id + "/events")).build(),
+                HttpRequest.newBuilder(site.https("/api/v1/sessions/" + id + "/events")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
@@ -154,8 +127,8 @@ class SessionIT {
 
     @Test
     void costOfAJobIsCheckedLikeAnyCall() throws Exception {
-        TestPki.Credential walt = pki.weakUser("Walt");
-        pki.map(walt.dn(), "walt");
+        TestPki.Credential walt = site.pki().weakUser("Walt");
+        site.pki().map(walt.dn(), "walt");
         Thread.sleep(2500);
         Https.Reply r = post(walt, "/api/v1/services/sleepy/add", "{\"args\": [4000, 1, 2]}");
         assertEquals(403, r.status(), r.body());
@@ -224,12 +197,12 @@ class SessionIT {
 
     @Test
     void aServiceThatFailsToPrepareItsJobLeavesNothingBehind() throws Exception {
-        long before = Files.list(pki.root.resolve("var").resolve("sandboxes")).count();
+        long before = Files.list(site.dir().resolve("var").resolve("sandboxes")).count();
         Https.Reply r = post(alice, "/api/v1/services/lab/jobs/broken", "{}");
         assertEquals(500, r.status(), r.body());
         assertEquals("service_error", r.error());
         assertFalse(r.body().contains("secret"));
-        assertEquals(before, Files.list(pki.root.resolve("var").resolve("sandboxes")).count());
+        assertEquals(before, Files.list(site.dir().resolve("var").resolve("sandboxes")).count());
     }
 
     @Test
@@ -243,8 +216,7 @@ class SessionIT {
             assertEquals("not_found", r.error());
         }
         assertEquals(other.body(), unknown.body());
-        Https.Reply delete = new Https(dave, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/sessions/" + id)).DELETE().build());
+        Https.Reply delete = site.delete(dave, "/api/v1/sessions/" + id);
         assertEquals(404, delete.status());
         List<String> mine = new ArrayList<>();
         get(dave, "/api/v1/sessions").json().get("sessions").forEach(s -> mine.add(s.get("session").asText()));
@@ -257,20 +229,14 @@ class SessionIT {
     @Test
     void deletingARunningSessionKillsItsJobAndRemovesEverything() throws Exception {
         String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [300, 1, 1]}").json().get("session").asText();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (!get(alice, "/api/v1/sessions/" + id).json().path("state").asText().equals("RUNNING")
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        Await.value(Duration.ofSeconds(20), () -> get(alice, "/api/v1/sessions/" + id).json().path("state").asText(),
+                "RUNNING"::equals);
         Path control = sandbox(id).resolve(".sandgate");
-        while (JobFiles.numberNamed(control, "pid-").isEmpty() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
+        Await.holdsWithin(Duration.ofSeconds(20), () -> JobFiles.numberNamed(control, "pid-").isPresent());
         long pid = JobFiles.numberNamed(control, "pid-").orElseThrow();
         Thread.sleep(300);
         List<ProcessHandle> tree = new ArrayList<>(ProcessHandle.of(pid).orElseThrow().descendants().toList());
-        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/sessions/" + id)).DELETE().build());
+        Https.Reply r = site.delete(alice, "/api/v1/sessions/" + id);
         assertEquals(204, r.status(), r.body());
         assertEquals(404, get(alice, "/api/v1/sessions/" + id).status());
         assertFalse(Files.exists(sandbox(id)));

@@ -10,14 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.ca.DevCa;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * Tokens die with the certificate that obtained them: a token is refused once a new CRL revoking
@@ -25,26 +23,12 @@ import org.sandgate.server.testkit.TestServer;
  * its jti or every token of a subject, which survives a restart. Token use is audited with its jti.
  */
 class TokenBindingIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        admin = pki.strongUser("Ada");
-        pki.map(admin.dn(), "ada");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig() + "admins: [\"" + admin.dn() + "\"]\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Ada").deploy(TestPki.SLEEPY_JAR)
+            .config(s -> "admins: [\"" + s.dn("Ada") + "\"]\n").build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential admin = site.user("Ada");
 
     static TestPki.Credential user(String cn) throws Exception {
         TestPki.Credential c = pki.strongUser(cn);
@@ -54,22 +38,22 @@ class TokenBindingIT {
     }
 
     static String token(TestPki.Credential who) throws Exception {
-        Https.Reply r = new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/api/v1/tokens"))
+        Https.Reply r = site.as(who).send(HttpRequest.newBuilder(site.server().https("/api/v1/tokens"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(200, r.status(), r.body());
         return r.json().get("token").asText();
     }
 
     static Https.Reply launch(String token) throws Exception {
-        return new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/services/sleepy/add")).header("Authorization", "Bearer " + token)
+        return site.as(null).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/services/sleepy/add")).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")).build());
     }
 
     static Https.Reply revoke(String body) throws Exception {
-        return new Https(admin, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/admin/tokens/revocations")).header("Content-Type", "application/json")
+        return site.as(admin).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/admin/tokens/revocations")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
@@ -123,12 +107,11 @@ class TokenBindingIT {
         String later = token(dan);
         assertEquals(201, launch(later).status(), "tokens obtained after the revocation work");
 
-        server.close();
-        server = TestServer.start(pki.conf);
+        site.restart();
         assertRefused(launch(first), "revoked");
         assertRefused(launch(second), "revoked");
         assertEquals(201, launch(later).status());
-        JsonNode list = new Https(admin, pki.strong.certificate()).get(server.https("/api/v1/admin/tokens/revocations"))
+        JsonNode list = site.as(admin).get(site.server().https("/api/v1/admin/tokens/revocations"))
                 .json();
         assertEquals(2, list.get("revocations").size(), list.toString());
     }
@@ -136,8 +119,8 @@ class TokenBindingIT {
     @Test
     void onlyAdministratorsRevoke() throws Exception {
         TestPki.Credential eve = user("Eve");
-        Https.Reply r = new Https(eve, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/admin/tokens/revocations")).header("Content-Type", "application/json")
+        Https.Reply r = site.as(eve).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/admin/tokens/revocations")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"dn\": \"" + admin.dn() + "\"}")).build());
         assertEquals(403, r.status(), r.body());
         assertEquals(400, revoke("{}").status());

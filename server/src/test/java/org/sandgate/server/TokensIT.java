@@ -29,13 +29,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * Bearer tokens through real HTTPS: issued by the server to certificate holders and used without a
@@ -43,56 +41,42 @@ import org.sandgate.server.testkit.TestServer;
  * token, each answered 401 with a WWW-Authenticate header.
  */
 class TokensIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential bob;
     static RSAKey idpRsa;
     static ECKey idpEc;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice");
-        bob = pki.strongUser("Bob");
-        pki.map(alice.dn(), "alice");
-        pki.map(bob.dn(), "bob");
-        pki.deploy(TestPki.ECHO_JAR);
-        pki.deploy(TestPki.SLEEPY_JAR);
-        idpRsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
-        idpEc = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
-        String pem = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(idpRsa.toRSAPublicKey().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
-        Files.writeString(pki.conf.resolve("idp-rsa.pem"), pem);
-        Files.writeString(pki.conf.resolve("idp-ec.jwks"), new JWKSet(idpEc.toPublicJWK()).toString());
-        pki.config(pki.baseConfig() + """
-                tokens:
-                  lifetime_seconds: 3600
-                  trusted:
-                    - {issuer: "https://idp-rsa.test", keys: idp-rsa.pem, tier: strong}
-                    - {issuer: "https://idp-ec.test", keys: idp-ec.jwks, tier: weak}
-                """);
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice").user("Bob").deploy(TestPki.ECHO_JAR).deploy(TestPki.SLEEPY_JAR)
+            .before(s -> {
+                idpRsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
+                idpEc = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+                String pem = "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(idpRsa.toRSAPublicKey().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n";
+                Files.writeString(s.pki().conf.resolve("idp-rsa.pem"), pem);
+                Files.writeString(s.pki().conf.resolve("idp-ec.jwks"), new JWKSet(idpEc.toPublicJWK()).toString());
+            })
+            .config("""
+                    tokens:
+                      lifetime_seconds: 3600
+                      trusted:
+                        - {issuer: "https://idp-rsa.test", keys: idp-rsa.pem, tier: strong}
+                        - {issuer: "https://idp-ec.test", keys: idp-ec.jwks, tier: weak}
+                    """).build();
+    static final TestPki pki = site.pki();
+    static final Path dir = site.dir();
+    static final TestPki.Credential alice = site.user("Alice");
+    static final TestPki.Credential bob = site.user("Bob");
 
     static Https.Reply withToken(String token, HttpRequest.Builder request) throws Exception {
-        return new Https(null, pki.strong.certificate()).send(request.header("Authorization", "Bearer " + token).build());
+        return site.as(null).send(request.header("Authorization", "Bearer " + token).build());
     }
 
     static Https.Reply whoami(String token) throws Exception {
-        return withToken(token, HttpRequest.newBuilder(server.https("/api/v1/whoami")));
+        return withToken(token, HttpRequest.newBuilder(site.server().https("/api/v1/whoami")));
     }
 
     static JsonNode issue(TestPki.Credential who, String body) throws Exception {
-        Https.Reply r = new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/api/v1/tokens"))
+        Https.Reply r = site.as(who).send(HttpRequest.newBuilder(site.server().https("/api/v1/tokens"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertEquals(200, r.status(), r.body());
         return r.json();
@@ -135,10 +119,10 @@ class TokensIT {
         assertTrue(me.path("token").asBoolean());
         assertEquals("sandgate", me.path("issuer").asText());
 
-        Https.Reply call = withToken(token, HttpRequest.newBuilder(server.https("/api/v1/services/echo/echo"))
+        Https.Reply call = withToken(token, HttpRequest.newBuilder(site.server().https("/api/v1/services/echo/echo"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [\"hi\"]}")));
         assertEquals(200, call.status(), call.body());
-        Https.Reply tooCostly = withToken(token, HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
+        Https.Reply tooCostly = withToken(token, HttpRequest.newBuilder(site.server().https("/api/v1/services/sleepy/add"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [4000, 1, 2]}")));
         assertEquals(403, tooCostly.status(), "the token is worth the weak tier only: " + tooCostly.body());
         assertEquals("insufficient_credential", tooCostly.error());
@@ -155,11 +139,11 @@ class TokensIT {
     @Test
     void tokensAreIssuedToCertificateHoldersOnly() throws Exception {
         String token = issue(alice, "").path("token").asText();
-        Https.Reply again = withToken(token, HttpRequest.newBuilder(server.https("/api/v1/tokens"))
+        Https.Reply again = withToken(token, HttpRequest.newBuilder(site.server().https("/api/v1/tokens"))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(403, again.status(), again.body());
-        Https.Reply anonymous = new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                server.https("/api/v1/tokens")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        Https.Reply anonymous = site.as(null).send(HttpRequest.newBuilder(
+                site.server().https("/api/v1/tokens")).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(403, anonymous.status(), anonymous.body());
     }
 
