@@ -8,30 +8,25 @@
 #     3 rounds alternating; medians and their ratio.
 # Usage: bench/cli.sh     (build first: mvn -q -DskipTests package; as root the server runs as nobody)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 port=${SG_PORT:-18473}
-[ -f "$here/client/target/sandgate-client.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
-work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
-run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u nobody --)
-sg="$here/bin/sandgate-server"
+bench_built server/target/sandgate-server.jar client/target/sandgate-client.jar \
+    services/examples/sleepy/target/sandgate-example-sleepy.jar
+bench_workdir
 cleanup() {
     [ -n "${XDG_CACHE_HOME:-}" ] && "$here/bin/sandgate" agent stop >/dev/null 2>&1 || true
-    [ -n "${sg_pid:-}" ] && { pkill -P "$sg_pid" 2>/dev/null; kill "$sg_pid" 2>/dev/null; } || true
+    bench_stop "${sg_pid:-}"
     wait 2>/dev/null || true
     [ -n "${down:-}" ] && rm -f "$down/big.bin"
     rm -rf "$work"
 }
 trap cleanup EXIT
-"$sg" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
-"$sg" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
-"$sg" ca user --ca "$work/ca" --cn "Bench User" --out "$work/user" --gridmap "$work/conf/grid-mapfile" --account bench >/dev/null
-"$sg" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
-mkdir -p "$work/conf/services"
+bench_site bench
 cp "$here/services/examples/sleepy/target/sandgate-example-sleepy.jar" "$work/conf/services/"
-[ "$(id -u)" = 0 ] && chown -R nobody "$work"
+bench_own
 "${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$port" --http-port 0 > "$work/sandgate.out" 2>&1 &
 sg_pid=$!
-for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "https://localhost:$port/health" >/dev/null && break; sleep 0.2; done
+bench_ready "$port" "$work/sandgate.out"
 
 export X509_USER_CERT="$work/user/usercert.pem" X509_USER_KEY="$work/user/userkey.pem" SANDGATE_URL="https://localhost:$port"
 export XDG_CACHE_HOME="$work/cache"     # the class-data archive and the agent of this run only

@@ -7,35 +7,21 @@
 #     concurrent clients, client certificate), CALLS (default 1000) calls; the jobs run meanwhile.
 # Usage: bench/containment.sh      (build first: mvn -q -DskipTests package; needs root or the tools)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 sg_port=${SG_PORT:-18443}
 rounds=${ROUNDS:-3}
 jobs=${JOBS:-30}
 calls=${CALLS:-1000}
-need=()
-command -v ab >/dev/null || need+=(apache2-utils)
-command -v bwrap >/dev/null || need+=(bubblewrap)
-if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    else echo "install first: sudo apt-get install ${need[*]}" >&2; exit 1; fi
-fi
-[ -f "$here/server/target/sandgate-server.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
-run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u nobody --)
-sg="$here/bin/sandgate-server"
+bench_need ab:apache2-utils bwrap:bubblewrap
+bench_built server/target/sandgate-server.jar services/examples/sleepy/target/sandgate-example-sleepy.jar
+bench_workdir
 cleanup() {
-    [ -n "${sg_pid:-}" ] && pkill -P "$sg_pid" 2>/dev/null; [ -n "${sg_pid:-}" ] && kill "$sg_pid" 2>/dev/null || true
+    bench_stop "${sg_pid:-}"
     wait 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$sg" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
-"$sg" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
-"$sg" ca user --ca "$work/ca" --cn "Bench User" --out "$work/user" --gridmap "$work/conf/grid-mapfile" --account bench >/dev/null
-"$sg" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
-cat "$work/user/usercert.pem" "$work/user/userkey.pem" > "$work/user/both.pem"
-mkdir -p "$work/conf/services"
+bench_site bench
 cp "$here/services/examples/sleepy/target/sandgate-example-sleepy.jar" "$work/conf/services/"
 cat > "$work/conf/services/clock.yaml" <<'EOF'
 service: clock
@@ -43,7 +29,7 @@ methods:
   now:
     command: [date, "+%s%N"]
 EOF
-[ "$(id -u)" = 0 ] && chown -R nobody "$work"
+bench_own
 cert=(-E "$work/user/both.pem")
 url="https://localhost:$sg_port"
 
@@ -52,11 +38,10 @@ start_sandgate() {  # $1: containment
     rm -rf "$work/var"
     "${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$sg_port" --http-port 0 >> "$work/sandgate-$1.out" 2>&1 &
     sg_pid=$!
-    for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "https://localhost:$sg_port/health" >/dev/null && return; sleep 0.2; done
-    cat "$work/sandgate-$1.out" >&2; exit 1
+    bench_ready "$sg_port" "$work/sandgate-$1.out"
 }
 stop_sandgate() {
-    pkill -P "$sg_pid" 2>/dev/null || true; kill "$sg_pid" 2>/dev/null || true; wait "$sg_pid" 2>/dev/null || true
+    bench_stop "$sg_pid"
     sg_pid=
 }
 pending() {  # jobs that have not left their exit code yet

@@ -8,18 +8,13 @@
 # Usage: [TLS_PROVIDER=jdk|conscrypt] bench/event-streams.sh [STREAMS]   (build first: mvn -q -DskipTests package; the hard limit
 #        of open files must be above STREAMS + 1000: the client and the server each hold one per stream)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 streams=${1:-10000}
 [ "$streams" -le 20000 ] || { echo "at most 20000 streams" >&2; exit 1; }
 port=${SG_PORT:-18443}
-need=()
-command -v ab >/dev/null || need+=(apache2-utils)
-command -v python3 >/dev/null || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    else echo "install first: sudo apt-get install ${need[*]}" >&2; exit 1; fi
-fi
-[ -f "$here/server/target/sandgate-server.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
+bench_need ab:apache2-utils python3:python3
+bench_built server/target/sandgate-server.jar services/examples/sleepy/target/sandgate-example-sleepy.jar \
+    services/examples/echo/target/sandgate-example-echo.jar
 # TLS_PROVIDER=jdk by default: Conscrypt keeps a pipe pair per connection (3 descriptors a stream)
 provider=${TLS_PROVIDER:-jdk}
 per=1; [ "$provider" = jdk ] || per=3
@@ -27,21 +22,16 @@ fds=$((streams * per + 4096)); [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -H
 ulimit -n "$fds"
 [ "$(ulimit -n)" -gt $((streams * per + 1000)) ] || { echo "ulimit -n $(ulimit -n) is too low for $streams streams with $provider" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
-run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u nobody --)
-sg="$here/bin/sandgate-server"
+bench_workdir
 cleanup() {
     [ -n "${client_pid:-}" ] && kill "$client_pid" 2>/dev/null || true
-    [ -n "${sg_pid:-}" ] && pkill -P "$sg_pid" 2>/dev/null; [ -n "${sg_pid:-}" ] && kill "$sg_pid" 2>/dev/null || true
+    bench_stop "${sg_pid:-}"
     exec 3>&- 2>/dev/null || true
     wait 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$sg" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
-"$sg" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
-"$sg" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
-mkdir -p "$work/conf/services"
+bench_site
 cp "$here/services/examples/sleepy/target/sandgate-example-sleepy.jar" "$here/services/examples/echo/target/sandgate-example-echo.jar" \
     "$work/conf/services/"
 cat > "$work/conf/sandgate.yaml" <<YAML
@@ -54,13 +44,13 @@ limits:
   event_streams:
     anonymous: $((streams + 10))
 YAML
-[ "$(id -u)" = 0 ] && chown -R nobody "$work"
+bench_own
 # (runuser's PAM session resets the soft limit: raise it again as the server's user)
 "${run_as[@]}" bash -c 'ulimit -n "$1"; shift; exec "$@"' limit "$fds" \
     "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$port" --http-port 0 > "$work/sandgate.out" 2>&1 &
 sg_pid=$!
 url="https://localhost:$port"
-for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "$url/health" >/dev/null && break; sleep 0.2; done
+bench_ready "$port" "$work/sandgate.out"
 jvm=$(pgrep -f "org.sandgate.server.cli.Main run --conf $work/conf" | head -1)
 grep -q "Max open files *$fds" "/proc/$jvm/limits" || { echo "the server has fewer than $fds descriptors" >&2; exit 1; }
 

@@ -7,35 +7,27 @@
 #     version (a YAML command service whose answer names its version), 40 times: median and p99.
 # Usage: bench/redeploy.sh        (build first: mvn -q -DskipTests package; needs root or ab and curl)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 port=${SG_PORT:-18463}
 seconds=${SECONDS_PER_PHASE:-20}
 command -v ab >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-utils >/dev/null; }
-[ -f "$here/server/target/sandgate-server.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
-run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u nobody --)
-sg="$here/bin/sandgate-server"
+bench_built server/target/sandgate-server.jar services/examples/echo/target/sandgate-example-echo.jar
+bench_workdir
 cleanup() {
     [ -n "${redeployer:-}" ] && kill "$redeployer" 2>/dev/null || true
-    [ -n "${sg_pid:-}" ] && { pkill -P "$sg_pid" 2>/dev/null; kill "$sg_pid" 2>/dev/null; } || true
+    bench_stop "${sg_pid:-}"
     wait 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$sg" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
-"$sg" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
-"$sg" ca user --ca "$work/ca" --cn "Bench User" --out "$work/user" --gridmap "$work/conf/grid-mapfile" --account bench >/dev/null
-"$sg" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
-cat "$work/user/usercert.pem" "$work/user/userkey.pem" > "$work/user/both.pem"
-mkdir -p "$work/conf/services"
+bench_site bench
 jar="$here/services/examples/echo/target/sandgate-example-echo.jar"
 cp "$jar" "$work/conf/services/echo.jar"
-[ "$(id -u)" = 0 ] && chown -R nobody "$work"
+bench_own
 "${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$port" --http-port 0 > "$work/sandgate.out" 2>&1 &
 sg_pid=$!
-for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "https://localhost:$port/health" >/dev/null && break; sleep 0.2; done
+bench_ready "$port" "$work/sandgate.out"
 url="https://localhost:$port/api/v1/services/echo/echo"
 echo '{"args": ["hello"]}' > "$work/body.json"
 load() {  # load FILE: $seconds of calls, 8 clients

@@ -7,44 +7,28 @@
 #     same file over HTTPS (curl, 3 alternating rounds, ratio of the medians).
 # Usage: bench/sessions.sh        (build first: mvn -q -DskipTests package; needs root or the tools)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 sg_port=${SG_PORT:-18443}
 ngx_port=${NGX_PORT:-19443}
-need=()
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v ab >/dev/null || need+=(apache2-utils)
-command -v sqlite3 >/dev/null || need+=(sqlite3)
-if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    else echo "install first: sudo apt-get install ${need[*]}" >&2; exit 1; fi
-fi
-[ -f "$here/server/target/sandgate-server.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
-run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u nobody --)
-sg="$here/bin/sandgate-server"
+bench_need nginx:nginx-light ab:apache2-utils sqlite3:sqlite3
+bench_built server/target/sandgate-server.jar services/examples/sleepy/target/sandgate-example-sleepy.jar
+bench_workdir
 cleanup() {
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-    [ -n "${sg_pid:-}" ] && pkill -P "$sg_pid" 2>/dev/null; [ -n "${sg_pid:-}" ] && kill "$sg_pid" 2>/dev/null || true
+    bench_stop "${sg_pid:-}"
     wait 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$sg" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
-"$sg" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
-"$sg" ca user --ca "$work/ca" --cn "Bench User" --out "$work/user" --gridmap "$work/conf/grid-mapfile" --account bench >/dev/null
-"$sg" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
-cat "$work/user/usercert.pem" "$work/user/userkey.pem" > "$work/user/both.pem"
-mkdir -p "$work/conf/services"
+bench_site bench
 cp "$here/services/examples/sleepy/target/sandgate-example-sleepy.jar" "$work/conf/services/"
 # limits.sessions: the bench user queues more than a strong caller's 500 on purpose
 printf 'batch:\n  local:\n    slots: 2\nlimits:\n  sessions:\n    strong: 100000\n' > "$work/conf/sandgate.yaml"
-[ "$(id -u)" = 0 ] && chown -R nobody "$work"
+bench_own
 start_sandgate() {
     "${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$sg_port" --http-port 0 >> "$work/sandgate.out" 2>&1 &
     sg_pid=$!
-    for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "https://localhost:$sg_port/health" >/dev/null && return; sleep 0.2; done
-    cat "$work/sandgate.out" >&2; exit 1
+    bench_ready "$sg_port" "$work/sandgate.out"
 }
 start_sandgate
 cert=(-E "$work/user/both.pem")

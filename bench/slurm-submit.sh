@@ -10,19 +10,18 @@
 #     (from its /metrics), and how long one such squeue call takes.
 # Usage: bench/slurm-submit.sh    (as root; build first: mvn -q -DskipTests package)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 port=${SG_PORT:-18453}
 rounds=200
 [ "$(id -u)" = 0 ] || { echo "run as root: it starts Slurm and slurmrestd" >&2; exit 1; }
-[ -f "$here/server/target/sandgate-server.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
+bench_built server/target/sandgate-server.jar services/examples/sleepy/target/sandgate-example-sleepy.jar
 command -v ab >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-utils >/dev/null
 bash "$here/scripts/batch-systems-localhost.sh" slurm rest >/dev/null
 . /etc/sandgate-batch-test.env
 
-work=$(mktemp -d /tmp/sandgate-bench.XXXXXX); chmod 755 "$work"
-sg="$here/bin/sandgate-server"
+bench_workdir
 cleanup() {
-    [ -n "${sg_pid:-}" ] && { pkill -P "$sg_pid" 2>/dev/null; kill "$sg_pid" 2>/dev/null; } || true
+    bench_stop "${sg_pid:-}"
     scancel --name=sgbench 2>/dev/null || true
     scancel --user=nobody 2>/dev/null || true
     wait 2>/dev/null || true
@@ -30,12 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$sg" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
-"$sg" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
-"$sg" ca user --ca "$work/ca" --cn "Bench User" --out "$work/user" --gridmap "$work/conf/grid-mapfile" --account nobody >/dev/null
-"$sg" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
-cat "$work/user/usercert.pem" "$work/user/userkey.pem" > "$work/user/both.pem"
-mkdir -p "$work/conf/services"
+bench_site nobody
 cp "$here/services/examples/sleepy/target/sandgate-example-sleepy.jar" "$work/conf/services/"
 cat > "$work/conf/sandgate.yaml" <<YAML
 batch:
@@ -49,7 +43,7 @@ YAML
 chown -R nobody "$work"
 runuser -u nobody -- "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$port" --http-port 0 > "$work/sandgate.out" 2>&1 &
 sg_pid=$!
-for _ in $(seq 1 150); do curl -sf --cacert "$work/ca/ca.pem" "https://localhost:$port/health" >/dev/null && break; sleep 0.2; done
+bench_ready "$port" "$work/sandgate.out"
 
 # percentiles of a column of milliseconds
 pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if (i<1) i=1; printf "%.1f", a[i]}'; }

@@ -5,7 +5,7 @@
 # second and the ratio Sandgate/nginx, for keep-alive requests and for a new connection (full
 # handshake) per request. Usage: bench/tls-vs-nginx.sh [ROUNDS]   (build first: mvn -q -DskipTests package)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 rounds=${1:-3}
 keepalive_n=${KEEPALIVE_N:-40000}
 handshake_n=${HANDSHAKE_N:-3000}
@@ -13,23 +13,9 @@ concurrency=${CONCURRENCY:-16}
 sg_port=${SG_PORT:-18443}
 ngx_port=${NGX_PORT:-19443}
 
-need=()
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v ab >/dev/null || need+=(apache2-utils)
-if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    else
-        echo "install first: sudo apt-get install ${need[*]}" >&2; exit 1
-    fi
-fi
-[ -f "$here/server/target/sandgate-server.jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/sandgate-bench.XXXXXX)
-chmod 755 "$work"
-run_as=()
-if [ "$(id -u)" = 0 ]; then run_as=(runuser -u nobody --); fi
-sg=( "$here/bin/sandgate-server" )
+bench_need nginx:nginx-light ab:apache2-utils
+bench_built server/target/sandgate-server.jar
+bench_workdir
 cleanup() {
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
     [ -n "${sg_pid:-}" ] && kill "$sg_pid" 2>/dev/null || true
@@ -39,16 +25,11 @@ cleanup() {
 trap cleanup EXIT
 
 # One site for both servers, made by the development CA.
-"${sg[@]}" ca init --dir "$work/ca" --subject "/O=Bench/CN=Bench CA" >/dev/null
-"${sg[@]}" ca host --ca "$work/ca" --cn localhost --out "$work/conf" >/dev/null
-"${sg[@]}" ca user --ca "$work/ca" --cn "Bench User" --out "$work/user" \
-    --gridmap "$work/conf/grid-mapfile" --account bench >/dev/null
-"${sg[@]}" ca install --ca "$work/ca" --trust-dir "$work/conf/certificates" >/dev/null
-cat "$work/user/usercert.pem" "$work/user/userkey.pem" > "$work/user/both.pem"
-if [ "$(id -u)" = 0 ]; then chown -R nobody "$work"; fi
+bench_site bench
+bench_own
 
 # Sandgate
-"${run_as[@]}" "${sg[@]}" run --conf "$work/conf" --data "$work/var" --https-port "$sg_port" --http-port 0 \
+"${run_as[@]}" "$sg" run --conf "$work/conf" --data "$work/var" --https-port "$sg_port" --http-port 0 \
     > "$work/sandgate.out" 2>&1 &
 sg_pid=$!
 
