@@ -1,21 +1,25 @@
 package org.sandgate.acceptance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.sandgate.acceptance.browser.AttackerSite;
 import org.sandgate.acceptance.browser.Browser;
 import org.sandgate.acceptance.browser.Hostile;
 
 /**
  * The pages a browser shows are safe by construction, checked in the browser: text an attacker chose
  * (a developer's service description, the names of the files a job wrote, its output) renders as text
- * and runs no script.
+ * and runs no script; a form on another site that posts to Sandgate with the certificate the browser
+ * presents by itself is refused and starts nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PortalSecurityIT {
@@ -82,5 +86,23 @@ class PortalSecurityIT {
             assertEquals(String.join("\n", fileNames()), browser.text().strip(), "stdout is shown as text");
             Hostile.assertInert(browser, "stdout");
         }
+    }
+
+    private int sessionsOf(String user) throws Exception {
+        return site.curl(user, site.origin() + "/api/v1/sessions").path("sessions").size();
+    }
+
+    @Test
+    void aFormOnAnotherSiteCannotCallAServiceWithTheUsersCertificate() throws Exception {
+        int before = sessionsOf("alice");
+        try (AttackerSite attacker = AttackerSite.start(); Browser browser = site.browser("alice", true)) {
+            String url = attacker.autoPostingForm("/prize", site.origin() + "/api/v1/services/sleepy/add",
+                    Map.of("args", "[0, 1, 2]"));
+            browser.open(url);
+            browser.waiting(20).until(d -> d.getCurrentUrl().startsWith(site.origin()));
+            browser.screenshot("security-cross-site-api");
+            assertTrue(browser.text().contains("\"error\":\"cross_site_request\""), browser.text());
+        }
+        assertEquals(before, sessionsOf("alice"), "the forged post started no session");
     }
 }
