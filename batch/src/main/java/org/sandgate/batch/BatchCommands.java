@@ -11,6 +11,7 @@ import org.sandgate.batch.command.JobWrapper;
 import org.sandgate.process.CommandException;
 import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
+import org.sandgate.process.ProgramEnvironment;
 
 /**
  * The command-line tools of one batch system, run as the server's account or, in shared mode, as the
@@ -33,9 +34,8 @@ public final class BatchCommands {
         this.binDir = binDir;
         this.accounts = accounts;
         this.wrapper = new JobWrapper(commands, accounts);
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", binDir.map(d -> d + ":").orElse("") + "/usr/local/bin:/usr/bin:/bin");
-        env.put("LANG", "C.UTF-8");
+        Map<String, String> env = ProgramEnvironment.withPath(
+                binDir.map(d -> d + ":").orElse("") + ProgramEnvironment.PATH);
         // site settings the tools need to find their controller
         for (String name : List.of("SLURM_CONF", "PBS_CONF_FILE", "PBS_SERVER", "PBS_DEFAULT")) {
             String value = System.getenv(name);

@@ -12,11 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.sandgate.process.ProgramEnvironment;
 
 /**
  * The files a batch job is made of, in the {@value #DIR} folder of its sandbox: the fixed job
@@ -68,11 +68,7 @@ public final class JobFiles {
      * asked for.
      */
     public static Map<String, String> environment(JobRequest request) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("LANG", "C.UTF-8");
-        env.put("HOME", request.workDir().toString());
-        env.put("TMPDIR", request.workDir().toString());
+        Map<String, String> env = ProgramEnvironment.in(request.workDir());
         env.put("SANDGATE_SESSION", request.name());
         env.put("SANDGATE_SANDBOX", request.workDir().toString());
         env.putAll(request.environment());

@@ -14,6 +14,7 @@ import org.sandgate.batch.BackendException;
 import org.sandgate.process.CommandException;
 import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
+import org.sandgate.process.ProgramEnvironment;
 
 /**
  * Runs an action of the job wrapper ({@code libexec/sandgate-job-wrapper}), the one program that
@@ -25,7 +26,7 @@ import org.sandgate.process.Commands;
 public final class JobWrapper {
     /** The wrapper's text, as installed in {@code libexec}. */
     public static final String TEXT = load();
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
+    private static final Map<String, String> ENV = Map.copyOf(ProgramEnvironment.fixed());
 
     private final Commands commands;
     private final Optional<AccountSwitch> accounts;

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.sandgate.process.CommandException;
 import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
+import org.sandgate.process.ProgramEnvironment;
 import org.sandgate.server.config.SandgateConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +91,7 @@ public final class AuthzCallout {
         CommandResult r;
         try {
             r = new Commands(Duration.ofSeconds(authz.timeoutSeconds())).run(List.of(program),
-                    Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8"), Path.of("/"), input);
+                    ProgramEnvironment.fixed(), Path.of("/"), input);
         } catch (CommandException e) {
             LOG.warn("authorization callout {} failed: {}", program, e.getMessage());
             return new Decision(false, "callout failed: " + e.getMessage());

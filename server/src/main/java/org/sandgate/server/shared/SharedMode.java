@@ -19,6 +19,7 @@ import org.sandgate.batch.command.AccountSwitch;
 import org.sandgate.batch.command.JobWrapper;
 import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
+import org.sandgate.process.ProgramEnvironment;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharedMode {
     private static final Logger LOG = LoggerFactory.getLogger(SharedMode.class);
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8");
+    private static final Map<String, String> ENV = Map.copyOf(ProgramEnvironment.withPath(ProgramEnvironment.SYSTEM_PATH));
 
     private final AccountSwitch accounts;
     private final Commands commands;

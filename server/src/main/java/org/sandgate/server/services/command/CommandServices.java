@@ -22,6 +22,7 @@ import org.sandgate.batch.BackendName;
 import org.sandgate.batch.local.Containment;
 import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
+import org.sandgate.process.ProgramEnvironment;
 import org.sandgate.server.config.YamlProblems;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
@@ -260,11 +261,7 @@ public final class CommandServices {
         Path dir = Files.createTempDirectory("sandgate-immediate");
         try {
             writeFiles(dir, files, args);
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-            env.put("LANG", "C.UTF-8");
-            env.put("HOME", dir.toString());
-            env.put("TMPDIR", dir.toString());
+            Map<String, String> env = ProgramEnvironment.in(dir);
             env.putAll(environment);
             List<String> argv = new ArrayList<>();
             if (containment.contained()) {
