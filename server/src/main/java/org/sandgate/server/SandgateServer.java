@@ -255,7 +255,8 @@ public final class SandgateServer {
                 .add("/health", new HealthHandler(drain))
                 .add("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
         Handler portal = new BlockingHandler(PortalHandler.create(requests,
-                new ApiClient(jersey::getApplicationHandler), policies, BuildVersion.describe()));
+                new ApiClient(jersey::getApplicationHandler), policies, BuildVersion.describe(), sessions,
+                sandboxTree(config, sandboxes)));
         routes.add("/", portal).add("/portal", portal).add("/assets", portal);
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
@@ -269,10 +270,14 @@ public final class SandgateServer {
 
     /** Sandbox files as downloads read them: a sandbox must belong to the account its jobs run as. */
     private static SandboxFiles sandboxFiles(SandgateConfig config, Sandboxes sandboxes) {
+        return new SandboxFiles(sandboxTree(config, sandboxes), config.sandbox().maxArchiveBuilds());
+    }
+
+    /** The sandboxes as downloads open them: a sandbox must belong to the account its jobs run as. */
+    private static SandboxTree sandboxTree(SandgateConfig config, Sandboxes sandboxes) {
         String server = System.getProperty("user.name");
-        SandboxTree tree = new SandboxTree(sandboxes.root(), config.mode() == SandgateConfig.Mode.SHARED
+        return new SandboxTree(sandboxes.root(), config.mode() == SandgateConfig.Mode.SHARED
                 ? Session::account : session -> server);
-        return new SandboxFiles(tree, config.sandbox().maxArchiveBuilds());
     }
 
     /** Jersey and HK2 log through java.util.logging; send it to the server's log. */

@@ -61,12 +61,17 @@ public final class PortalHandler extends Handler.Abstract {
      * @param api           the REST API, called in-process
      * @param policies      roles and tier ceilings in force
      * @param version       the build's version
+     * @param sessions      the sessions, whose outputs the session page shows
+     * @param sandboxes     the sandboxes, opened as downloads open them
      */
     public static PortalHandler create(RequestAuthenticator authenticator, ApiClient api,
-                                       org.sandgate.server.policy.Policies policies, String version) {
+                                       org.sandgate.server.policy.Policies policies, String version,
+                                       org.sandgate.server.sessions.SessionManager sessions,
+                                       org.sandgate.server.sandbox.SandboxTree sandboxes) {
         Pages pages = new Pages(new Html(), policies, version);
         FormTokens tokens = new FormTokens(java.time.Clock.systemUTC(), java.time.Duration.ofHours(12));
-        return new PortalHandler(authenticator, pages, java.util.List.of(new ServicePages(pages, api, tokens)));
+        return new PortalHandler(authenticator, pages, java.util.List.of(new ServicePages(pages, api, tokens),
+                new SessionPages(pages, api, tokens, new OutputTails(sessions, sandboxes))));
     }
 
     @Override
