@@ -170,7 +170,6 @@ public final class SandgateClient {
 
     /** Reads {@code state} events off a Server-Sent Events stream until one is final. */
     private static final class EventLines implements java.util.concurrent.Flow.Subscriber<String> {
-        private static final List<String> FINAL = List.of("DONE", "FAILED", "CANCELLED");
         final java.util.concurrent.CompletableFuture<JsonNode> done = new java.util.concurrent.CompletableFuture<>();
         private final java.util.function.Consumer<JsonNode> onState;
         private volatile java.util.concurrent.Flow.Subscription subscription;
@@ -198,7 +197,7 @@ public final class SandgateClient {
                 } else if (line.startsWith("data:") && event.equals("state")) {
                     last = JSON.readTree(line.substring(5).strip());
                     onState.accept(last);
-                    if (FINAL.contains(last.path("state").asText())) {
+                    if (SessionInfo.isFinal(last.path("state").asText())) {
                         done.complete(last);
                         cancel();
                     }

@@ -30,6 +30,11 @@ public record SessionInfo(
 
     /** Whether the state is final. */
     public boolean finished() {
+        return isFinal(state);
+    }
+
+    /** Whether a session state the server sends is final: {@code DONE}, {@code FAILED} or {@code CANCELLED}. */
+    public static boolean isFinal(String state) {
         return state.equals("DONE") || state.equals("FAILED") || state.equals("CANCELLED");
     }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The session store in an embedded SQLite file, in WAL mode with {@code synchronous=FULL}: a commit is
@@ -19,6 +20,9 @@ import java.util.Optional;
 public final class SqliteSessionStore implements SessionStore {
     private static final String COLUMNS = "id, service, method, owner, account, tier, cost, state, exit_code, "
             + "backend, backend_job_id, message, created, updated, owner_key";
+    /** SQL lists of the final states and of the others, from {@link SessionState#terminal()}. */
+    private static final String FINISHED = sqlList(SessionState.finalStates());
+    private static final String UNFINISHED = sqlList(SessionState.unfinishedStates());
 
     private final Connection connection;
 
@@ -170,12 +174,12 @@ public final class SqliteSessionStore implements SessionStore {
 
     @Override
     public synchronized List<Session> unfinished() {
-        return query("SELECT " + COLUMNS + " FROM sessions WHERE state IN ('QUEUED','RUNNING') ORDER BY created");
+        return query("SELECT " + COLUMNS + " FROM sessions WHERE state IN " + UNFINISHED + " ORDER BY created");
     }
 
     @Override
     public synchronized List<Session> finishedBefore(Instant cutoff) {
-        return query("SELECT " + COLUMNS + " FROM sessions WHERE state IN ('DONE','FAILED','CANCELLED') "
+        return query("SELECT " + COLUMNS + " FROM sessions WHERE state IN " + FINISHED + " "
                 + "AND updated < ? ORDER BY updated", cutoff.toString());
     }
 
@@ -238,5 +242,10 @@ public final class SqliteSessionStore implements SessionStore {
         } catch (SQLException e) {
             throw new StoreException("cannot close the session store: " + e.getMessage(), e);
         }
+    }
+
+    private static String sqlList(List<SessionState> states) {
+        return states.stream().map(st -> "'" + st.name() + "'")
+                .collect(Collectors.joining(",", "(", ")"));
     }
 }
