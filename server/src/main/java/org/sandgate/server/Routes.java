@@ -1,54 +1,46 @@
 package org.sandgate.server;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Dispatches a request by the start of its path to one handler, without wrapping the request
- * (Jetty's own path-mapping handler turns the matched prefix into a context path, which Jersey's
- * Jetty container then adds to the path a second time). No match: 404 from the error handler.
+ * Jetty's path mappings as the server's router: a path goes to the handler of its longest matching
+ * prefix, no match is a 404 from the error handler. Two choices differ from
+ * {@link PathMappingsHandler.NoContext}, which is otherwise the same: the mappings are fixed once
+ * the server starts, so the router is as non-blocking as its handlers (a dynamic container counts
+ * as blocking, which would move every request to another thread); and a request whose path has no
+ * canonical form matches nothing. Like {@code NoContext}, the request is passed on unwrapped: a
+ * context path would be added to the resource path a second time by Jersey's Jetty container.
  */
-final class Routes extends Handler.AbstractContainer {
-    private final Map<String, Handler> byPrefix = new LinkedHashMap<>();
+final class Routes extends PathMappingsHandler {
 
-    /** Routes paths equal to {@code path} or below {@code path + "/"}. */
-    Routes add(String path, Handler handler) {
-        byPrefix.put(path, handler);
-        addBean(handler, true);
+    Routes() {
+        super(false);
+    }
+
+    /** Routes {@code prefix} itself and every path below {@code prefix + "/"}. */
+    Routes below(String prefix, Handler handler) {
+        addMapping(PathSpec.from(prefix + "/*"), handler);
+        return this;
+    }
+
+    /** Routes exactly {@code /}. */
+    Routes root(Handler handler) {
+        addMapping(PathSpec.from(""), handler);
         return this;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = request.getHttpURI().getCanonicalPath();
-        if (path == null) {
-            return false;
-        }
-        for (Map.Entry<String, Handler> route : byPrefix.entrySet()) {
-            String prefix = route.getKey();
-            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-                return route.getValue().handle(request, response, callback);
-            }
-        }
-        return false;
-    }
-
-    /** Non-blocking when every route is: the routes are fixed once the server starts. */
-    @Override
-    public InvocationType getInvocationType() {
-        InvocationType type = InvocationType.NON_BLOCKING;
-        for (Handler handler : byPrefix.values()) {
-            type = org.eclipse.jetty.util.thread.Invocable.combine(type, handler.getInvocationType());
-        }
-        return type;
+        return request.getHttpURI().getCanonicalPath() != null && super.handle(request, response, callback);
     }
 
     @Override
-    public java.util.List<Handler> getHandlers() {
-        return java.util.List.copyOf(byPrefix.values());
+    protected Request newPathSpecRequest(Request request, PathSpec pathSpec) {
+        return request;
     }
 }

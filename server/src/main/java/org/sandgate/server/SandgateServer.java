@@ -42,7 +42,6 @@ import org.sandgate.server.metrics.MetricsHandler;
 import org.sandgate.server.metrics.RequestCounter;
 import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.sandbox.SandboxAccessHandler;
-import org.sandgate.server.sandbox.SandboxFiles;
 import org.sandgate.server.sandbox.SandboxHandler;
 import org.sandgate.server.sandbox.SandboxTree;
 import org.sandgate.server.sessions.RetentionSweeper;
@@ -248,16 +247,16 @@ public final class SandgateServer {
                 new WhoamiHandler(policies, new SessionEventsHandler(sessions, made.events(), access, policies, new BlockingHandler(jersey))));
 
         Routes routes = new Routes()
-                .add("/" + ApiPaths.V1 + "/openapi.json", new OpenApiHandler())
-                .add("/api", api)
-                .add("/sandbox", new BlockingHandler(new SandboxAccessHandler(requests, access, audit, metrics,
-                        new SandboxHandler(sessions, sandboxFiles(config, sandboxes)))))
-                .add("/health", new HealthHandler(drain))
-                .add("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
+                .below("/" + ApiPaths.V1 + "/openapi.json", new OpenApiHandler())
+                .below("/api", api)
+                .below("/sandbox", new BlockingHandler(new SandboxAccessHandler(requests, access, audit, metrics,
+                        new SandboxHandler(sessions, sandboxTree(config, sandboxes), config.sandbox().maxArchiveBuilds()))))
+                .below("/health", new HealthHandler(drain))
+                .below("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
         Handler portal = new BlockingHandler(PortalHandler.create(requests,
                 new ApiClient(jersey::getApplicationHandler), policies, BuildVersion.describe(), sessions,
                 sandboxTree(config, sandboxes)));
-        routes.add("/", portal).add("/portal", portal).add("/assets", portal);
+        routes.root(portal).below("/portal", portal).below("/assets", portal);
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
                 config.services().maxUploadBytes(), routes);
@@ -269,11 +268,6 @@ public final class SandgateServer {
     }
 
     /** Sandbox files as downloads read them: a sandbox must belong to the account its jobs run as. */
-    private static SandboxFiles sandboxFiles(SandgateConfig config, Sandboxes sandboxes) {
-        return new SandboxFiles(sandboxTree(config, sandboxes), config.sandbox().maxArchiveBuilds());
-    }
-
-    /** The sandboxes as downloads open them: a sandbox must belong to the account its jobs run as. */
     private static SandboxTree sandboxTree(SandgateConfig config, Sandboxes sandboxes) {
         String server = System.getProperty("user.name");
         return new SandboxTree(sandboxes.root(), config.mode() == SandgateConfig.Mode.SHARED
