@@ -28,9 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import org.sandgate.client.cli.Invocation;
-import org.sandgate.client.cli.Main;
-import org.sandgate.client.cli.TerminalNeeded;
 
 /**
  * The user's agent: a JVM that stays up between commands, so that a command costs a request to a
@@ -45,16 +42,22 @@ public final class AgentServer {
 
     private final Path socket;
     private final Duration idle;
-    private final KeptClients clients = new KeptClients();
+    private final CommandRunner runner;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong lastUse = new AtomicLong(System.nanoTime());
     private final String user = System.getProperty("user.name");
     private final long uid = new UnixSystem().getUid();
     private ServerSocketChannel server;
 
-    public AgentServer(Path socket, Duration idle) {
+    /**
+     * @param socket where to listen
+     * @param idle   how long to wait for a command before it exits
+     * @param runner runs the command lines it receives
+     */
+    public AgentServer(Path socket, Duration idle, CommandRunner runner) {
         this.socket = socket.toAbsolutePath();
         this.idle = idle;
+        this.runner = runner;
     }
 
     /**
@@ -181,8 +184,8 @@ public final class AgentServer {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream('e'), StandardCharsets.UTF_8), true);
         int status;
         try {
-            status = Main.run(invocation(request), request.args().toArray(String[]::new), out, err);
-        } catch (TerminalNeeded needed) {
+            status = runner.run(call(request), out, err);
+        } catch (RunItYourself needed) {
             if (!frames.wroteOutput()) {
                 frames.fallBack();
                 return;
@@ -196,7 +199,7 @@ public final class AgentServer {
         Thread.interrupted();
     }
 
-    private Invocation invocation(AgentRequest request) {
+    private AgentCall call(AgentRequest request) {
         Map<String, String> env = new HashMap<>(request.env());
         for (String name : VARIABLES_WITH_PATHS) {
             String value = env.get(name);
@@ -205,7 +208,7 @@ public final class AgentServer {
             }
         }
         Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        return new Invocation(Map.copyOf(env), home, request.workDir(), uid, request.terminal(), clients);
+        return new AgentCall(Map.copyOf(env), home, request.workDir(), uid, request.terminal(), request.args());
     }
 
     private static Thread daemon(Runnable r, String name) {

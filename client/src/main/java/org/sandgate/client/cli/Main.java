@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {WhoamiCommand.class, ServicesCommand.class, CallCommand.class, StatusCommand.class,
                        WatchCommand.class, LsCommand.class, FetchCommand.class, CancelCommand.class,
                        ProxyInitCommand.class, ProxyInfoCommand.class, CompletionCommand.class,
-                       org.sandgate.client.agent.AgentCommand.class})
+                       AgentCommand.class})
 public final class Main {
     /** Exit status: the server refused the call. */
     static final int REFUSED = 1;

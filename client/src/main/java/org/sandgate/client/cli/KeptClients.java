@@ -1,4 +1,4 @@
-package org.sandgate.client.agent;
+package org.sandgate.client.cli;
 
 import eu.emi.security.authn.x509.X509Credential;
 import java.io.IOException;
@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.sandgate.client.SandgateClient;
-import org.sandgate.client.cli.Clients;
-import org.sandgate.client.cli.TerminalNeeded;
 
 /**
  * The agent's clients, kept from one command to the next with their TLS sessions and open

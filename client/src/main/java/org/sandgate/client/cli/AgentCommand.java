@@ -1,10 +1,13 @@
-package org.sandgate.client.agent;
+package org.sandgate.client.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.sandgate.client.agent.AgentServer;
+import org.sandgate.client.agent.CommandRunner;
+import org.sandgate.client.agent.RunItYourself;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +23,19 @@ import picocli.CommandLine.Spec;
                 "'sandgate agent status' and 'sandgate agent stop' ask the running agent; SANDGATE_AGENT=off "
                         + "runs every command in a process of its own."})
 public final class AgentCommand implements Callable<Integer> {
+    /** Runs the agent's command lines as {@link Main} runs them, with the clients the agent keeps. */
+    static CommandRunner commands(Clients clients) {
+        return (call, out, err) -> {
+            Invocation invocation = new Invocation(call.env(), call.home(), call.workDir(), call.uid(), call.terminal(),
+                    clients);
+            try {
+                return Main.run(invocation, call.args().toArray(String[]::new), out, err);
+            } catch (TerminalNeeded needed) {
+                throw new RunItYourself(needed.getMessage());
+            }
+        };
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -45,7 +61,7 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            new AgentServer(socket, Duration.ofSeconds(Math.max(1, idleSeconds))).serve();
+            new AgentServer(socket, Duration.ofSeconds(Math.max(1, idleSeconds)), commands(new KeptClients())).serve();
             return 0;
         } catch (IOException e) {
             err.println("sandgate agent: " + e.getMessage());
