@@ -1,5 +1,6 @@
 package org.sandgate.server;
 
+import org.sandgate.server.api.Callers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class ErrorHandlingIT {
         @GET
         @Path("account")
         public Map<String, String> account(@Context SecurityContext security) {
-            return Map.of("account", org.sandgate.server.api.RequestCaller.of(security).requireAccount());
+            return Map.of("account", org.sandgate.server.api.Callers.of(security).requireAccount());
         }
 
         @GET

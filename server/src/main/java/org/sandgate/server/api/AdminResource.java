@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -60,7 +61,7 @@ public final class AdminResource {
     }
 
     private RequestCaller admin(SecurityContext context, String action) {
-        RequestCaller caller = RequestCaller.of(context);
+        RequestCaller caller = Callers.of(context);
         if (caller.identity().launchRefused()) {
             audit.decision(caller.auditFields(), "admin." + action, null, "deny", ErrorCode.LIMITED_PROXY.code(), null);
             caller.identity().requireLaunchRights("administer the server");

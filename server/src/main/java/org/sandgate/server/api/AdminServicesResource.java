@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -44,7 +45,7 @@ public final class AdminServicesResource {
     }
 
     private RequestCaller developer(SecurityContext context) {
-        RequestCaller caller = RequestCaller.of(context);
+        RequestCaller caller = Callers.of(context);
         caller.identity().requireLaunchRights("deploy or remove services");
         if (!policies.current().roles().isDeveloper(caller.identity())) {
             LOG.warn("refused a service deployment request from {}: not a developer",

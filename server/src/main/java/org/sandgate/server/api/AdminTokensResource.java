@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -39,7 +40,7 @@ public final class AdminTokensResource {
     }
 
     private RequestCaller admin(SecurityContext context, String action) {
-        RequestCaller caller = RequestCaller.of(context);
+        RequestCaller caller = Callers.of(context);
         caller.identity().requireLaunchRights("administer the server");
         if (!policies.current().roles().isAdmin(caller.identity())) {
             audit.decision(caller.auditFields(), "admin." + action, null, "deny", "not_authorized: not an admin", null);

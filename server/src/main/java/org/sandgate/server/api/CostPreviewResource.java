@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,7 +64,7 @@ public final class CostPreviewResource {
         try {
             ServiceMethod m = deployed.method(method).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
                     "service " + name + " has no method '" + printable(method) + "'"));
-            return preview(deployed, m, argsOf(body), RequestCaller.of(context));
+            return preview(deployed, m, argsOf(body), Callers.of(context));
         } finally {
             deployed.exit();
         }

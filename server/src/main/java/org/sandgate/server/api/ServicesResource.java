@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
@@ -108,7 +109,7 @@ public final class ServicesResource {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("services", services);
         answer.put("cost_limits", tiers);
-        if (policies.current().roles().isDeveloper(RequestCaller.of(context).identity())) {
+        if (policies.current().roles().isDeveloper(Callers.of(context).identity())) {
             answer.put("problems", registry.problems().stream()
                     .map(p -> Map.of("file", p.file(), "message", p.message())).toList());
         }
@@ -156,7 +157,7 @@ public final class ServicesResource {
      */
     private Response call(DeployedService deployed, String name, String method, String body, SecurityContext context,
                           UriInfo uri) {
-        RequestCaller caller = RequestCaller.of(context);
+        RequestCaller caller = Callers.of(context);
         String what = name + "." + method;
         Double cost = null;
         Call call;

@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import java.util.Optional;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;

@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -63,7 +64,7 @@ public final class SessionsResource {
 
     @GET
     public Map<String, Object> mine(@Context SecurityContext security, @Context UriInfo uri) {
-        RequestCaller caller = RequestCaller.of(security);
+        RequestCaller caller = Callers.of(security);
         List<Map<String, Object>> list = new ArrayList<>();
         if (caller.identity().dn().isPresent()) {
             Optional<String> oldForm = caller.identity().ambiguity().isEmpty() ? caller.identity().dn() : Optional.empty();
@@ -78,13 +79,13 @@ public final class SessionsResource {
     @Path("{id}")
     public Map<String, Object> one(@PathParam("id") String id, @Context SecurityContext security,
                                    @Context UriInfo uri) {
-        return describe(access.require(RequestCaller.of(security), id, SessionAccess.Action.STATUS), uri, true);
+        return describe(access.require(Callers.of(security), id, SessionAccess.Action.STATUS), uri, true);
     }
 
     @DELETE
     @Path("{id}")
     public Response remove(@PathParam("id") String id, @Context SecurityContext security) {
-        sessions.remove(access.require(RequestCaller.of(security), id, SessionAccess.Action.REMOVE));
+        sessions.remove(access.require(Callers.of(security), id, SessionAccess.Action.REMOVE));
         return Response.noContent().build();
     }
 

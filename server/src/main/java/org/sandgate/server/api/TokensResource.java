@@ -1,5 +1,6 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -38,7 +39,7 @@ public final class TokensResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Map<String, Object> issue(String body, @Context SecurityContext context) {
-        RequestCaller caller = RequestCaller.of(context);
+        RequestCaller caller = Callers.of(context);
         if (caller.identity().viaToken() || caller.identity().certificate().isEmpty()) {
             audit.decision(caller.auditFields(), "tokens", null, "deny", "not_authorized: no certificate", null);
             throw new Refusal(ErrorCode.NOT_AUTHORIZED, "tokens are issued to certificate holders only");

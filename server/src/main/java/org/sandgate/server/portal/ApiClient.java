@@ -17,7 +17,7 @@ import org.glassfish.jersey.server.ApplicationHandler;
 import org.glassfish.jersey.server.ContainerRequest;
 import org.glassfish.jersey.server.ContainerResponse;
 import org.glassfish.jersey.server.spi.ContainerResponseWriter;
-import org.sandgate.server.api.RequestCaller;
+import org.sandgate.server.identity.RequestCaller;
 import org.sandgate.server.json.StrictJson;
 
 /**

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.sandgate.server.api.RequestCaller;
+import org.sandgate.server.identity.RequestCaller;
 
 /**
  * Anti-forgery tokens for the portal's forms, without a cookie: a token is an expiry time and an

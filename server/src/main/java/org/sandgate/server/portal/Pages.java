@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpMethod;
 import org.sandgate.server.api.RequestAuthenticator;
-import org.sandgate.server.api.RequestCaller;
+import org.sandgate.server.identity.RequestCaller;
 import org.sandgate.server.api.WhoamiHandler;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.service.Tier;

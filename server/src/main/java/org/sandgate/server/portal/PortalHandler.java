@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.sandgate.server.api.RequestAuthenticator;
-import org.sandgate.server.api.RequestCaller;
+import org.sandgate.server.identity.RequestCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

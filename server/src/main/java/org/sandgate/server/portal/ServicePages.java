@@ -12,7 +12,7 @@ import java.util.function.Function;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
-import org.sandgate.server.api.RequestCaller;
+import org.sandgate.server.identity.RequestCaller;
 import org.sandgate.server.json.StrictJson;
 
 /**

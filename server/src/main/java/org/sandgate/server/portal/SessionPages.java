@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpMethod;
-import org.sandgate.server.api.RequestCaller;
+import org.sandgate.server.identity.RequestCaller;
 
 /**
  * The sessions pages: the caller's sessions (newest first, refreshing themselves while one is

@@ -10,7 +10,7 @@ import org.eclipse.jetty.util.Callback;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.server.api.RequestAuthenticator;
-import org.sandgate.server.api.RequestCaller;
+import org.sandgate.server.identity.RequestCaller;
 import org.sandgate.server.api.SessionAccess;
 import org.sandgate.server.audit.AuditLog;
 import org.sandgate.server.metrics.Metrics;

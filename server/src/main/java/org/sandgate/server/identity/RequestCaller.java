@@ -1,4 +1,4 @@
-package org.sandgate.server.api;
+package org.sandgate.server.identity;
 
 import java.security.Principal;
 import java.util.LinkedHashMap;
@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
-import org.sandgate.server.identity.Identity;
 import org.sandgate.service.Caller;
 
 /**
  * The authenticated caller of one request: the identity and the accounts the policy allows it.
- * Set as the request's principal by {@link AuthenticationHandler}.
+ * Set as the request's principal by the API's authentication handler.
  *
  * @param identity who the request comes from
  * @param accounts the local accounts allowed, the default first; empty when the rules allow none
@@ -63,11 +62,6 @@ public record RequestCaller(Identity identity, List<String> accounts, String add
     /** The caller as the service API sees it. */
     public Caller toCaller() {
         return new Caller(identity.dn(), identity.tier(), account());
-    }
-
-    /** The caller of a request that passed the {@link AuthenticationHandler}. */
-    public static RequestCaller of(jakarta.ws.rs.core.SecurityContext context) {
-        return (RequestCaller) context.getUserPrincipal();
     }
 
     @Override
