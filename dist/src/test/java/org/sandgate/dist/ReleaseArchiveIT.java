@@ -66,7 +66,7 @@ class ReleaseArchiveIT {
         for (String file : new String[] {"README.md", "conf/sandgate.yaml", "conf/grid-mapfile",
                 "licenses/THIRD-PARTY.txt", "examples/services/sandgate-example-sleepy.jar",
                 "lib/server/sandgate-server.jar", "lib/server/jetty-server-12.1.14.jar", "lib/client/sandgate-client.jar",
-                "lib/client/picocli-4.7.7.jar"}) {
+                "lib/client/picocli-4.7.7.jar", "lib/client/agent-commands"}) {
             assertTrue(Files.isRegularFile(root.resolve(file)), file + " is missing from the archive");
         }
         assertTrue(Files.readString(root.resolve("openapi.json")).contains("\"version\": \"" + VERSION + "\""),

@@ -38,6 +38,11 @@ public final class Main {
         System.exit(code);
     }
 
+    /** The command tree of one run. */
+    static CommandLine commandLine(Invocation invocation) {
+        return new CommandLine(new Main(invocation));
+    }
+
     /**
      * Runs one command line and answers its exit status.
      *
@@ -45,7 +50,7 @@ public final class Main {
      *                        has none to offer (it then runs again in a process of its own)
      */
     public static int run(Invocation invocation, String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Main(invocation)).setOut(out).setErr(err);
+        CommandLine commandLine = commandLine(invocation).setOut(out).setErr(err);
         java.util.concurrent.atomic.AtomicReference<TerminalNeeded> needed = new java.util.concurrent.atomic.AtomicReference<>();
         commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
             if (failure instanceof TerminalNeeded terminal) {
