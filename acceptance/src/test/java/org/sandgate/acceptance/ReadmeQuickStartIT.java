@@ -42,6 +42,13 @@ class ReadmeQuickStartIT {
             assertTrue(quickStart.contains("8080"), "the quick start names the plain-HTTP port");
             assertTrue(demo.prints("In a browser: import ") && quickStart.contains("usercred.p12"),
                     "the banner and the README say how to use the demo's credentials in a browser");
+            assertTrue(banner.contains("The web portal: https://localhost:" + demo.httpsPort + "/ ")
+                            && quickStart.contains("The web portal is at `https://localhost:8443/`"),
+                    "the banner and the README name the portal's address:\n" + banner);
+            Account.Result portal = account.run("curl -sS --cacert sandgate-demo/ca-strong/ca.pem --cert-type P12 --cert "
+                    + "sandgate-demo/users/alice/usercred.p12:demo https://localhost:" + demo.httpsPort + "/");
+            assertTrue(portal.exit() == 0 && portal.out().contains("<h1>Sandgate</h1>")
+                    && portal.out().contains("CN=Alice Demo"), "the portal's start page knows alice:\n" + portal);
 
             Set<String> kinds = new TreeSet<>();
             for (String command : demo.commands()) {

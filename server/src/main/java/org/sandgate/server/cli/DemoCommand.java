@@ -222,7 +222,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Sandgate demo is running on " + url + " (Ctrl-C stops it)"
                 + (plainPort > 0 ? "; sandboxes are also served on plain HTTP at http://localhost:" + plainPort
-                + "/sandbox/<id>/" : "") + ". Try:");
+                + "/sandbox/<id>/" : "") + ".");
+        out.println("The web portal: " + url + "/ (in a browser; see below for its certificate). Try:");
         out.println();
         for (String who : List.of("alice", "bob", "carol")) {
             Path u = d.resolve("users").resolve(who);
@@ -252,7 +253,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         if (hasP12) {
             out.println("In a browser: import " + p12 + " (password " + P12_PASSWORD + ") as your certificate and trust "
-                    + ca + " for websites (see the README), then open " + url + "/api/v1/whoami");
+                    + ca + " for websites (see the README), then open the portal at " + url + "/");
             out.println();
         }
         out.flush();
