@@ -19,6 +19,12 @@ import org.sandgate.server.files.OpenNode;
  * ({@code ?limit=}, {@code ?after=}), read from the open directory ({@link Listing}).
  */
 final class DirectoryListings {
+    /**
+     * The request attribute that says the caller may read the session's status (then the HTML form
+     * shows its call, state and exit code); set by the access check.
+     */
+    static final String STATUS_VISIBLE = DirectoryListings.class.getName() + ".statusVisible";
+
     private DirectoryListings() {
     }
 
@@ -28,7 +34,10 @@ final class DirectoryListings {
      * @throws Refusal for a {@code limit} out of range
      */
     static void serve(Request request, Response response, Callback callback, OpenNode dir, Fields query,
-                      String session, String path) throws IOException {
+                      org.sandgate.sandbox.Session of, String path) throws IOException {
+        String session = of.id().value();
+        Optional<org.sandgate.sandbox.Session> status = Boolean.TRUE.equals(request.getAttribute(STATUS_VISIBLE))
+                ? Optional.of(of) : Optional.empty();
         int limit = limit(query.getValue("limit"));
         Optional<String> after = Optional.ofNullable(query.getValue("after")).filter(s -> !s.isEmpty());
         Listing page = Listing.page(dir, after, limit);
@@ -37,17 +46,18 @@ final class DirectoryListings {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, json ? "application/json" : "text/html; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        response.getHeaders().put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        response.getHeaders().put("Content-Security-Policy", org.sandgate.server.portal.ListingPages.CSP);
+        response.getHeaders().put("Referrer-Policy", "no-referrer");
         response.setStatus(200);
         if (HttpMethod.HEAD.is(request.getMethod())) {
             CountingSink counted = new CountingSink();
-            write(page, json, session, path, limit, counted);
+            write(page, json, session, path, limit, status, counted);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, counted.count);
             response.write(true, null, callback);
             return;
         }
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            write(page, json, session, path, limit, out);
+            write(page, json, session, path, limit, status, out);
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
             return;
@@ -55,12 +65,12 @@ final class DirectoryListings {
         callback.succeeded();
     }
 
-    private static void write(Listing page, boolean json, String session, String path, int limit, OutputStream out)
-            throws IOException {
+    private static void write(Listing page, boolean json, String session, String path, int limit,
+                              Optional<org.sandgate.sandbox.Session> status, OutputStream out) throws IOException {
         if (json) {
             page.writeJson(session, path, out);
         } else {
-            page.writeHtml(session, path, limit, out);
+            page.writeHtml(session, path, limit, status, out);
         }
     }
 

@@ -2,10 +2,6 @@ package org.sandgate.server.sandbox;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
@@ -107,34 +103,18 @@ record Listing(List<Entry> entries, Optional<String> next) {
         out.write('\n');
     }
 
-    /** A page of HTML with every name escaped, and a link to the next page if there is one. */
-    void writeHtml(String session, String path, int limit, OutputStream out) throws IOException {
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        w.write("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Session " + session
-                + "</title></head><body><h1>Session " + session + "</h1><p>/" + escape(path)
-                + "</p><table><tr><th>name</th><th>size</th><th>modified</th></tr>");
-        if (!path.isEmpty()) {
-            w.write("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>");
-        }
-        for (Entry e : entries) {
-            boolean dir = e.type().equals("directory");
-            w.write("<tr><td><a href=\"" + encode(e.name()) + (dir ? "/" : "") + "\">" + escape(e.name())
-                    + (dir ? "/" : "") + "</a></td><td>" + e.size() + "</td><td>" + e.mtime() + "</td></tr>");
-        }
-        w.write("</table>");
-        if (next.isPresent()) {
-            w.write("<p><a href=\"?limit=" + limit + "&amp;after=" + encode(next.get()) + "\">next page</a></p>");
-        }
-        w.write("</body></html>");
-        w.flush();
-    }
-
-    private static String encode(String name) {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-                .replace("'", "&#39;");
+    /**
+     * A page of HTML (see {@link org.sandgate.server.portal.ListingPages}): every name escaped, sizes
+     * and times for reading, and the session's call, state and exit code when the viewer may see them.
+     *
+     * @param status the session, when the viewer may read its status
+     */
+    void writeHtml(String session, String path, int limit, Optional<org.sandgate.sandbox.Session> status,
+                   OutputStream out) throws IOException {
+        out.write(org.sandgate.server.portal.ListingPages.render(session, path,
+                status.map(s -> s.service() + "." + s.method()), status.map(s -> s.state().name()),
+                status.flatMap(s -> s.exitCode().map(Integer::valueOf)),
+                entries.stream().map(e -> new org.sandgate.server.portal.ListingPages.Entry(e.name(), e.type(), e.size(),
+                        e.mtime())).toList(), next, limit));
     }
 }

@@ -66,6 +66,9 @@ public final class SandboxAccessHandler extends Handler.Wrapper {
             }
             return false;
         }
+        if (access.allows(caller, session.get(), SessionAccess.Action.STATUS)) {
+            request.setAttribute(DirectoryListings.STATUS_VISIBLE, Boolean.TRUE);
+        }
         AtomicLong sent = new AtomicLong();
         Response counting = new Response.Wrapper(request, response) {
             @Override

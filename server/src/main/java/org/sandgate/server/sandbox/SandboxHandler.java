@@ -109,7 +109,7 @@ public final class SandboxHandler extends Handler.Abstract {
             if (archive != null) {
                 archives.serve(request, response, callback, node, archive, session.id().value());
             } else {
-                DirectoryListings.serve(request, response, callback, node, query, session.id().value(),
+                DirectoryListings.serve(request, response, callback, node, query, session,
                         String.join("/", components.get()));
             }
             return true;
