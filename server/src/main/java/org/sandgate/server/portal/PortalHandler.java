@@ -71,7 +71,8 @@ public final class PortalHandler extends Handler.Abstract {
         Pages pages = new Pages(new Html(), policies, version);
         FormTokens tokens = new FormTokens(java.time.Clock.systemUTC(), java.time.Duration.ofHours(12));
         return new PortalHandler(authenticator, pages, java.util.List.of(new ServicePages(pages, api, tokens),
-                new SessionPages(pages, api, tokens, new OutputTails(sessions, sandboxes))));
+                new SessionPages(pages, api, tokens, new OutputTails(sessions, sandboxes)),
+                new SitePages(pages, api, tokens, policies)));
     }
 
     @Override

@@ -1,0 +1,179 @@
+package org.sandgate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.TestPki;
+import org.sandgate.server.testkit.TestServer;
+
+/**
+ * The developers' and administrators' pages over real TLS: each action is a token-carrying form
+ * over the administration API, refused without its token, and refused to everyone the API refuses.
+ */
+class PortalAdminIT {
+    private static final String YAML = """
+            service: greeter
+            description: "uploaded from the portal"
+            methods:
+              hello:
+                kind: immediate
+                cost: 0
+                command: [/bin/echo, hello]
+            """;
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestServer server;
+    static TestPki.Credential ada;
+    static TestPki.Credential bob;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir);
+        ada = pki.strongUser("Ada Admin");
+        bob = pki.strongUser("Bob Plain");
+        pki.map(ada.dn(), "ada");
+        pki.map(bob.dn(), "bob");
+        pki.deploy(TestPki.SLEEPY_JAR);
+        pki.config(pki.baseConfig() + "admins:\n  - \"" + ada.dn() + "\"\n");
+        server = TestServer.start(pki.conf);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static Https.Reply page(TestPki.Credential who, String path) throws Exception {
+        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path)).GET().build());
+    }
+
+    static Https.Reply post(TestPki.Credential who, String path, String form) throws Exception {
+        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
+                .header("Origin", "https://localhost:" + server.server.httpsPort())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    static Https.Reply upload(TestPki.Credential who, String token, String name, String content) throws Exception {
+        String boundary = "----sandgate-test-boundary";
+        StringBuilder body = new StringBuilder();
+        if (token != null) {
+            body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n")
+                    .append(token).append("\r\n");
+        }
+        body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n")
+                .append(name).append("\r\n");
+        body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"greeter.yaml\"\r\nContent-Type: application/octet-stream\r\n\r\n").append(content)
+                .append("\r\n--").append(boundary).append("--\r\n");
+        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/portal/developer/upload"))
+                .header("Origin", "https://localhost:" + server.server.httpsPort())
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build());
+    }
+
+    /** The token of the form that posts to {@code action}. */
+    static String token(String html, String action) {
+        Matcher m = Pattern.compile("action=\"" + Pattern.quote(action) + "\"[^>]*>\\s*<input type=\"hidden\" "
+                + "name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertTrue(m.find(), "no form posting to " + action + " in " + html);
+        return m.group(1);
+    }
+
+    static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static boolean deployed(String service) throws Exception {
+        return new Https(ada, pki.strong.certificate()).get(server.https("/api/v1/services")).body()
+                .contains("\"name\":\"" + service + "\"");
+    }
+
+    @Test
+    void onlyDevelopersAndAdminsGetTheirPagesAndLinks() throws Exception {
+        assertTrue(page(ada, "/").body().contains("href=\"/portal/admin\""));
+        assertFalse(page(bob, "/").body().contains("href=\"/portal/admin\""));
+        assertFalse(page(bob, "/").body().contains("href=\"/portal/developer\""));
+        assertEquals(403, page(bob, "/portal/developer").status());
+        assertEquals(403, page(bob, "/portal/admin").status());
+        assertEquals(403, page(null, "/portal/admin").status());
+    }
+
+    @Test
+    void theDeveloperPageListsTheDeployDirectory() throws Exception {
+        Https.Reply r = page(ada, "/portal/developer");
+        assertEquals(200, r.status(), r.body());
+        PortalIT.assertPortalHeaders(r);
+        assertTrue(r.body().contains("<code>sandgate-example-sleepy.jar</code>"), r.body());
+        assertTrue(r.body().contains(">Remove sleepy</button>"), r.body());
+    }
+
+    @Test
+    void aServiceIsUploadedAndRemovedThroughThePage() throws Exception {
+        String page = page(ada, "/portal/developer").body();
+        assertEquals(403, upload(ada, null, "greeter", YAML).status());
+        assertEquals(403, upload(ada, "forged", "greeter", YAML).status());
+        assertFalse(deployed("greeter"));
+        Https.Reply r = upload(ada, token(page, "/portal/developer/upload"), "greeter", YAML);
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("Deployed greeter.yaml: greeter."), r.body());
+        assertTrue(deployed("greeter"));
+        Https.Reply broken = upload(ada, token(page, "/portal/developer/upload"), "greeter", "service: [");
+        assertEquals(422, broken.status(), broken.body());
+        assertTrue(broken.body().contains("role=\"alert\""), broken.body());
+        String removeToken = token(page(ada, "/portal/developer").body(), "/portal/developer/remove");
+        assertEquals(403, post(ada, "/portal/developer/remove", "name=greeter").status());
+        assertTrue(deployed("greeter"));
+        Https.Reply removed = post(ada, "/portal/developer/remove", "csrf=" + enc(removeToken) + "&name=greeter");
+        assertEquals(303, removed.status(), removed.body());
+        assertFalse(deployed("greeter"));
+    }
+
+    @Test
+    void drainBansReloadAndEverySessionFromTheAdminPage() throws Exception {
+        Https.Reply launched = new Https(bob, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                        server.https("/api/v1/services/sleepy/add")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")).build());
+        String id = launched.json().path("session").asText();
+        String admin = page(ada, "/portal/admin").body();
+        assertTrue(admin.contains("href=\"/portal/sessions/" + id + "\""), admin);
+        assertTrue(admin.contains(bob.dn()), admin);
+        assertEquals(200, page(ada, "/portal/sessions/" + id).status(), "admins may open any session");
+
+        assertEquals(403, post(ada, "/portal/admin/drain", "draining=true").status());
+        assertEquals(303, post(ada, "/portal/admin/drain", "csrf=" + enc(token(admin, "/portal/admin/drain"))
+                + "&draining=true").status());
+        assertTrue(page(ada, "/portal/admin?done=drain-on").body().contains("Drain mode is <strong>on</strong>"));
+        assertEquals(303, post(ada, "/portal/admin/drain", "csrf=" + enc(token(admin, "/portal/admin/drain"))
+                + "&draining=false").status());
+
+        String dn = "/O=Elsewhere/CN=Mallory <b>";
+        assertEquals(303, post(ada, "/portal/admin/ban", "csrf=" + enc(token(admin, "/portal/admin/ban"))
+                + "&dn=" + enc(dn) + "&reason=" + enc("tests")).status());
+        String banned = page(ada, "/portal/admin").body();
+        assertTrue(banned.contains("<code>/O=Elsewhere/CN=Mallory &lt;b&gt;</code>"), banned);
+        assertEquals(303, post(ada, "/portal/admin/unban", "csrf=" + enc(token(banned, "/portal/admin/unban"))
+                + "&dn=" + enc(dn)).status());
+        assertFalse(page(ada, "/portal/admin").body().contains("Mallory"));
+
+        Https.Reply reloaded = post(ada, "/portal/admin/reload", "csrf=" + enc(token(admin, "/portal/admin/reload")));
+        assertEquals(200, reloaded.status(), reloaded.body());
+        assertTrue(reloaded.body().contains("were read again"), reloaded.body());
+
+        String bobsToken = token(page(bob, "/portal/services/sleepy/add").body(), "/portal/services/sleepy/add");
+        assertEquals(403, post(bob, "/portal/admin/drain", "csrf=" + enc(bobsToken) + "&draining=true").status());
+    }
+}
