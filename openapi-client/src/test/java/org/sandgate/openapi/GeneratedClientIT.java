@@ -70,7 +70,7 @@ class GeneratedClientIT {
         Files.writeString(conf.resolve("sandgate.yaml"), "server:\n  bind: 127.0.0.1\n");
         SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
                 .withPorts(0, SandgateConfig.Server.ANY_FREE_PORT);
-        server = SandgateServer.create(conf, dir.resolve("var"), config);
+        server = SandgateServer.create(Path.of("..").toAbsolutePath().normalize(), conf, dir.resolve("var"), config);
         server.start();
 
         KeyStore keys = KeyStore.getInstance("PKCS12");

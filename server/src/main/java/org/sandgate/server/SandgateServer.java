@@ -97,33 +97,35 @@ public final class SandgateServer {
      * Builds the server. The host credential is read and checked here, so a bad key fails before
      * anything listens.
      *
+     * @param home     the installation the server runs from (where {@code libexec/sandgate-job-wrapper} is)
      * @param confDir  the configuration directory (relative paths in the configuration start here)
      * @param dataDir  the data directory: sandboxes, state, job control files
      * @param config   the configuration
      * @param extraApi further JAX-RS components for the {@code /api} application
      */
-    public static SandgateServer create(Path confDir, Path dataDir, SandgateConfig config, Object... extraApi)
-            throws IOException {
-        return build(null, confDir, dataDir, config, extraApi);
+    public static SandgateServer create(Path home, Path confDir, Path dataDir, SandgateConfig config,
+                                        Object... extraApi) throws IOException {
+        return build(null, home, confDir, dataDir, config, extraApi);
     }
 
     /**
      * Builds the server on sockets bound already, so that a server that cannot listen touches nothing.
      *
      * @param ports    the bound sockets ({@link ListeningPorts#bind} of the same configuration)
+     * @param home     the installation the server runs from (where {@code libexec/sandgate-job-wrapper} is)
      * @param confDir  the configuration directory (relative paths in the configuration start here)
      * @param dataDir  the data directory: sandboxes, state, job control files
      * @param config   the configuration
      * @param extraApi further JAX-RS components for the {@code /api} application
      */
-    public static SandgateServer create(ListeningPorts ports, Path confDir, Path dataDir, SandgateConfig config,
-                                        Object... extraApi) throws IOException {
-        return build(Objects.requireNonNull(ports, "ports"), confDir, dataDir, config, extraApi);
+    public static SandgateServer create(ListeningPorts ports, Path home, Path confDir, Path dataDir,
+                                        SandgateConfig config, Object... extraApi) throws IOException {
+        return build(Objects.requireNonNull(ports, "ports"), home, confDir, dataDir, config, extraApi);
     }
 
     /** Builds the server; {@code ports} null binds the configured ports when it starts. */
-    private static SandgateServer build(ListeningPorts ports, Path confDir, Path dataDir, SandgateConfig config,
-                                        Object... extraApi) throws IOException {
+    private static SandgateServer build(ListeningPorts ports, Path home, Path confDir, Path dataDir,
+                                        SandgateConfig config, Object... extraApi) throws IOException {
         // once, here: jobs and child programs run elsewhere than the server's working directory
         confDir = confDir.toAbsolutePath().normalize();
         dataDir = dataDir.toAbsolutePath().normalize();
@@ -150,7 +152,7 @@ public final class SandgateServer {
         DataDirectory.privateFile(dataDir.resolve("state").resolve("sessions.db"));
         Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
         Optional<SharedMode> shared = config.mode() == SandgateConfig.Mode.SHARED
-                ? Optional.of(SharedMode.start(config.shared(), Path.of(System.getProperty("sandgate.home", ".")),
+                ? Optional.of(SharedMode.start(config.shared(), home,
                         sandboxes.root()))
                 : Optional.empty();
         JobContainment.Decision containment = JobContainment.decide(config.jobs(),

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
@@ -166,11 +167,11 @@ final class DemoCommand implements Callable<Integer> {
      * installation ({@code examples/services/*.jar}), else those built in a checkout.
      */
     private static void deployExamples(Path services, PrintWriter out) throws IOException {
-        String home = System.getProperty("sandgate.home");
-        if (home == null) {
+        Optional<Path> home = Launch.home();
+        if (home.isEmpty()) {
             return;
         }
-        List<Path> jars = exampleJars(Path.of(home));
+        List<Path> jars = exampleJars(home.get());
         if (!jars.isEmpty()) {
             Files.createDirectories(services);
         }
@@ -245,10 +246,10 @@ final class DemoCommand implements Callable<Integer> {
                 + " -H 'Content-Type: application/json' -d '{\"args\": [5, 3, 5]}' " + url + "/api/v1/services/sleepy/add     # a job: follow status_url, then url");
         out.println("  curl --cacert " + ca + " " + url + "/api/v1/services          # what is deployed");
         out.println("  curl --cacert " + ca + " " + url + "/health");
-        String home = System.getProperty("sandgate.home");
-        if (home != null) {
+        Optional<Path> home = Launch.home();
+        if (home.isPresent()) {
             out.println("  X509_USER_CERT=" + a.resolve("usercert.pem") + " X509_USER_KEY=" + a.resolve("userkey.pem") + " "
-                    + Path.of(home, "bin", "sandgate") + " whoami --server " + url + " --cacert " + ca + "     # the client");
+                    + home.get().resolve("bin").resolve("sandgate") + " whoami --server " + url + " --cacert " + ca + "     # the client");
         }
         out.println();
         if (hasP12) {

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.sandgate.server.ListeningPorts;
 import org.sandgate.server.SandgateServer;
 import org.sandgate.server.config.ConfigException;
@@ -52,6 +53,15 @@ final class Launch {
      * Loads the configuration, its paths made absolute; prints every problem and returns null when it
      * is unusable.
      */
+    /**
+     * The installation the commands run from, as the launcher {@code bin/sandgate-server} names it
+     * ({@code -Dsandgate.home}); empty when the classes run without it (from an IDE, say). The one
+     * place that reads it: everything below gets it as a parameter.
+     */
+    static Optional<Path> home() {
+        return Optional.ofNullable(System.getProperty("sandgate.home")).map(Path::of);
+    }
+
     static SandgateConfig loadConfig(Path confDir, PrintWriter err) {
         if (!Files.isDirectory(confDir)) {
             err.println("sandgate-server: configuration directory " + confDir + " does not exist");
@@ -107,15 +117,15 @@ final class Launch {
      */
     static SandgateServer start(Path confDir, Path dataDir, SandgateConfig config, ListeningPorts ports,
                                 PrintWriter err) {
-        SandgateServer server = startOn(confDir, dataDir, config, ports, err);
+        SandgateServer server = startOn(home().orElse(Path.of(".")), confDir, dataDir, config, ports, err);
         if (server == null) {
             ports.close();
         }
         return server;
     }
 
-    private static SandgateServer startOn(Path confDir, Path dataDir, SandgateConfig config, ListeningPorts ports,
-                                          PrintWriter err) {
+    private static SandgateServer startOn(Path home, Path confDir, Path dataDir, SandgateConfig config,
+                                          ListeningPorts ports, PrintWriter err) {
         // everything the server makes is its account's alone, whatever umask it was started with;
         // jobs inherit it (the shared-mode wrapper sets the jobs' own)
         int umask = Posix.available() ? Posix.umask(0077) : -1;
@@ -132,7 +142,7 @@ final class Launch {
             LoggerFactory.getLogger(Launch.class).info("umask 077 (was {})", String.format("%03o", umask));
         }
         try {
-            SandgateServer server = SandgateServer.create(ports, confDir, dataDir, config);
+            SandgateServer server = SandgateServer.create(ports, home, confDir, dataDir, config);
             server.start();
             return server;
         } catch (TlsSetupException | SharedModeException | ContainmentException e) {

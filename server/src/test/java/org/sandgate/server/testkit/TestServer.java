@@ -8,6 +8,8 @@ import org.sandgate.server.config.SandgateConfig;
 
 /** The real server on ephemeral ports, from a configuration directory; stopped by close(). */
 public final class TestServer implements AutoCloseable {
+    /** The installation of a checkout: its root, as {@code bin/sandgate-server} names it. */
+    public static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
     public final SandgateServer server;
 
     private TestServer(SandgateServer server) {
@@ -18,7 +20,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path conf, Object... extraApi) throws Exception {
         SandgateConfig config = new ConfigLoader().load(conf.resolve("sandgate.yaml"))
                 .withPorts(0, SandgateConfig.Server.ANY_FREE_PORT);
-        SandgateServer server = SandgateServer.create(conf, conf.resolveSibling("var"), config, extraApi);
+        SandgateServer server = SandgateServer.create(CHECKOUT, conf, conf.resolveSibling("var"), config, extraApi);
         server.start();
         return new TestServer(server);
     }
