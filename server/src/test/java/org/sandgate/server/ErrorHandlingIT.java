@@ -74,7 +74,7 @@ class ErrorHandlingIT {
     @Test
     void unknownPathOutsideTheApiIsA404InJson() throws Exception {
         assertJsonError(client(alice).get(site.server().https("/etc/passwd")), 404, "not_found");
-        assertJsonError(client(alice).get(site.server().https("/")), 404, "not_found");
+        assertJsonError(client(alice).get(site.server().https("/api/v1/no-such-thing")), 404, "not_found");
     }
 
     @Test
