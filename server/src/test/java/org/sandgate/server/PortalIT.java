@@ -48,6 +48,12 @@ class PortalIT {
                       text: {type: string, description: "\\"><script>alert(2)</script>", max_length: 50}
                     cost: 0
                     command: [/bin/echo, "{text}"]
+                  count:
+                    kind: immediate
+                    arguments:
+                      data: {type: file, filename: data.txt, max_bytes: 1000}
+                    cost: 0
+                    command: [/bin/cat, "{data}"]
                 """);
         pki.config(pki.baseConfig());
         server = TestServer.start(pki.conf);
@@ -298,5 +304,28 @@ class PortalIT {
         String form = page(alice, "/portal/services/hostile/say").body();
         assertTrue(form.contains("&lt;img src=x onerror=alert(1)&gt;"), form);
         assertTrue(form.contains("\"&gt;&lt;script&gt;alert(2)&lt;/script&gt;"), form);
+    }
+
+    @Test
+    void aFileArgumentIsAFileToChooseAndItsTextIsSent() throws Exception {
+        String services = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/services")).body();
+        assertTrue(services.contains("\"file\":\"data.txt\""), "the API names a file argument's file: " + services);
+        String form = page(alice, "/portal/services/hostile/count").body();
+        assertTrue(form.contains("enctype=\"multipart/form-data\""), form);
+        assertTrue(form.contains("<input type=\"file\" id=\"arg-data\" name=\"data\" required"), form);
+        assertTrue(form.contains("which the service reads as data.txt"), form);
+        String preview = page(alice, "/portal/cost/hostile/count").body();
+        assertTrue(preview.contains("This call costs 0 CPU-seconds"), "the preview needs no file: " + preview);
+        String boundary = "----portal-file-test";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token(form) + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"mine.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nline one <i>\r\nline two\r\n--" + boundary + "--\r\n";
+        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                        server.https("/portal/services/hostile/count"))
+                .header("Origin", "https://localhost:" + server.server.httpsPort())
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("line one &lt;i&gt;"), r.body());
     }
 }

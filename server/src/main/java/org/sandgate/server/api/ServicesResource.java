@@ -130,6 +130,7 @@ public final class ServicesResource {
         a.max().ifPresent(v -> d.put("max", whole ? (Object) (long) Math.floor(v) : v));
         a.pattern().ifPresent(p -> d.put("pattern", p.pattern()));
         a.allowed().ifPresent(v -> d.put("enum", v));
+        a.fileName().ifPresent(f -> d.put("file", f));
         if (a.type() == org.sandgate.service.ArgumentType.STRING) {
             d.put("max_length", a.maxLength());
         }

@@ -54,7 +54,13 @@ final class Forms {
                 case "boolean" -> fields.add(new FieldView(name, id, "select", null, required, null, null, null, null,
                         null, options(List.of("true", "false"), required, value), value, help.toString(), error));
                 default -> {
-                    if (a.has("enum")) {
+                    if (a.has("file")) {
+                        fields.add(new FieldView(name, id, "file", "file", required, null, null, null, null, null,
+                                List.of(), null, "a text file, at most " + a.path("max_length").asInt()
+                                + " bytes, which the service reads as " + a.get("file").asText()
+                                + (required ? "; required" : "; optional")
+                                + (description.isEmpty() ? "" : ". " + description), error));
+                    } else if (a.has("enum")) {
                         List<String> allowed = new ArrayList<>();
                         a.get("enum").forEach(v -> allowed.add(v.asText()));
                         fields.add(new FieldView(name, id, "select", null, required, null, null, null, null, null,
@@ -110,9 +116,21 @@ final class Forms {
      * text reads as one (else as the text, which the API then refuses naming the argument).
      */
     static ObjectNode args(JsonNode arguments, Function<String, String> values) {
+        return args(arguments, values, false);
+    }
+
+    /**
+     * The same; with {@code filesEmpty}, file arguments stand as empty texts (the cost preview, which
+     * is fetched before any file is sent).
+     */
+    static ObjectNode args(JsonNode arguments, Function<String, String> values, boolean filesEmpty) {
         ObjectNode args = JsonNodeFactory.instance.objectNode();
         for (JsonNode a : arguments) {
             String name = a.path("name").asText();
+            if (filesEmpty && a.has("file")) {
+                args.put(name, "");
+                continue;
+            }
             String value = values.apply(name);
             if (value == null || value.isEmpty()) {
                 continue;

@@ -21,6 +21,11 @@ import java.util.List;
 public record MethodView(String service, String method, String kind, String description, String action,
                          String costUrl, String token, List<FieldView> fields, String problem, CostView cost,
                          String result) {
+    /** Whether a file is sent with the form (then it is {@code multipart/form-data}). */
+    public boolean multipart() {
+        return fields.stream().anyMatch(f -> f.control().equals("file"));
+    }
+
     /** The fields the server refused, for the summary at the top. */
     public List<FieldView> invalid() {
         return fields.stream().filter(f -> f.error() != null).toList();

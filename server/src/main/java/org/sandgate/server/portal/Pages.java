@@ -22,6 +22,9 @@ public final class Pages {
     static final DateTimeFormatter READABLE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
+    /** Largest form the portal reads (the server's request size limit applies first). */
+    private static final long MAX_FORM_BYTES = 64L * 1024 * 1024;
+
     private final Html html;
     private final Policies policies;
     private final String version;
@@ -97,6 +100,33 @@ public final class Pages {
             return org.eclipse.jetty.server.FormFields.getFields(x.request());
         }
         return new org.eclipse.jetty.util.Fields();
+    }
+
+    /**
+     * The fields of a posted form by name (the first of each), form-encoded or multipart; a file's
+     * content is read as UTF-8 text, which is what file arguments are.
+     */
+    Map<String, String> formValues(PortalHandler.Exchange x) {
+        Map<String, String> values = new LinkedHashMap<>();
+        String type = x.request().getHeaders().get(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE);
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+            var parts = org.eclipse.jetty.http.MultiPartFormData.getParts(x.request(), x.request(), type,
+                    new org.eclipse.jetty.http.MultiPartConfig.Builder()
+                            .location(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).maxParts(1000)
+                            .maxSize(MAX_FORM_BYTES).maxPartSize(MAX_FORM_BYTES).maxMemoryPartSize(MAX_FORM_BYTES).build());
+            try {
+                for (var part : parts) {
+                    values.putIfAbsent(part.getName(), part.getContentAsString(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } finally {
+                parts.close();
+            }
+            return values;
+        }
+        for (var field : form(x)) {
+            values.putIfAbsent(field.getName(), field.getValue());
+        }
+        return values;
     }
 
     PortalHandler.Page notAllowed(PortalHandler.Exchange x) {

@@ -120,24 +120,25 @@ final class ServicePages implements PortalHandler.Section {
         Function<String, String> values = query::getValue;
         boolean previewed = query.get("preview") != null;
         Map<String, String> errors = new HashMap<>();
-        CostView cost = previewed ? cost(x, caller, found, values, errors)
+        CostView cost = previewed ? cost(x, caller, found, values, errors, true)
                 : CostView.pending("The cost of the call is shown here once the required arguments are filled in.");
         return pages.page(x, 200, "method", Map.of("view", view(caller, found, values, errors, null, cost, null)));
     }
 
     private PortalHandler.Page costFragment(PortalHandler.Exchange x, RequestCaller caller, Found found) {
         Fields query = Request.extractQueryParameters(x.request(), StandardCharsets.UTF_8);
-        return pages.fragment(200, "cost", Map.of("cost", cost(x, caller, found, query::getValue, new HashMap<>())));
+        return pages.fragment(200, "cost", Map.of("cost", cost(x, caller, found, query::getValue, new HashMap<>(),
+                true)));
     }
 
     private PortalHandler.Page submit(PortalHandler.Exchange x, RequestCaller caller, Found found) {
-        Fields form = pages.form(x);
-        Function<String, String> values = form::getValue;
-        if (!tokens.valid(form.getValue(FormTokens.FIELD), caller, x.path())) {
+        Map<String, String> form = pages.formValues(x);
+        Function<String, String> values = form::get;
+        if (!tokens.valid(form.get(FormTokens.FIELD), caller, x.path())) {
             return pages.forged(x);
         }
         Map<String, String> errors = new HashMap<>();
-        CostView cost = cost(x, caller, found, values, errors);
+        CostView cost = cost(x, caller, found, values, errors, false);
         if (!errors.isEmpty()) {
             return pages.page(x, 400, "method", Map.of("view", view(caller, found, values, errors,
                     "Some arguments do not fit: see the fields marked below.", cost, null)));
@@ -175,9 +176,9 @@ final class ServicePages implements PortalHandler.Section {
 
     /** The cost preview for these values; the arguments that do not fit go into {@code errors}. */
     private CostView cost(PortalHandler.Exchange x, RequestCaller caller, Found found, Function<String, String> values,
-                          Map<String, String> errors) {
+                          Map<String, String> errors, boolean filesEmpty) {
         ObjectNode body = StrictJson.mapper().createObjectNode();
-        body.set("args", Forms.args(found.method().path("arguments"), values));
+        body.set("args", Forms.args(found.method().path("arguments"), values, filesEmpty));
         ApiClient.Answer answer = api.call(caller, x.base(), "POST", "/api/v1/cost/" + found.path(),
                 Optional.of(body.toString().getBytes(StandardCharsets.UTF_8)));
         if (answer.error().equals("invalid_argument")) {

@@ -22,9 +22,10 @@ public final class Argument {
     private final List<String> allowed;
     private final int maxLength;
     private final boolean required;
+    private final String fileName;
 
     private Argument(String name, ArgumentType type, String description, Double min, Double max,
-                     Pattern pattern, List<String> allowed, int maxLength, boolean required) {
+                     Pattern pattern, List<String> allowed, int maxLength, boolean required, String fileName) {
         if (!Names.isWord(Objects.requireNonNull(name, "name"))) {
             throw new IllegalArgumentException("argument name '" + name + "' must match " + Names.WORD.pattern());
         }
@@ -37,26 +38,27 @@ public final class Argument {
         this.allowed = allowed == null ? null : List.copyOf(allowed);
         this.maxLength = maxLength;
         this.required = required;
+        this.fileName = fileName;
     }
 
     /** A whole-number argument. */
     public static Argument integer(String name) {
-        return new Argument(name, ArgumentType.INTEGER, "", null, null, null, null, 0, true);
+        return new Argument(name, ArgumentType.INTEGER, "", null, null, null, null, 0, true, null);
     }
 
     /** A number argument. */
     public static Argument number(String name) {
-        return new Argument(name, ArgumentType.NUMBER, "", null, null, null, null, 0, true);
+        return new Argument(name, ArgumentType.NUMBER, "", null, null, null, null, 0, true, null);
     }
 
     /** A string argument, at most 4096 characters unless {@link #withMaxLength} says otherwise. */
     public static Argument string(String name) {
-        return new Argument(name, ArgumentType.STRING, "", null, null, null, null, 4096, true);
+        return new Argument(name, ArgumentType.STRING, "", null, null, null, null, 4096, true, null);
     }
 
     /** A boolean argument. */
     public static Argument bool(String name) {
-        return new Argument(name, ArgumentType.BOOLEAN, "", null, null, null, null, 0, true);
+        return new Argument(name, ArgumentType.BOOLEAN, "", null, null, null, null, 0, true, null);
     }
 
     /** This argument with bounds (inclusive) on its value. */
@@ -65,7 +67,7 @@ public final class Argument {
         if (min > max) {
             throw new IllegalArgumentException("min > max for " + name);
         }
-        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required);
+        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required, fileName);
     }
 
     /** This argument with a lower bound (inclusive) on its value and the upper bound it had. */
@@ -74,7 +76,7 @@ public final class Argument {
         if (max != null && min > max) {
             throw new IllegalArgumentException("min > max for " + name);
         }
-        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required);
+        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required, fileName);
     }
 
     /** This argument with an upper bound (inclusive) on its value and the lower bound it had. */
@@ -83,19 +85,19 @@ public final class Argument {
         if (min != null && min > max) {
             throw new IllegalArgumentException("min > max for " + name);
         }
-        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required);
+        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required, fileName);
     }
 
     /** This string argument, which must match the regular expression as a whole. */
     public Argument withPattern(String regex) {
         requireType(ArgumentType.STRING);
-        return new Argument(name, type, description, min, max, Pattern.compile(regex), allowed, maxLength, required);
+        return new Argument(name, type, description, min, max, Pattern.compile(regex), allowed, maxLength, required, fileName);
     }
 
     /** This string argument, which must be one of these values. */
     public Argument withAllowed(List<String> values) {
         requireType(ArgumentType.STRING);
-        return new Argument(name, type, description, min, max, pattern, values, maxLength, required);
+        return new Argument(name, type, description, min, max, pattern, values, maxLength, required, fileName);
     }
 
     /** This string argument with another length limit. */
@@ -104,17 +106,27 @@ public final class Argument {
         if (length < 1) {
             throw new IllegalArgumentException("maxLength must be positive");
         }
-        return new Argument(name, type, description, min, max, pattern, allowed, length, required);
+        return new Argument(name, type, description, min, max, pattern, allowed, length, required, fileName);
+    }
+
+    /**
+     * This string argument, which is the text content of a file the service writes under this name
+     * (a form shows it as a file to choose; the value is still the file's text).
+     */
+    public Argument withFileName(String file) {
+        requireType(ArgumentType.STRING);
+        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, required,
+                Objects.requireNonNull(file, "file"));
     }
 
     /** This argument, which callers may leave out. */
     public Argument optional() {
-        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, false);
+        return new Argument(name, type, description, min, max, pattern, allowed, maxLength, false, fileName);
     }
 
     /** This argument with a description. */
     public Argument withDescription(String text) {
-        return new Argument(name, type, text, min, max, pattern, allowed, maxLength, required);
+        return new Argument(name, type, text, min, max, pattern, allowed, maxLength, required, fileName);
     }
 
     private void requireType(ArgumentType... types) {
@@ -161,5 +173,10 @@ public final class Argument {
 
     public boolean required() {
         return required;
+    }
+
+    /** For a string that is a file's content: the name it is written under. */
+    public Optional<String> fileName() {
+        return Optional.ofNullable(fileName);
     }
 }

@@ -226,7 +226,8 @@ public final class CommandServices {
                             + "' must be a plain file name");
                 }
                 files.put(name, fileName);
-                yield Argument.string(name).withMaxLength(a.maxBytes() == null ? DEFAULT_MAX_BYTES : a.maxBytes());
+                yield Argument.string(name).withMaxLength(a.maxBytes() == null ? DEFAULT_MAX_BYTES : a.maxBytes())
+                        .withFileName(fileName);
             }
             default -> throw new IllegalArgumentException("argument '" + name + "': type '" + a.type()
                     + "' is not integer, number, string, boolean or file");
