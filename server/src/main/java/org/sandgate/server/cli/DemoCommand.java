@@ -253,7 +253,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         if (hasP12) {
-            out.println("In a browser: import " + p12 + " (password " + P12_PASSWORD + ") as your certificate and trust "
+            out.println("In a browser: import " + p12 + " (password " + P12_PASSWORD + "; bob and carol have theirs in users/bob "
+                    + "and users/carol, same password) as your certificate and trust "
                     + ca + " for websites (see the README), then open the portal at " + url + "/");
             out.println();
         }
