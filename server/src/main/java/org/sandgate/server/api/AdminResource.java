@@ -46,11 +46,11 @@ public final class AdminResource {
     private final Bans bans;
     private final Drain drain;
     private final SessionManager sessions;
-    private final SessionsResource sessionViews;
+    private final SessionViews sessionViews;
     private final AuditLog audit;
 
     public AdminResource(Policies policies, Reloader reloader, Bans bans, Drain drain, SessionManager sessions,
-                         SessionsResource sessionViews, AuditLog audit) {
+                         SessionViews sessionViews, AuditLog audit) {
         this.policies = policies;
         this.reloader = reloader;
         this.bans = bans;
@@ -148,7 +148,7 @@ public final class AdminResource {
                                         @Context UriInfo uri) {
         admin(context, "sessions");
         int n = sessionLimit(limit);
-        return Map.of("sessions", sessions.all(n).stream().map(s -> sessionViews.describe(s, uri, false)).toList());
+        return Map.of("sessions", sessions.all(n).stream().map(s -> sessionViews.status(s, uri.getBaseUri(), false)).toList());
     }
 
     @GET

@@ -12,6 +12,7 @@ import org.sandgate.server.authz.AuthzCallout;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.tokens.TokenService;
 import org.sandgate.server.services.Deployer;
+import org.sandgate.server.admission.Admission;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.sessions.SessionQuota;
 import org.sandgate.sandbox.Sandboxes;
@@ -40,15 +41,15 @@ public final class ApiApplication {
         rc.register(new JsonBodyWriter());
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
-        rc.register(new ServicesResource(c.services(), c.policies(), c.sessions(), c.callout(), c.audit(), c.drain(),
-                Duration.ofSeconds(c.config().services().immediateTimeoutSeconds()), c.quota()));
+        rc.register(new ServicesResource(c.services(), c.policies(), new Admission(c.policies(), c.callout(), c.audit(),
+                c.drain(), c.quota(), c.sessions()), Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
         rc.register(new CostPreviewResource(c.services(), c.policies(), c.drain()));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
-        SessionsResource sessions = new SessionsResource(c.sessions(), c.sandboxes(), c.access());
-        rc.register(sessions);
+        SessionViews views = new SessionViews(c.sandboxes());
+        rc.register(new SessionsResource(c.sessions(), views, c.access()));
         rc.register(new TokensResource(c.tokens(), c.audit()));
         rc.register(new AdminTokensResource(c.tokens(), c.policies(), c.audit()));
-        rc.register(new AdminResource(c.policies(), c.reloader(), c.bans(), c.drain(), c.sessions(), sessions, c.audit()));
+        rc.register(new AdminResource(c.policies(), c.reloader(), c.bans(), c.drain(), c.sessions(), views, c.audit()));
         for (Object component : extra) {
             rc.register(component);
         }

@@ -106,11 +106,6 @@ public final class SessionAccess {
         return find(caller, id, action).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "no such session"));
     }
 
-    /** Who a caller is for limits per caller: its DN, or its address when anonymous. */
-    public static String callerKey(RequestCaller caller) {
-        return caller.identity().canonical().orElse(SessionManager.ANONYMOUS + "@" + caller.address());
-    }
-
     private static boolean sameDn(String a, String b) {
         try {
             return DistinguishedNames.comparisonKey(a).equals(DistinguishedNames.comparisonKey(b));

@@ -3,7 +3,6 @@ package org.sandgate.server.api;
 import org.sandgate.server.identity.RequestCaller;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -27,6 +26,7 @@ import org.sandgate.sandbox.SessionId;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.policy.Policies;
+import org.sandgate.server.admission.Admission;
 import org.sandgate.server.sessions.SessionEvents;
 import org.sandgate.server.sessions.SessionManager;
 import org.slf4j.Logger;
@@ -101,7 +101,7 @@ public final class SessionEventsHandler extends Handler.Wrapper {
             Response.writeError(request, response, callback, e);
             return;
         }
-        String who = SessionAccess.callerKey(caller);
+        String who = Admission.callerKey(caller);
         int limit = policies.current().config().limits().eventStreams().of(caller.identity().tier());
         if (!open.tryAcquire(who, limit)) {
             LOG.info("refused an event stream to {}: {} open already", who, limit);
@@ -133,12 +133,7 @@ public final class SessionEventsHandler extends Handler.Wrapper {
     }
 
     private static ByteBuffer event(int n, Session s) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("session", s.id().value());
-        data.put("state", s.state().name());
-        data.put("exit_code", s.exitCode().orElse(null));
-        data.put("message", s.message().orElse(null));
-        data.put("updated", s.updated().toString());
+        Map<String, Object> data = SessionViews.event(s);
         String json;
         try {
             json = JsonMapping.mapper().writeValueAsString(data);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,9 @@ import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
 import org.sandgate.process.ProgramEnvironment;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.identity.CertificateIdentity;
+import org.sandgate.server.identity.ProxyKind;
+import org.sandgate.server.identity.RequestCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +61,34 @@ public final class AuthzCallout {
     }
 
     /**
-     * Asks the callout about a call.
-     *
-     * @param request the document the program reads: dn, issuer, tier, account, proxy, addr, service,
-     *                method, cost, and token claims when a token was used
+     * Asks the callout about a call of {@code service.method} at {@code cost} by this caller.
      */
-    public Decision decide(Map<String, Object> request) {
+    public Decision decide(RequestCaller caller, String service, String method, double cost) {
+        return decide(document(caller, service, method, cost));
+    }
+
+    /**
+     * The document the program reads: dn, issuer, tier, account, proxy, addr, service, method, cost,
+     * and the token's claims when a token was used.
+     */
+    static Map<String, Object> document(RequestCaller caller, String service, String method, double cost) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        var cert = caller.identity().certificate();
+        request.put("dn", caller.identity().dn().orElse(null));
+        request.put("issuer", cert.map(CertificateIdentity::issuer).orElse(null));
+        request.put("tier", caller.identity().tier().wireName());
+        request.put("account", caller.account().orElse(null));
+        request.put("proxy", cert.map(c -> c.proxy() != ProxyKind.NONE).orElse(false));
+        request.put("addr", caller.address());
+        request.put("service", service);
+        request.put("method", method);
+        request.put("cost", cost);
+        caller.identity().tokenClaims().ifPresent(claims -> request.put("token", claims));
+        return request;
+    }
+
+    /** Asks the callout with its document made already (see {@link #document}). */
+    Decision decide(Map<String, Object> request) {
         SandgateConfig.Authz authz = settings.get();
         List<String> key = List.of(String.valueOf(request.get("dn")), String.valueOf(request.get("service")),
                 String.valueOf(request.get("method")));
