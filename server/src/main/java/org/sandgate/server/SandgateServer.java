@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
@@ -19,7 +18,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jetty.JettyHttpContainer;
 import org.glassfish.jersey.server.ContainerFactory;
 import org.sandgate.sandbox.Sandboxes;
-import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.Backends;
 import org.sandgate.server.backends.JobContainment;
@@ -34,7 +32,7 @@ import org.sandgate.server.portal.ApiClient;
 import org.sandgate.server.portal.PortalHandler;
 import org.sandgate.server.tokens.TokenRevocations;
 import org.sandgate.server.tokens.TokenService;
-import org.sandgate.server.shared.SharedMode;
+import org.sandgate.server.runmode.RunMode;
 import org.sandgate.server.api.ApiApplication;
 import org.sandgate.server.api.ApiPaths;
 import org.sandgate.server.metrics.Metrics;
@@ -147,23 +145,18 @@ public final class SandgateServer {
         jetty.addBean(anchors, true);
         jetty.addBean(gridmap, true);
 
-        DataDirectory.secure(dataDir, config.mode() == SandgateConfig.Mode.SHARED);
+        Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
+        RunMode mode = RunMode.start(config, home, dataDir, sandboxes);
         // SQLite gives its -wal and -shm files the mode of the database file
         DataDirectory.privateFile(dataDir.resolve("state").resolve("sessions.db"));
-        Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
-        Optional<SharedMode> shared = config.mode() == SandgateConfig.Mode.SHARED
-                ? Optional.of(SharedMode.start(config.shared(), home,
-                        sandboxes.root()))
-                : Optional.empty();
         JobContainment.Decision containment = JobContainment.decide(config.jobs(),
-                List.of(dataDir.toAbsolutePath(), confDir.toAbsolutePath()), shared.map(SharedMode::wrapper),
-                shared.map(SharedMode::checkAccount)).log();
-        Backends backends = Backends.create(config.batch(), dataDir, shared.map(SharedMode::accountSwitch),
-                containment.containment());
+                List.of(dataDir.toAbsolutePath(), confDir.toAbsolutePath()), mode.accountWrapper(),
+                mode.checkAccount()).log();
+        Backends backends = Backends.create(config.batch(), dataDir, mode, containment.containment());
         jetty.addBean(new Closer("back ends", backends), true);
         SqliteSessionStore store = new SqliteSessionStore(dataDir.resolve("state").resolve("sessions.db"));
         jetty.addBean(new Closer("session store", store), true);
-        Sessions made = Sessions.create(store, sandboxes, shared, backends, config.batch(), config.jobs(),
+        Sessions made = Sessions.create(store, sandboxes, mode, backends, config.batch(), config.jobs(),
                 Clock.systemUTC(), work, Duration.ofMillis(500));
         SessionManager sessions = made.manager();
         int migrated = sessions.migrateOwnerKeys(DistinguishedNames::canonicalOfSlashForm);
@@ -252,12 +245,12 @@ public final class SandgateServer {
                 .below("/" + ApiPaths.V1 + "/openapi.json", new OpenApiHandler())
                 .below("/api", api)
                 .below("/sandbox", new BlockingHandler(new SandboxAccessHandler(requests, access, audit, metrics,
-                        new SandboxHandler(sessions, sandboxTree(config, sandboxes), config.sandbox().maxArchiveBuilds()))))
+                        new SandboxHandler(sessions, sandboxTree(mode, sandboxes), config.sandbox().maxArchiveBuilds()))))
                 .below("/health", new HealthHandler(drain))
                 .below("/metrics", new BlockingHandler(new MetricsHandler(metrics)));
         Handler portal = new BlockingHandler(PortalHandler.create(requests,
                 new ApiClient(jersey::getApplicationHandler), policies, BuildVersion.describe(), sessions,
-                sandboxTree(config, sandboxes)));
+                sandboxTree(mode, sandboxes)));
         routes.root(portal).below("/portal", portal).below("/assets", portal);
 
         Handler sizeLimit = new RequestSizeLimits(config.server().maxRequestBytes(), "/" + ApiPaths.V1 + "/admin/services/",
@@ -270,10 +263,8 @@ public final class SandgateServer {
     }
 
     /** Sandbox files as downloads read them: a sandbox must belong to the account its jobs run as. */
-    private static SandboxTree sandboxTree(SandgateConfig config, Sandboxes sandboxes) {
-        String server = System.getProperty("user.name");
-        return new SandboxTree(sandboxes.root(), config.mode() == SandgateConfig.Mode.SHARED
-                ? Session::account : session -> server);
+    private static SandboxTree sandboxTree(RunMode mode, Sandboxes sandboxes) {
+        return new SandboxTree(sandboxes.root(), mode.sandboxOwner());
     }
 
     /** Jersey and HK2 log through java.util.logging; send it to the server's log. */

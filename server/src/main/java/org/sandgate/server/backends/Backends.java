@@ -22,6 +22,7 @@ import org.sandgate.batch.slurm.SlurmBatchSystem;
 import org.sandgate.batch.slurm.SlurmSettings;
 import org.sandgate.process.Commands;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.runmode.RunMode;
 
 /**
  * The back ends, made once at start (each is cheap until used: the DRMAA library is loaded on first
@@ -43,17 +44,15 @@ public final class Backends implements AutoCloseable {
      * Makes the configured back ends.
      *
      * @param dataDir  the data directory (the local back end keeps its control files there)
-     * @param accounts    how to act as a job's account in shared mode; empty in personal mode
+     * @param mode        personal or shared: how to act as a job's account, which back ends may be used
      * @param containment how local jobs are contained
      */
-    public static Backends create(SandgateConfig.Batch config, Path dataDir, Optional<AccountSwitch> accounts,
+    public static Backends create(SandgateConfig.Batch config, Path dataDir, RunMode mode,
                                   Containment containment) throws IOException {
         Commands commands = new Commands(Duration.ofSeconds(60));
         Map<BackendName, BatchSystem> made = new EnumMap<>(BackendName.class);
-        for (BackendName name : BackendName.values()) {
-            if (accounts.isPresent() && name.submitsAsServer()) {
-                continue;       // it would run every job as the server's account: personal mode only
-            }
+        Optional<AccountSwitch> accounts = mode.accountSwitch();
+        for (BackendName name : mode.backends()) {
             made.put(name, switch (name) {
                 case LOCAL -> new LocalBatchSystem(new JobWrapper(commands, accounts), containment,
                         accounts.isPresent() ? Optional.empty() : Optional.of(dataDir.resolve("jobs")));

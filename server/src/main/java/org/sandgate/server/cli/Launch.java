@@ -21,6 +21,7 @@ import org.sandgate.server.config.ConfigPaths;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.files.Posix;
+import org.sandgate.server.runmode.RunMode;
 import org.sandgate.server.shared.SharedModeException;
 import org.sandgate.server.backends.ContainmentException;
 import org.sandgate.server.tls.TlsSetupException;
@@ -131,7 +132,7 @@ final class Launch {
         int umask = Posix.available() ? Posix.umask(0077) : -1;
         Path log = dataDir.resolve("logs").resolve("sandgate.log");
         try {
-            DataDirectory.create(dataDir, config.mode() == SandgateConfig.Mode.SHARED);
+            RunMode.createDataDirectory(config, dataDir);
             DataDirectory.privateFile(log);
         } catch (IOException e) {
             err.println("sandgate-server: data directory " + dataDir + " cannot be used: " + e.getMessage());

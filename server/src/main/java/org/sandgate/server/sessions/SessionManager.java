@@ -20,6 +20,7 @@ import org.sandgate.sandbox.SessionStore;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
+import org.sandgate.server.runmode.SandboxKeeper;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.PluginCalls;
 import org.sandgate.service.Call;

@@ -8,7 +8,8 @@ import org.sandgate.sandbox.SessionStore;
 import org.sandgate.server.backends.Backends;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.lifecycle.PeriodicWork;
-import org.sandgate.server.shared.SharedMode;
+import org.sandgate.server.runmode.RunMode;
+import org.sandgate.server.runmode.SandboxKeeper;
 
 /**
  * The parts that keep sessions, made together because they share the store and who is changing
@@ -32,12 +33,11 @@ public record Sessions(SessionManager manager, JobFollower follower, SessionEven
      * @param poll     how often the follower runs (batch systems are asked less often, see
      *                 {@link Backends#pollInterval})
      */
-    public static Sessions create(SessionStore store, Sandboxes sandboxes, Optional<SharedMode> shared,
+    public static Sessions create(SessionStore store, Sandboxes sandboxes, RunMode mode,
                                   Backends backends, SandgateConfig.Batch batch, SandgateConfig.Jobs jobs, Clock clock,
                                   PeriodicWork work, Duration poll) {
-        SandboxKeeper keeper = shared.map(m -> SandboxKeeper.shared(sandboxes, m))
-                .orElseGet(() -> SandboxKeeper.personal(sandboxes));
-        SessionJobs sessionJobs = new SessionJobs(store, sandboxes, backends, jobs, shared.isPresent());
+        SandboxKeeper keeper = mode.sandboxKeeper();
+        SessionJobs sessionJobs = new SessionJobs(store, sandboxes, backends, jobs, mode.shared());
         SessionClaims claims = new SessionClaims();
         SessionEvents events = new SessionEvents();
         JobFollower follower = new JobFollower(store, sessionJobs, claims, events, work, batch.local().slots(), clock, poll);

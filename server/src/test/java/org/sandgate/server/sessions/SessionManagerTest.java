@@ -24,6 +24,7 @@ import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.TestBackends;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.lifecycle.PeriodicWork;
+import org.sandgate.server.runmode.RunMode;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.TestServices;
 import org.sandgate.service.Arguments;
@@ -57,7 +58,8 @@ class SessionManagerTest {
     @BeforeEach
     void start() throws Exception {
         store = new SqliteSessionStore(dir.resolve("sessions.db"));
-        sessions = Sessions.create(store, new Sandboxes(dir.resolve("sandboxes")), Optional.empty(),
+        Sandboxes sandboxes = new Sandboxes(dir.resolve("sandboxes"));
+        sessions = Sessions.create(store, sandboxes, RunMode.personal(sandboxes),
                 TestBackends.of(local), localSlots(4), SandgateConfig.defaults().jobs(),
                 Clock.systemUTC(), work, Duration.ofMillis(20));
         method = ServiceMethod.job("run").cost(args -> 1).jobHandler((call, context) -> JobSpec.of("true"));

@@ -1,4 +1,4 @@
-package org.sandgate.server.sessions;
+package org.sandgate.server.runmode;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,7 +11,7 @@ import org.sandgate.server.shared.SharedMode;
  * Who makes and removes sandboxes: the server itself (personal mode), or the job's account through
  * the job wrapper (shared mode), so that a sandbox belongs to the account its job runs as.
  */
-interface SandboxKeeper {
+public interface SandboxKeeper {
 
     /** Refuses an account that jobs must not run as (shared mode). */
     void admit(String account);
