@@ -2,9 +2,13 @@ package org.sandgate.server.errors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -47,6 +51,40 @@ class ErrorCodeTest {
         Map<String, Integer> answered = Arrays.stream(ErrorCode.values())
                 .collect(Collectors.toMap(ErrorCode::code, ErrorCode::status, (a, b) -> a, TreeMap::new));
         assertEquals(answered, documented);
+    }
+
+    @Test
+    void theOpenApiDocumentNamesEveryCodeUnderTheStatusItIsAnsweredWith() throws IOException {
+        JsonNode document;
+        try (InputStream in = ErrorCodeTest.class.getResourceAsStream("/org/sandgate/server/api/openapi.json")) {
+            assertNotNull(in, "openapi.json is not on the class path");
+            document = new ObjectMapper().readTree(in);
+        }
+        Map<String, String> statusOfResponse = new TreeMap<>();
+        document.path("paths").forEach(path -> path.forEach(operation -> operation.path("responses").fields()
+                .forEachRemaining(r -> {
+                    String ref = r.getValue().path("$ref").asText("");
+                    if (!ref.isEmpty()) {
+                        statusOfResponse.put(ref.substring(ref.lastIndexOf('/') + 1), r.getKey());
+                    }
+                })));
+        Map<String, ErrorCode> byCode = Arrays.stream(ErrorCode.values())
+                .collect(Collectors.toMap(ErrorCode::code, c -> c));
+        Pattern named = Pattern.compile("\\(([a-z_, ]+)\\)$");
+        int checked = 0;
+        for (Map.Entry<String, String> response : statusOfResponse.entrySet()) {
+            String description = document.path("components").path("responses").path(response.getKey())
+                    .path("description").asText();
+            Matcher codes = named.matcher(description);
+            assertTrue(codes.find(), response.getKey() + " names no codes: " + description);
+            for (String code : codes.group(1).split(",\\s*")) {
+                ErrorCode known = byCode.get(code);
+                assertNotNull(known, response.getKey() + " names " + code + ", which the server never answers");
+                assertEquals(response.getValue(), String.valueOf(known.status()), code + " under " + response.getKey());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 10, "only " + checked + " codes found in the OpenAPI document");
     }
 
     @Test
