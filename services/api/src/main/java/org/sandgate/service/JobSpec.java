@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The work a job-launching method asks for: a program and its arguments as a list (never a shell
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
  * @param wallTime    a wall-clock limit, if shorter than the container's
  */
 public record JobSpec(List<String> argv, Map<String, String> environment, Optional<Duration> wallTime) {
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public JobSpec {
         argv = List.copyOf(argv);
@@ -34,7 +32,7 @@ public record JobSpec(List<String> argv, Map<String, String> environment, Option
             }
         }
         for (Map.Entry<String, String> e : environment.entrySet()) {
-            if (!ENV_NAME.matcher(e.getKey()).matches() || e.getValue().indexOf('\0') >= 0) {
+            if (!Names.isEnvironmentVariable(e.getKey()) || e.getValue().indexOf('\0') >= 0) {
                 throw new IllegalArgumentException("invalid environment variable " + e.getKey());
             }
         }

@@ -28,4 +28,15 @@ class NamesTest {
         assertTrue(e.getMessage().contains(Names.WORD.pattern()), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ServiceMethod.immediate("no-dash"));
     }
+
+    @Test
+    void aJobsEnvironmentVariableIsALetterOrUnderscoreThenLettersDigitsAndUnderscores() {
+        assertTrue(Names.isEnvironmentVariable("COLOUR"));
+        assertTrue(Names.isEnvironmentVariable("_x1"));
+        for (String bad : new String[] {"", "1X", "A-B", "A=B", "A B", "Ä"}) {
+            assertFalse(Names.isEnvironmentVariable(bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> JobSpec.of(java.util.List.of("/bin/true")).withEnvironment(java.util.Map.of("A=B", "x")));
+    }
 }

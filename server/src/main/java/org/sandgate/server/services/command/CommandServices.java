@@ -39,7 +39,6 @@ import org.sandgate.service.ServiceMethod;
  */
 public final class CommandServices {
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int DEFAULT_MAX_LENGTH = 4096;
     private static final int DEFAULT_MAX_BYTES = 1024 * 1024;
     /** The largest output an immediate command returns, per stream. */
@@ -168,7 +167,7 @@ public final class CommandServices {
         CostExpression cost = CostExpression.of(m.cost(), numeric);
         builder.cost(cost::evaluate);
         for (String env : m.environment().keySet()) {
-            if (!ENV_NAME.matcher(env).matches()) {
+            if (!Names.isEnvironmentVariable(env)) {
                 throw new IllegalArgumentException("'" + env + "' is not an environment variable name");
             }
         }
