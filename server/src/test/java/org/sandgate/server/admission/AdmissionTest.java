@@ -43,6 +43,7 @@ import org.sandgate.server.identity.ProxyPolicyKind;
 import org.sandgate.server.identity.RequestCaller;
 import org.sandgate.server.lifecycle.PeriodicWork;
 import org.sandgate.server.policy.Policies;
+import org.sandgate.server.runmode.RunMode;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.TestServices;
 import org.sandgate.server.sessions.SessionQuota;
@@ -99,7 +100,8 @@ class AdmissionTest {
         store = new SqliteSessionStore(dir.resolve("sessions.db"));
         audit = new AuditLog(dir.resolve("audit.log"), 1 << 20, Clock.systemUTC());
         SandgateConfig defaults = SandgateConfig.defaults();
-        sessions = Sessions.create(store, new Sandboxes(dir.resolve("sandboxes")), Optional.empty(),
+        Sandboxes sandboxes = new Sandboxes(dir.resolve("sandboxes"));
+        sessions = Sessions.create(store, sandboxes, RunMode.personal(sandboxes),
                 TestBackends.of(slurm), defaults.batch(), defaults.jobs(), Clock.systemUTC(), work, Duration.ofSeconds(60));
         quota = new SessionQuota(sessions.manager(), sessions.events());
         service = TestServices.deployed(new Service() {
