@@ -124,6 +124,15 @@ class PortalSessionsIT {
         assertTrue(body.contains("href=\"/sandbox/" + id + "/?archive=zip\""), body);
         assertTrue(body.contains("href=\"/sandbox/" + id + "/?archive=tar.gz\""), body);
         assertFalse(body.contains("sse-connect"), "a finished session needs no event stream: " + body);
+        assertFalse(body.contains("keep this page's address"), body);
+    }
+
+    @Test
+    void anAnonymousSessionsPageSaysItsAddressIsItsKey() throws Exception {
+        String id = launch(null, "/api/v1/services/sleepy/add", "[0, 1, 2]");
+        Https.Reply r = page(null, "/portal/sessions/" + id);
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("keep this page's address"), r.body());
     }
 
     @Test

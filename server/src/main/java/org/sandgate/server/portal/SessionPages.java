@@ -129,7 +129,8 @@ final class SessionPages implements PortalHandler.Section {
                 readable(s.path("updated").asText()), s.path("backend").asText(),
                 s.path("backend_job_id").isNull() ? null : s.path("backend_job_id").asText(),
                 s.path("cost").asText(), s.path("account").asText(), files, outputs, sandbox,
-                "/api/v1/sessions/" + id + "/events", SESSIONS + "/" + id + "/live", SESSIONS + "/" + id + "/remove");
+                "/api/v1/sessions/" + id + "/events", SESSIONS + "/" + id + "/live", SESSIONS + "/" + id + "/remove",
+                org.sandgate.server.sessions.SessionManager.ANONYMOUS.equals(s.path("owner").asText()));
     }
 
     private PortalHandler.Page confirmRemoval(PortalHandler.Exchange x, RequestCaller caller, String id) {

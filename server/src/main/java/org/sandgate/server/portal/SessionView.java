@@ -26,11 +26,13 @@ import java.util.List;
  * @param eventsUrl   the API's event stream of the session
  * @param liveUrl     the fragment the page fetches at each event
  * @param removeUrl   the page that asks before cancelling or removing
+ * @param anonymous   whether it was made without a certificate (its address is then its only key)
  */
 public record SessionView(String id, String service, String method, String state, boolean terminal, Integer exitCode,
                           String message, String created, String createdText, String updated, String updatedText,
                           String backend, String jobId, String cost, String account, List<FileRow> files,
-                          List<Output> outputs, String sandboxUrl, String eventsUrl, String liveUrl, String removeUrl) {
+                          List<Output> outputs, String sandboxUrl, String eventsUrl, String liveUrl, String removeUrl,
+                          boolean anonymous) {
     /** One file of the sandbox. */
     public record FileRow(String path, String href, String size, long bytes, String mtime, String mtimeText) {
     }
