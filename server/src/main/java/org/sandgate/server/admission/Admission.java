@@ -163,7 +163,12 @@ public final class Admission {
         return caller.identity().canonical().orElse(SessionManager.ANONYMOUS + "@" + caller.address());
     }
 
-    private static double cost(DeployedService service, ServiceMethod m, Arguments args) {
+    /**
+     * What a call of {@code m} with these arguments costs, by the method's own cost function.
+     *
+     * @throws Refusal {@code service_error} when the function fails or answers no finite, non-negative cost
+     */
+    public static double cost(DeployedService service, ServiceMethod m, Arguments args) {
         double cost = PluginCalls.run(service, () -> m.cost().cost(args), service.name() + "." + m.name() + " cost");
         if (!Double.isFinite(cost) || cost < 0) {
             throw PluginCalls.serviceError(service.name() + "." + m.name(),

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sandgate.server.admin.Drain;
+import org.sandgate.server.admission.Admission;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.policy.GraduatedSecurity;
@@ -26,7 +27,6 @@ import org.sandgate.server.policy.Policies;
 import org.sandgate.server.services.ArgumentBinder;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.Deployer;
-import org.sandgate.server.services.PluginCalls;
 import org.sandgate.server.services.ServiceNames;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
@@ -60,10 +60,10 @@ public final class CostPreviewResource {
                                        @Context SecurityContext context) {
         String name = ServiceNames.fromSegments(service.stream().map(PathSegment::getPath).toList());
         DeployedService deployed = deployer.acquire(name).orElseThrow(() ->
-                new Refusal(ErrorCode.NOT_FOUND, "no service named '" + printable(name) + "' is deployed"));
+                new Refusal(ErrorCode.NOT_FOUND, "no service named '" + Admission.printable(name) + "' is deployed"));
         try {
             ServiceMethod m = deployed.method(method).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
-                    "service " + name + " has no method '" + printable(method) + "'"));
+                    "service " + name + " has no method '" + Admission.printable(method) + "'"));
             return preview(deployed, m, argsOf(body), Callers.of(context));
         } finally {
             deployed.exit();
@@ -72,11 +72,7 @@ public final class CostPreviewResource {
 
     private Map<String, Object> preview(DeployedService deployed, ServiceMethod m, JsonNode args, RequestCaller caller) {
         Arguments bound = bind(m.arguments(), args);
-        double cost = PluginCalls.run(deployed, () -> m.cost().cost(bound), deployed.name() + "." + m.name() + " cost");
-        if (!Double.isFinite(cost) || cost < 0) {
-            throw PluginCalls.serviceError(deployed.name() + "." + m.name(),
-                    new IllegalStateException("cost function returned " + cost));
-        }
+        double cost = Admission.cost(deployed, m, bound);
         GraduatedSecurity security = policies.current().security();
         Tier tier = caller.identity().tier();
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -163,10 +159,5 @@ public final class CostPreviewResource {
             throw new Refusal(ErrorCode.INVALID_JSON, "the request body must be a JSON object {\"args\": ...}");
         }
         return root.get("args");
-    }
-
-    private static String printable(String s) {
-        String p = s.replaceAll("\\p{Cntrl}", "?");
-        return p.length() > 128 ? p.substring(0, 125) + "..." : p;
     }
 }
