@@ -5,12 +5,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpMethod;
+import org.sandgate.sandbox.SessionState;
 import org.sandgate.server.identity.RequestCaller;
 
 /**
@@ -23,7 +24,6 @@ import org.sandgate.server.identity.RequestCaller;
 final class SessionPages implements PortalHandler.Section {
     private static final String SESSIONS = "/portal/sessions";
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    private static final Set<String> TERMINAL = Set.of("DONE", "FAILED", "CANCELLED");
 
     private final Pages pages;
     private final ApiClient api;
@@ -82,7 +82,7 @@ final class SessionPages implements PortalHandler.Section {
         for (JsonNode s : answer.body().path("sessions")) {
             String id = s.path("session").asText();
             String state = s.path("state").asText();
-            active |= !TERMINAL.contains(state);
+            active |= !isFinal(state);
             rows.add(new SessionsView.Row(id, SESSIONS + "/" + id, s.path("service").asText() + "."
                     + s.path("method").asText(), state, exitCode(s), s.path("created").asText(),
                     readable(s.path("created").asText()), s.path("updated").asText(),
@@ -124,7 +124,7 @@ final class SessionPages implements PortalHandler.Section {
                     Sizes.human(t.size()), sandbox + name)));
         }
         return new SessionView(id, s.path("service").asText(), s.path("method").asText(), state,
-                TERMINAL.contains(state), exitCode(s), s.path("message").isNull() ? null : s.path("message").asText(),
+                isFinal(state), exitCode(s), s.path("message").isNull() ? null : s.path("message").asText(),
                 s.path("created").asText(), readable(s.path("created").asText()), s.path("updated").asText(),
                 readable(s.path("updated").asText()), s.path("backend").asText(),
                 s.path("backend_job_id").isNull() ? null : s.path("backend_job_id").asText(),
@@ -141,7 +141,7 @@ final class SessionPages implements PortalHandler.Section {
         if (!answer.ok()) {
             return pages.apiProblem(x, answer);
         }
-        boolean active = !TERMINAL.contains(answer.body().path("state").asText());
+        boolean active = !isFinal(answer.body().path("state").asText());
         String call = answer.body().path("service").asText() + "." + answer.body().path("method").asText();
         ConfirmView view = new ConfirmView(active
                 ? "The job " + call + " is " + answer.body().path("state").asText().toLowerCase()
@@ -186,5 +186,10 @@ final class SessionPages implements PortalHandler.Section {
             segments.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return String.join("/", segments);
+    }
+
+    /** Whether a state the API answered is final (an unknown one is not). */
+    private static boolean isFinal(String state) {
+        return Arrays.stream(SessionState.values()).anyMatch(st -> st.terminal() && st.name().equals(state));
     }
 }
