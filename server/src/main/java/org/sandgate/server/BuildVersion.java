@@ -13,7 +13,7 @@ public final class BuildVersion {
 
     /** The build's version, if the server runs from its jar. */
     public static Optional<String> current() {
-        return Optional.ofNullable(SandgateServer.class.getPackage().getImplementationVersion());
+        return Optional.ofNullable(BuildVersion.class.getPackage().getImplementationVersion());
     }
 
     /** The build's version, or {@code development build}. */
