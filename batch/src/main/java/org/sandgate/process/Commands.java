@@ -12,8 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,12 +22,6 @@ import java.util.concurrent.atomic.LongAdder;
  * them by program so that the cost of following jobs can be measured.
  */
 public final class Commands {
-    /** Readers of the commands' output: two per running command, never the common pool. */
-    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "command-output");
-        t.setDaemon(true);
-        return t;
-    });
     private final Duration timeout;
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
@@ -82,16 +74,24 @@ public final class Commands {
         }
     }
 
+    /**
+     * Reads one of a command's outputs on a thread of its own, which ends when the command closes
+     * it: no pool outlives the command, so nothing of a server's is left running after it stops.
+     */
     private static CompletableFuture<String> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
             try (stream) {
                 byte[] bytes = stream.readNBytes(4 * 1024 * 1024);
                 stream.transferTo(OutputStream.nullOutputStream());
-                return new String(bytes, StandardCharsets.UTF_8);
+                text.complete(new String(bytes, StandardCharsets.UTF_8));
             } catch (IOException e) {
-                return "";
+                text.complete("");
             }
-        }, READERS);
+        }, "command-output");
+        reader.setDaemon(true);
+        reader.start();
+        return text;
     }
 
     /** How many times each program ran since start. */

@@ -59,6 +59,7 @@ import org.sandgate.server.gridmap.GridMapFile;
 import org.sandgate.server.identity.CertificateAuthenticator;
 import org.sandgate.server.services.PluginLoader;
 import org.sandgate.server.services.Deployer;
+import org.sandgate.server.services.ImmediateCalls;
 import org.sandgate.server.services.command.CommandServices;
 import org.sandgate.process.Commands;
 import org.sandgate.server.tls.HostCredential;
@@ -230,11 +231,13 @@ public final class SandgateServer {
                             return new org.sandgate.batch.JobLimits(l.processes(), l.fileBytes(), l.openFiles(),
                                     l.addressBytes());
                         }),
-                backends.available(), config.services().scanMillis());
+                backends.available(), config.services().scanMillis(), work);
         jetty.addBean(services, true);
+        ImmediateCalls immediate = new ImmediateCalls();
+        jetty.addBean(immediate, true);
         JettyHttpContainer jersey = ContainerFactory.createContainer(JettyHttpContainer.class,
                 ApiApplication.create(new ApiApplication.Components(config, policies, services, sessions, sandboxes, tokens,
-                        callout, audit, bans, drain, reloader, access, new SessionQuota(sessions, made.events())), extraApi));
+                        callout, audit, bans, drain, reloader, access, new SessionQuota(sessions, made.events()), immediate), extraApi));
         // Jersey's Jetty container takes the whole request path as the resource path, so it is not put
         // in a context: resources carry the /api prefix themselves (ApiPaths).
         RequestAuthenticator requests = new RequestAuthenticator(authenticator, tokens, policies, bans, audit);

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sandgate.server.lifecycle.PeriodicWork;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.batch.BackendName;
 import org.sandgate.process.Commands;
@@ -31,6 +34,17 @@ import org.sandgate.server.services.command.CommandServices;
 class ClassLoaderReleaseIT {
     @TempDir
     Path dir;
+    private final PeriodicWork work = new PeriodicWork();
+
+    @BeforeEach
+    void startScheduler() throws Exception {
+        work.start();
+    }
+
+    @AfterEach
+    void stopScheduler() throws Exception {
+        work.stop();
+    }
 
     @Test
     void twoHundredDeploysAndRemovalsLeaveEveryOldClassLoaderCollectable() throws Exception {
@@ -38,7 +52,7 @@ class ClassLoaderReleaseIT {
         Path deploy = Files.createDirectories(dir.resolve("services"));
         Path copies = dir.resolve("deployed");
         Deployer deployer = new Deployer(deploy, copies, new PluginLoader(),
-                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of(BackendName.LOCAL), 60_000);
+                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of(BackendName.LOCAL), 60_000, work);
         deployer.start();
         List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -75,7 +89,7 @@ class ClassLoaderReleaseIT {
         Path jar = PluginJar.build(dir.resolve("build").resolve("version.jar"), VersionOne.class);
         Path deploy = Files.createDirectories(dir.resolve("services"));
         Deployer deployer = new Deployer(deploy, dir.resolve("deployed"), new PluginLoader(),
-                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of(BackendName.LOCAL), 60_000);
+                new CommandServices(new Commands(Duration.ofSeconds(5))), Set.of(BackendName.LOCAL), 60_000, work);
         deployer.start();
         Files.copy(jar, deploy.resolve("version.jar"));
         deployer.scan(true);

@@ -12,6 +12,7 @@ import org.sandgate.server.authz.AuthzCallout;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.tokens.TokenService;
 import org.sandgate.server.services.Deployer;
+import org.sandgate.server.services.ImmediateCalls;
 import org.sandgate.server.admission.Admission;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.sessions.SessionQuota;
@@ -28,7 +29,8 @@ public final class ApiApplication {
     /** What the resources work with. */
     public record Components(SandgateConfig config, Policies policies, Deployer services, SessionManager sessions,
                              Sandboxes sandboxes, TokenService tokens, AuthzCallout callout, AuditLog audit, Bans bans,
-                             Drain drain, Reloader reloader, SessionAccess access, SessionQuota quota) {
+                             Drain drain, Reloader reloader, SessionAccess access, SessionQuota quota,
+                             ImmediateCalls immediate) {
     }
 
     /**
@@ -42,7 +44,7 @@ public final class ApiApplication {
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
         rc.register(new ServicesResource(c.services(), c.policies(), new Admission(c.policies(), c.callout(), c.audit(),
-                c.drain(), c.quota(), c.sessions()), Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
+                c.drain(), c.quota(), c.sessions()), c.immediate(), Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
         rc.register(new CostPreviewResource(c.services(), c.policies(), c.drain()));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
         SessionViews views = new SessionViews(c.sandboxes());

@@ -29,6 +29,7 @@ import org.sandgate.server.errors.Refusal;
 import org.sandgate.server.policy.Policies;
 import org.sandgate.server.services.DeployedService;
 import org.sandgate.server.services.Deployer;
+import org.sandgate.server.services.ImmediateCalls;
 import org.sandgate.server.services.PluginCalls;
 import org.sandgate.server.services.ServiceNames;
 import org.sandgate.server.services.ServiceRegistry;
@@ -47,16 +48,20 @@ public final class ServicesResource {
     private final Deployer deployer;
     private final Policies policies;
     private final Admission admission;
+    private final ImmediateCalls immediate;
     private final Duration immediateTimeout;
 
     /**
      * @param admission        decides whether a call runs, and launches admitted jobs
+     * @param immediate        the threads immediate methods run on
      * @param immediateTimeout an immediate method still running after this is cut off
      */
-    public ServicesResource(Deployer deployer, Policies policies, Admission admission, Duration immediateTimeout) {
+    public ServicesResource(Deployer deployer, Policies policies, Admission admission, ImmediateCalls immediate,
+                            Duration immediateTimeout) {
         this.deployer = deployer;
         this.policies = policies;
         this.admission = admission;
+        this.immediate = immediate;
         this.immediateTimeout = immediateTimeout;
     }
 
@@ -130,7 +135,7 @@ public final class ServicesResource {
                         .entity(SessionViews.launched(session, uri.getBaseUri())).build();
             }
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("result", invoke(admitted, immediateTimeout));
+            answer.put("result", invoke(admitted));
             return Response.ok(answer).build();
         } finally {
             deployed.exit();
@@ -148,10 +153,10 @@ public final class ServicesResource {
         return root.get("args");
     }
 
-    private static Object invoke(AdmittedCall admitted, Duration limit) {
+    private Object invoke(AdmittedCall admitted) {
         ServiceMethod m = admitted.method();
-        Object result = PluginCalls.runWithin(admitted.service(), () -> m.immediateHandler().handle(admitted.call()),
-                admitted.what(), limit);
+        Object result = immediate.runWithin(admitted.service(), () -> m.immediateHandler().handle(admitted.call()),
+                admitted.what(), immediateTimeout);
         try {
             JsonMapping.mapper().writeValueAsBytes(result);
         } catch (JsonProcessingException e) {

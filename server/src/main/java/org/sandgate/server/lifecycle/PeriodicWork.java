@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's one scheduler for periodic work (the grid-mapfile poll, the job follower, the
- * retention sweep). Each task runs with a fixed delay after its previous run, never two runs of one
+ * The server's one scheduler for periodic work (the grid-mapfile poll, the deploy directory's scan,
+ * the job follower, the retention sweep). Each task runs with a fixed delay after its previous run, never two runs of one
  * task at once, and a failing run is logged and tried again at the next interval. There is a thread
  * for each task, so that a slow one (a batch system that takes its time to answer) never delays the
  * others. Components add their task when they start and {@link Task#stop() stop} it when they stop;
@@ -78,6 +78,7 @@ public final class PeriodicWork extends AbstractLifeCycle {
         private final Runnable work;
         private final ReentrantLock running = new ReentrantLock();
         private final AtomicBoolean soon = new AtomicBoolean();
+        private final AtomicBoolean later = new AtomicBoolean();
         private volatile boolean stopped;
         private volatile ScheduledFuture<?> future;
 
@@ -114,6 +115,29 @@ public final class PeriodicWork extends AbstractLifeCycle {
                 executor.execute(() -> runSafely(true));
             } catch (RejectedExecutionException stopping) {
                 soon.set(false);       // the server is stopping
+            }
+        }
+
+        /**
+         * Runs the task once more after {@code delay} (or after the run in progress then); asks made
+         * before that run starts are one run.
+         */
+        public void runAfter(Duration delay) {
+            if (stopped || !later.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                executor.schedule(() -> {
+                    running.lock();
+                    try {
+                        later.set(false);
+                    } finally {
+                        running.unlock();
+                    }
+                    runSafely(false);
+                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                later.set(false);       // the server is stopping
             }
         }
 

@@ -15,14 +15,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.sandgate.batch.BackendName;
 import org.sandgate.server.files.DataDirectory;
+import org.sandgate.server.lifecycle.PeriodicWork;
 import org.sandgate.server.services.command.CommandServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +52,8 @@ public final class Deployer extends AbstractLifeCycle {
             new AtomicReference<>(new ServiceRegistry(Map.of(), List.of()));
     private final Map<String, FileState> files = new TreeMap<>();
     private final AtomicLong copyNumber = new AtomicLong();
-    private ScheduledExecutorService scanner;
+    private final PeriodicWork work;
+    private PeriodicWork.Task scanner;
 
     /** A file of the deploy directory: what it deploys now, and why not its latest form. */
     private record FileState(List<DeployedService> services, Optional<String> problem) {
@@ -74,7 +74,8 @@ public final class Deployer extends AbstractLifeCycle {
      * @param scanMillis how often the deploy directory is read
      */
     public Deployer(Path deployDir, Path workDir, PluginLoader plugins, CommandServices commands, Set<BackendName> backends,
-                    long scanMillis) {
+                    long scanMillis, PeriodicWork work) {
+        this.work = work;
         this.directory = new DeployDirectory(deployDir);
         this.deployDir = deployDir;
         this.copies = workDir;
@@ -94,24 +95,31 @@ public final class Deployer extends AbstractLifeCycle {
             }
         }
         scan(true);
-        scanner = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "deployer");
-            t.setDaemon(true);
-            return t;
-        });
-        scanner.scheduleWithFixedDelay(this::scanSafely, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
+        PeriodicWork.Task task = work.everyAfterFirstInterval("the deploy directory's scan",
+                Duration.ofMillis(scanMillis), this::scanSafely);
+        scanner = task;
         // a change reported scans at once, and once more a little later to deploy what stayed the same
         directory.watch(() -> {
-            scanner.execute(this::scanSafely);
-            scanner.schedule(this::scanSafely, Math.min(200, scanMillis), TimeUnit.MILLISECONDS);
+            task.runSoon();
+            task.runAfter(Duration.ofMillis(Math.min(200, scanMillis)));
         });
     }
 
+    /**
+     * Stops watching and scanning, then withdraws every service: each version closes (its jar too)
+     * when its last call has ended. Not under the monitor while the scan stops, which a scan waits for.
+     */
     @Override
-    protected synchronized void doStop() throws InterruptedException, IOException {
+    protected void doStop() throws InterruptedException, IOException {
         directory.close();
-        scanner.shutdownNow();
-        scanner.awaitTermination(5, TimeUnit.SECONDS);
+        scanner.stop();
+        List<DeployedService> withdrawn = new ArrayList<>();
+        synchronized (this) {
+            files.values().forEach(state -> withdrawn.addAll(state.services()));
+            files.clear();
+            publish();
+        }
+        withdrawn.forEach(DeployedService::retire);
     }
 
     /** The services deployed now. */
