@@ -76,7 +76,7 @@ class PortalIT {
         assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'")
                 && csp.contains("style-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
         assertFalse(csp.contains("unsafe-inline") || csp.contains("unsafe-eval"), csp);
-        assertEquals("no-referrer", h.firstValue("Referrer-Policy").orElse(""));
+        assertEquals("same-origin", h.firstValue("Referrer-Policy").orElse(""));
         assertEquals("nosniff", h.firstValue("X-Content-Type-Options").orElse(""));
         assertEquals("no-store", h.firstValue("Cache-Control").orElse(""));
         assertTrue(h.allValues("Set-Cookie").isEmpty(), "the portal sets no cookie");

@@ -131,7 +131,7 @@ public final class PortalHandler extends Handler.Abstract {
         response.setStatus(page.status());
         var headers = response.getHeaders();
         headers.put("Content-Security-Policy", CSP);
-        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("Referrer-Policy", "same-origin");
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("X-Frame-Options", "DENY");
         headers.put(HttpHeader.CACHE_CONTROL, "no-store");
