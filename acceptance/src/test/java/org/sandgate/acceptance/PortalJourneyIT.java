@@ -3,24 +3,40 @@ package org.sandgate.acceptance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.sandgate.acceptance.browser.Axe;
 import org.sandgate.acceptance.browser.Browser;
 import org.sandgate.acceptance.browser.Keyboard;
 
 /**
  * The portal as its visitors use it, in Debian's Chromium presenting their demo certificates: the
- * journey of a strong user with JavaScript, the same without JavaScript, a visitor without a
- * certificate, a weak one and a refused one. Every page of the journey is checked with axe-core
- * (WCAG 2.2 A and AA: no violation) and kept as a screenshot.
+ * journey of a strong user with JavaScript (land, see who I am, open a form, preview the cost, call,
+ * watch the session reach DONE live, read stdout, download a file and the archive, cancel another
+ * session), the same without JavaScript (plain form posts and reloads), the same by keyboard only,
+ * a visitor without a certificate, a weak one whom the preview tells which tier the call needs, and
+ * a refused one. Every page of the journey is checked with axe-core (WCAG 2.2 A and AA: no
+ * violation) and kept as a screenshot.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PortalJourneyIT {
     private static final String ALICE = "/O=Sandgate Demo/OU=People/CN=Alice Demo";
+    private static final Pattern SESSION_PAGE = Pattern.compile(".*/portal/sessions/([0-9a-f]{32})$");
+    private static final String STRONG_ENOUGH = "Your credential is strong enough for it.";
     private BrowserDemo site;
 
     @BeforeAll
@@ -44,24 +60,159 @@ class PortalJourneyIT {
         }
     }
 
-    private void landAndSeeWhoIAm(Browser browser, String prefix, boolean javaScript) throws Exception {
+    private static WebElement button(Browser browser, String text) {
+        return browser.driver().findElement(By.xpath("//button[normalize-space()='" + text + "']"));
+    }
+
+    private static void fill(Browser browser, String field, String value) {
+        WebElement input = browser.driver().findElement(By.id("arg-" + field));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    /** The cost preview's text once it says {@code expected} (htmx fills it in as the form is typed into). */
+    private static String preview(Browser browser, String expected) {
+        By where = By.id("cost-preview");
+        browser.waiting(15).until(d -> d.findElement(where).getText().contains(expected));
+        return browser.driver().findElement(where).getText();
+    }
+
+    private static String state(Browser browser) {
+        return browser.driver().findElement(By.id("session-state")).getText();
+    }
+
+    private void landAndSeeWhoIAm(Browser browser, String prefix, boolean axe) throws Exception {
         browser.open(site.origin() + "/");
-        page(browser, "Sandgate", prefix + "01-start", javaScript);
+        page(browser, "Sandgate", prefix + "01-start", axe);
         assertTrue(browser.text().contains("You are " + ALICE + ", with a strong credential mapped to the account "
                 + site.account.name()), browser.text());
 
         browser.driver().findElement(By.linkText("Who am I")).click();
-        page(browser, "Who am I", prefix + "02-whoami", javaScript);
+        page(browser, "Who am I", prefix + "02-whoami", axe);
         String facts = browser.driver().findElement(By.cssSelector("main dl")).getText();
         assertTrue(facts.contains("Distinguished name\n" + ALICE), facts);
         assertTrue(facts.contains("Tier\nstrong"), facts);
         assertTrue(facts.contains("Accounts\n" + site.account.name()), facts);
     }
 
+    /** From the services page to the form of sleepy.add; a cost that only the strong tier allows is previewed as allowed. */
+    private void openTheFormAndPreviewTheCost(Browser browser, String prefix, boolean javaScript) throws Exception {
+        browser.driver().findElement(By.linkText("Services")).click();
+        page(browser, "Services", prefix + "03-services", javaScript);
+        browser.driver().findElement(By.linkText("sleepy.add")).click();
+        page(browser, "sleepy.add", prefix + "04-form", javaScript);
+        fill(browser, "seconds", "4000");
+        fill(browser, "a", "3");
+        fill(browser, "b", "5");
+        if (!javaScript) {
+            button(browser, "Preview the cost").click();
+            assertEquals("4000", browser.driver().findElement(By.id("arg-seconds")).getAttribute("value"),
+                    "the preview page keeps what was typed");
+        }
+        String cost = preview(browser, "This call costs 4001 CPU-seconds");
+        assertTrue(cost.contains(STRONG_ENOUGH), cost);
+        page(browser, "sleepy.add", prefix + "05-cost-preview", javaScript);
+        fill(browser, "seconds", "1");
+        if (!javaScript) {
+            button(browser, "Preview the cost").click();
+        }
+        preview(browser, "This call costs 2 CPU-seconds");
+    }
+
+    /** Waits until the browser shows a session's page; returns the session's id. */
+    private static String sessionPage(Browser browser) {
+        try {
+            browser.waiting(20).until(d -> SESSION_PAGE.matcher(d.getCurrentUrl()).matches());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no session's page: " + browser.driver().getCurrentUrl() + "\n" + browser.text(), e);
+        }
+        Matcher m = SESSION_PAGE.matcher(browser.driver().getCurrentUrl());
+        assertTrue(m.matches());
+        return m.group(1);
+    }
+
+    /** With JavaScript the session page changes by itself (the event stream): it is never reloaded. */
+    private static void watchItReachDoneLive(Browser browser, String prefix) throws Exception {
+        browser.script("window.__sameDocument = true;");
+        page(browser, "Session of sleepy.add", prefix + "06-session-active", true);
+        browser.waiting(60).until(d -> state(browser).equals("DONE"));
+        assertEquals(Boolean.TRUE, browser.script("return window.__sameDocument === true;"),
+                "the state changed without a reload");
+        page(browser, "Session of sleepy.add", prefix + "07-session-done", true);
+    }
+
+    /** Without JavaScript the page says to reload it, and a reload shows the new state. */
+    private static void reloadUntilDone(Browser browser, String prefix) throws Exception {
+        page(browser, "Session of sleepy.add", prefix + "06-session-active", false);
+        for (int i = 0; i < 120 && !state(browser).equals("DONE"); i++) {
+            Thread.sleep(500);
+            browser.driver().findElement(By.linkText("reload it")).click();
+        }
+        assertEquals("DONE", state(browser));
+        page(browser, "Session of sleepy.add", prefix + "07-session-done", false);
+    }
+
+    /** The finished session's page: exit code, stdout, a downloaded file, the downloaded zip of the sandbox. */
+    private static void readTheOutputAndDownload(Browser browser, String session, String prefix) throws Exception {
+        String facts = browser.driver().findElement(By.cssSelector("#live dl")).getText();
+        assertTrue(facts.contains("Exit code\n0"), facts);
+        String stdout = browser.driver().findElement(By.cssSelector("section[aria-labelledby=output-stdout] pre")).getText();
+        assertEquals("sleepyadd 3 + 5 = 8", stdout.strip());
+
+        browser.driver().findElement(By.linkText("stdout")).click();
+        assertEquals("sleepyadd 3 + 5 = 8\n", Files.readString(browser.downloaded("stdout")));
+        browser.driver().findElement(By.linkText("zip")).click();
+        Map<String, String> zip = unzip(browser.downloaded(session + ".zip"));
+        assertEquals("sleepyadd 3 + 5 = 8\n", zip.get("stdout"), zip.keySet().toString());
+    }
+
+    private static Map<String, String> unzip(Path file) throws Exception {
+        Map<String, String> entries = new HashMap<>();
+        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                entries.put(e.getName().replaceFirst("^[0-9a-f]{32}/", ""), new String(zip.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return entries;
+    }
+
+    /** My sessions lists the session with its state. */
+    private void seeItAmongMySessions(Browser browser, String session, String prefix, boolean axe) throws Exception {
+        browser.driver().findElement(By.linkText("My sessions")).click();
+        page(browser, "My sessions", prefix + "08-sessions", axe);
+        WebElement row = browser.driver().findElement(By.xpath("//tr[.//a[contains(@href, '" + session + "')]]"));
+        assertTrue(row.getText().contains("DONE"), row.getText());
+    }
+
+    /** Starts a long job, cancels it from its page after the confirmation; it is gone. */
+    private void cancelAnotherSession(Browser browser, String prefix, boolean axe) throws Exception {
+        browser.open(site.origin() + "/portal/services/sleepy/add");
+        fill(browser, "seconds", "600");
+        fill(browser, "a", "1");
+        fill(browser, "b", "1");
+        button(browser, "Call").click();
+        String session = sessionPage(browser);
+        site.awaitState("alice", session, "RUNNING");
+        browser.driver().findElement(By.linkText("Cancel the job")).click();
+        page(browser, "Cancel the job?", prefix + "09-cancel-confirm", axe);
+        button(browser, "Cancel the job and remove the session").click();
+        browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/portal/sessions?removed=1"));
+        assertTrue(browser.text().contains("The session was removed."), browser.text());
+        page(browser, "My sessions", prefix + "10-removed", axe);
+        assertEquals("not_found", site.curl("alice", site.origin() + "/api/v1/sessions/" + session).path("error").asText());
+    }
+
     @Test
     void aStrongUserWalksThroughThePortal() throws Exception {
         try (Browser browser = site.browser("alice", true)) {
             landAndSeeWhoIAm(browser, "journey-", true);
+            openTheFormAndPreviewTheCost(browser, "journey-", true);
+            button(browser, "Call").click();
+            String session = sessionPage(browser);
+            watchItReachDoneLive(browser, "journey-");
+            readTheOutputAndDownload(browser, session, "journey-");
+            seeItAmongMySessions(browser, session, "journey-", true);
+            cancelAnotherSession(browser, "journey-", true);
         }
     }
 
@@ -69,6 +220,13 @@ class PortalJourneyIT {
     void aStrongUserWalksThroughThePortalWithoutJavaScript() throws Exception {
         try (Browser browser = site.browser("alice", false)) {
             landAndSeeWhoIAm(browser, "nojs-", false);
+            openTheFormAndPreviewTheCost(browser, "nojs-", false);
+            button(browser, "Call").click();
+            String session = sessionPage(browser);
+            reloadUntilDone(browser, "nojs-");
+            readTheOutputAndDownload(browser, session, "nojs-");
+            seeItAmongMySessions(browser, session, "nojs-", false);
+            cancelAnotherSession(browser, "nojs-", false);
         }
     }
 
@@ -85,6 +243,37 @@ class PortalJourneyIT {
             keys.enter();
             browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/portal/whoami"));
             page(browser, "Who am I", "keyboard-02-whoami", false);
+
+            keys.tabToText("Services", 10);
+            keys.enter();
+            browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/portal/services"));
+            keys.tabToText("sleepy.add", 20);
+            keys.enter();
+            browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/portal/services/sleepy/add"));
+            keys.tabToField("seconds", 20);
+            keys.type("1");
+            keys.tabToField("a", 3);
+            keys.type("3");
+            keys.tabToField("b", 3);
+            keys.type("5");
+            preview(browser, "This call costs 2 CPU-seconds");
+            page(browser, "sleepy.add", "keyboard-04-form", false);
+            keys.tabToText("Call", 10);
+            keys.space();
+            String session = sessionPage(browser);
+            browser.waiting(60).until(d -> state(browser).equals("DONE"));
+            page(browser, "Session of sleepy.add", "keyboard-07-session-done", false);
+
+            keys.tabToText("zip", 40);
+            keys.enter();
+            assertEquals("sleepyadd 3 + 5 = 8\n", unzip(browser.downloaded(session + ".zip")).get("stdout"));
+            keys.tabToText("Remove the session", 10);
+            keys.enter();
+            browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/remove"));
+            keys.tabToText("Remove the session", 20);
+            keys.space();
+            browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/portal/sessions?removed=1"));
+            assertEquals("not_found", site.curl("alice", site.origin() + "/api/v1/sessions/" + session).path("error").asText());
         }
     }
 
@@ -114,6 +303,28 @@ class PortalJourneyIT {
             String table = browser.driver().findElement(By.cssSelector("main table")).getText();
             assertTrue(table.contains("weak (yours) 3600 CPU-seconds"), table);
         }
+    }
+
+    @Test
+    void theCostPreviewTellsAWeakUserWhichTierTheCallNeeds() throws Exception {
+        int before = site.curl("bob", site.origin() + "/api/v1/sessions").path("sessions").size();
+        try (Browser browser = site.browser("bob", true)) {
+            browser.open(site.origin() + "/portal/services/sleepy/add");
+            fill(browser, "seconds", "4000");
+            fill(browser, "a", "3");
+            fill(browser, "b", "5");
+            String cost = preview(browser, "This call costs 4001 CPU-seconds");
+            assertTrue(cost.contains("calls with a weak credential may cost at most 3600"), cost);
+            assertTrue(cost.contains("A strong credential is needed for it."), cost);
+            page(browser, "sleepy.add", "weak-cost-preview", true);
+
+            button(browser, "Call").click();
+            WebElement alert = browser.waiting(15).until(d -> d.findElement(By.cssSelector("[role=alert]")));
+            assertTrue(alert.getText().contains("The call was not made"), alert.getText());
+            page(browser, "sleepy.add", "weak-call-refused", true);
+        }
+        assertEquals(before, site.curl("bob", site.origin() + "/api/v1/sessions").path("sessions").size(),
+                "the refused call started no session");
     }
 
     @Test

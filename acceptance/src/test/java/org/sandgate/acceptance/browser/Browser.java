@@ -49,9 +49,13 @@ public final class Browser implements AutoCloseable {
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile));
         options.addArguments(args);
+        Path downloads = Files.createDirectories(profile.resolve("Downloads"));
+        Map<String, Object> prefs = new java.util.HashMap<>(Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         if (!javaScript) {
-            options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+            prefs.put("profile.managed_default_content_settings.javascript", 2);
         }
+        options.setExperimentalOption("prefs", prefs);
         Path logs = Files.createDirectories(Path.of("target/browser-logs").toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Tools.CHROMEDRIVER.toFile())
@@ -62,6 +66,28 @@ public final class Browser implements AutoCloseable {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(60));
         return new Browser(driver, profile);
+    }
+
+    /**
+     * Waits until the browser has downloaded a file of this name (or this name with an extension that
+     * Chromium adds from the type, as {@code stdout.txt} for text/plain); returns it.
+     */
+    public Path downloaded(String name) throws InterruptedException, IOException {
+        Path dir = profile.resolve("Downloads");
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (java.time.Instant.now().isBefore(deadline)) {
+            try (var files = Files.list(dir)) {
+                var done = files.filter(f -> {
+                    String n = f.getFileName().toString();
+                    return (n.equals(name) || n.startsWith(name + ".")) && !n.endsWith(".crdownload");
+                }).findFirst();
+                if (done.isPresent()) {
+                    return done.get();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(name + " was not downloaded in 30 s; downloads: " + java.util.Arrays.toString(dir.toFile().list()));
     }
 
     /** The WebDriver, for what this class does not wrap. */
@@ -87,7 +113,10 @@ public final class Browser implements AutoCloseable {
 
     /** A wait of up to {@code seconds} for a condition on this browser. */
     public WebDriverWait waiting(int seconds) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+        // a page that is being replaced (a form post, a reload, an htmx swap) leaves stale elements behind
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Keeps a screenshot of the page as {@code target/browser-screenshots/NAME.png}. */
