@@ -64,7 +64,7 @@ public final class CostPreviewResource {
         try {
             ServiceMethod m = deployed.method(method).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
                     "service " + name + " has no method '" + Admission.printable(method) + "'"));
-            return preview(deployed, m, argsOf(body), Callers.of(context));
+            return preview(deployed, m, JsonMapping.argsOf(body), Callers.of(context));
         } finally {
             deployed.exit();
         }
@@ -150,14 +150,4 @@ public final class CostPreviewResource {
         return errors;
     }
 
-    private static JsonNode argsOf(String body) {
-        JsonNode root = JsonMapping.body(body);
-        if (root == null) {
-            return null;
-        }
-        if (!root.isObject()) {
-            throw new Refusal(ErrorCode.INVALID_JSON, "the request body must be a JSON object {\"args\": ...}");
-        }
-        return root.get("args");
-    }
 }

@@ -42,6 +42,23 @@ public final class JsonMapping implements ContextResolver<ObjectMapper> {
     }
 
     /**
+     * The {@code args} of a call's body {@code {"args": ...}}; {@code null} when there is no body or no
+     * {@code args}.
+     *
+     * @throws Refusal {@code 400 invalid_json} when the body is not a JSON object
+     */
+    public static JsonNode argsOf(String body) {
+        JsonNode root = body(body);
+        if (root == null) {
+            return null;
+        }
+        if (!root.isObject()) {
+            throw new Refusal(ErrorCode.INVALID_JSON, "the request body must be a JSON object {\"args\": ...}");
+        }
+        return root.get("args");
+    }
+
+    /**
      * The body of a JSON answer: the value serialised, then a newline. Every JSON response (Jersey's,
      * through {@link JsonBodyWriter}, and the Jetty handlers') is made here.
      */

@@ -1,7 +1,6 @@
 package org.sandgate.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -128,7 +127,7 @@ public final class ServicesResource {
         DeployedService deployed = deployer.acquire(name).orElseThrow(() ->
                 new Refusal(ErrorCode.NOT_FOUND, "no service named '" + Admission.printable(name) + "' is deployed"));
         try {
-            AdmittedCall admitted = admission.admit(Callers.of(context), deployed, method, argsOf(body));
+            AdmittedCall admitted = admission.admit(Callers.of(context), deployed, method, JsonMapping.argsOf(body));
             if (admitted.job()) {
                 Session session = admission.launch(admitted);
                 return Response.created(URI.create(SessionViews.statusUrl(uri.getBaseUri(), session.id())))
@@ -140,17 +139,6 @@ public final class ServicesResource {
         } finally {
             deployed.exit();
         }
-    }
-
-    private static JsonNode argsOf(String body) {
-        JsonNode root = JsonMapping.body(body);
-        if (root == null) {
-            return null;
-        }
-        if (!root.isObject()) {
-            throw new Refusal(ErrorCode.INVALID_JSON, "the request body must be a JSON object {\"args\": ...}");
-        }
-        return root.get("args");
     }
 
     private Object invoke(AdmittedCall admitted) {
