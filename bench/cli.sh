@@ -58,8 +58,8 @@ sg_med=$(median < "$work/sg.ms"); curl_med=$(median < "$work/curl.ms"); off_med=
 # 2. a 1 GiB file
 called=$("${cli[@]}" call sleepy.add 0 1 1 --wait --cacert "$work/ca/ca.pem")
 id=$(printf '%s\n' "$called" | grep -o '[0-9a-f]\{32\}' | head -1)
-head -c 1073741824 /dev/urandom > "$work/var/sandboxes/$id/big.bin"
-[ "$(id -u)" = 0 ] && chown nobody "$work/var/sandboxes/$id/big.bin"
+head -c 1073741824 /dev/urandom > "$(bench_sandbox "$id")/big.bin"
+[ "$(id -u)" = 0 ] && chown nobody "$(bench_sandbox "$id")/big.bin"
 down=${DOWNLOAD_DIR:-$work/down}    # e.g. /dev/shm/sg-down: no disk write-back in the figures
 mkdir -p "$down"
 sg_rates=(); curl_rates=()

@@ -62,7 +62,7 @@ start_latency() {
         [ "$state" = DONE ] && break
         sleep 0.05
     done
-    out=$(cat "$work/var/sandboxes/$id/stdout")
+    out=$(cat "$(bench_sandbox "$id")/stdout")
     echo $(( (out - sent) / 1000 ))
 }
 

@@ -64,6 +64,15 @@ bench_ready() {
     exit 1
 }
 
+# bench_sandbox ID: the sandbox directory of session ID in $work/var (sandboxes are named sb and the
+# first 32 hex digits of HMAC-SHA256 of the id under the key in state/sandbox-names.key)
+bench_sandbox() {
+    local key
+    key=$(cat "$work/var/state/sandbox-names.key")
+    printf '%s/var/sandboxes/sb%s\n' "$work" "$(printf %s "$1" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" \
+        | awk '{print substr($NF, 1, 32)}')"
+}
+
 # bench_stop PID: stops a server and what it started
 bench_stop() {
     [ -n "${1:-}" ] || return 0

@@ -55,7 +55,7 @@ ab -q -k -n 50000 -c 16 "${cert[@]}" "$url/api/v1/sessions/$id" >/dev/null
 status_rps=$(ab -q -k -n 50000 -c 16 "${cert[@]}" "$url/api/v1/sessions/$id" | awk '/Requests per second/ {print $4}')
 
 # 3. a 1 GiB file, Sandgate vs nginx
-big="$work/var/sandboxes/$id/big.bin"
+big="$(bench_sandbox "$id")/big.bin"
 head -c 1073741824 /dev/urandom > "$big"
 cat > "$work/nginx.conf" <<NGX
 worker_processes auto; daemon off; pid $work/nginx.pid; error_log $work/nginx-error.log;

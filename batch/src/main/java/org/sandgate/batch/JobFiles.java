@@ -76,6 +76,19 @@ public final class JobFiles {
     }
 
     /**
+     * The environment handed to the command that submits a job ({@code sbatch --export=ALL},
+     * {@code qsub -V}, DRMAA's {@code drmaa_v_env}): the job's environment without its session id,
+     * since a batch system may show a job's variables to other accounts (PBS's
+     * {@code Variable_List} in {@code qstat -f}). The job itself reads its whole environment,
+     * {@code SANDGATE_SESSION} included, from {@code .sandgate/env}.
+     */
+    public static Map<String, String> submitEnvironment(JobRequest request) {
+        Map<String, String> env = environment(request);
+        env.remove("SANDGATE_SESSION");
+        return env;
+    }
+
+    /**
      * Writes the job script, argv and environment into the sandbox. Readable by every account that
      * can enter the sandbox: in shared mode the job's account reads what the server wrote.
      *

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A job to run.
  *
- * @param name        a label for logs and the batch system (the session id)
+ * @param name        a label for logs and the job's {@code SANDGATE_SESSION} (the session id): never shown to the
+ *                    batch system, see {@link #batchName()}
  * @param workDir     the sandbox: working directory, where {@code stdout} and {@code stderr} go
  * @param argv        the program and its arguments, each passed as exactly one argument
  * @param environment extra environment variables
@@ -28,6 +29,15 @@ public record JobRequest(String name, Path workDir, List<String> argv, Map<Strin
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("a job needs a program");
         }
+    }
+
+    /**
+     * The job's name in the batch system and what identifies it there: the name of its sandbox
+     * directory. Every local account may see a batch job's name and paths, and a session id is a
+     * capability, so the sandbox is never named by the id.
+     */
+    public String batchName() {
+        return workDir.getFileName().toString();
     }
 
     /** A job without resource limits. */

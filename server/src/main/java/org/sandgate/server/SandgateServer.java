@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jetty.JettyHttpContainer;
 import org.glassfish.jersey.server.ContainerFactory;
+import org.sandgate.sandbox.SandboxNames;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.SqliteSessionStore;
 import org.sandgate.server.backends.Backends;
@@ -146,7 +147,12 @@ public final class SandgateServer {
         jetty.addBean(anchors, true);
         jetty.addBean(gridmap, true);
 
-        Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"));
+        // the sandbox names' key is read before the run mode secures the data directory: its folder is made private here
+        java.nio.file.Files.createDirectories(dataDir.resolve("state"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Sandboxes sandboxes = new Sandboxes(dataDir.resolve("sandboxes"),
+                SandboxNames.load(dataDir.resolve("state").resolve("sandbox-names.key")));
         RunMode mode = RunMode.start(config, home, dataDir, sandboxes);
         // SQLite gives its -wal and -shm files the mode of the database file
         DataDirectory.privateFile(dataDir.resolve("state").resolve("sessions.db"));
@@ -267,7 +273,7 @@ public final class SandgateServer {
 
     /** Sandbox files as downloads read them: a sandbox must belong to the account its jobs run as. */
     private static SandboxTree sandboxTree(RunMode mode, Sandboxes sandboxes) {
-        return new SandboxTree(sandboxes.root(), mode.sandboxOwner());
+        return new SandboxTree(sandboxes.root(), sandboxes::nameOf, mode.sandboxOwner());
     }
 
     /** Jersey and HK2 log through java.util.logging; send it to the server's log. */

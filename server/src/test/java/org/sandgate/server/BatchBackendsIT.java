@@ -1,6 +1,7 @@
 package org.sandgate.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,7 +98,7 @@ class BatchBackendsIT {
     }
 
     static String file(String id, String name) throws Exception {
-        return Files.readString(pki.root.resolve("var").resolve("sandboxes").resolve(id).resolve(name));
+        return Files.readString(SandboxPaths.of(pki.root.resolve("var"), id).resolve(name));
     }
 
     @ParameterizedTest
@@ -113,7 +114,9 @@ class BatchBackendsIT {
         assertEquals("DONE", end.path("state").asText(), end.toString());
         assertEquals(0, end.path("exit_code").asInt());
         assertEquals(text + "|second|root\nfrom the service\nblue", file(id, "stdout"));
-        assertTrue(file(id, "stderr").contains(id), file(id, "stderr"));
+        Path sandbox = SandboxPaths.of(pki.root.resolve("var"), id);
+        assertTrue(file(id, "stderr").contains(sandbox.toString()), "the job ran in its sandbox: " + file(id, "stderr"));
+        assertFalse(sandbox.toString().contains(id), "the sandbox's path shows no session id");
     }
 
     @ParameterizedTest

@@ -125,7 +125,8 @@ class BatchRecoveryIT {
         JsonNode end = waitFor(id, List.of("DONE", "FAILED"), Duration.ofSeconds(90));
         assertEquals("DONE", end.path("state").asText(), end.toString());
         assertEquals(jobId, end.path("backend_job_id").asText(), "re-attached to the job already submitted");
-        String named = Tools.run(Path.of("/"), null, "squeue", "-h", "-t", "all", "--name=" + id, "-o", "%i").out().strip();
+        String named = Tools.run(Path.of("/"), null, "squeue", "-h", "-t", "all", "--name="
+                + SandboxPaths.of(pki.root.resolve("var"), id).getFileName(), "-o", "%i").out().strip();
         assertEquals(jobId, named, "no second job was submitted");
     }
 

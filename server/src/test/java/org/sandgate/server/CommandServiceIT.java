@@ -97,7 +97,7 @@ class CommandServiceIT {
             s = site.as(alice).get(site.server().https("/api/v1/sessions/" + id)).json();
         } while (!List.of("DONE", "FAILED").contains(s.path("state").asText()) && Instant.now().isBefore(deadline));
         assertEquals("DONE", s.path("state").asText(), s.toString());
-        return Files.readString(dir.resolve("var/sandboxes").resolve(id).resolve("stdout"));
+        return Files.readString(SandboxPaths.of(dir.resolve("var"), id).resolve("stdout"));
     }
 
     @Test

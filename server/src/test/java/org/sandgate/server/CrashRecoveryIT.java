@@ -111,13 +111,13 @@ class CrashRecoveryIT {
         jvms.get(0).destroyForcibly();                      // SIGKILL: no shutdown hook runs
         first.waitFor();
 
-        Path shortControl = dir.resolve("var/sandboxes").resolve(shortJob);
+        Path shortControl = SandboxPaths.of(dir.resolve("var"), shortJob);
         deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (JobFiles.exitCode(shortControl).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
         assertTrue(JobFiles.exitCode(shortControl).isPresent(), "the job ran on while the server was dead");
-        assertTrue(JobFiles.exitCode(dir.resolve("var/sandboxes").resolve(longJob)).isEmpty(),
+        assertTrue(JobFiles.exitCode(SandboxPaths.of(dir.resolve("var"), longJob)).isEmpty(),
                 "the long job is still running when the server comes back");
 
         startServer(pki, port);
@@ -126,11 +126,11 @@ class CrashRecoveryIT {
         assertEquals("DONE", s.get("state").asText(), s.toString());
         assertEquals(0, s.get("exit_code").asInt());
         assertEquals("sleepyadd 20 + 22 = 42\n",
-                Files.readString(dir.resolve("var/sandboxes").resolve(shortJob).resolve("stdout")));
+                Files.readString(SandboxPaths.of(dir.resolve("var"), shortJob).resolve("stdout")));
         JsonNode l = awaitEnd(https, port, longJob);
         assertEquals("DONE", l.get("state").asText(), l.toString());
         assertEquals("sleepyadd 1.5 + 2.25 = 3.75\n",
-                Files.readString(dir.resolve("var/sandboxes").resolve(longJob).resolve("stdout")));
+                Files.readString(SandboxPaths.of(dir.resolve("var"), longJob).resolve("stdout")));
         List<String> listed = new ArrayList<>();
         https.get(URI.create("https://localhost:" + port + "/api/v1/sessions")).json().get("sessions")
                 .forEach(x -> listed.add(x.get("session").asText()));

@@ -202,7 +202,7 @@ class HotDeployIT {
             s = site.as(alice).get(site.server().https("/api/v1/sessions/" + id)).json();
         } while (!s.path("state").asText().equals("DONE") && Instant.now().isBefore(deadline));
         assertEquals("DONE", s.path("state").asText(), s.toString());
-        assertEquals("sleepyadd 3 + 5.5 = 8.5\n", Files.readString(dir.resolve("var/sandboxes").resolve(id).resolve("stdout")));
+        assertEquals("sleepyadd 3 + 5.5 = 8.5\n", Files.readString(SandboxPaths.of(dir.resolve("var"), id).resolve("stdout")));
         Https.Reply tooCostly = call(alice, "sleepy/add", "{\"args\": [86400, 1, 2]}");
         assertEquals(201, tooCostly.status(), "strong users have no ceiling: " + tooCostly.body());
         String day = tooCostly.json().path("session").asText();

@@ -68,7 +68,7 @@ class JobContainmentIT {
     }
 
     static Path sandbox(String id) {
-        return data().resolve("sandboxes").resolve(id);
+        return SandboxPaths.of(data(), id);
     }
 
     static Https.Reply post(String method, Object... args) throws Exception {

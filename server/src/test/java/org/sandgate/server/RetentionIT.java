@@ -33,7 +33,7 @@ class RetentionIT {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 1]}")).build()).json().get("session").asText();
             String slow = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [30, 1, 1]}")).build()).json().get("session").asText();
-            Path quickSandbox = dir.resolve("var/sandboxes").resolve(quick);
+            Path quickSandbox = SandboxPaths.of(dir.resolve("var"), quick);
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
             while (https.get(server.https("/api/v1/sessions/" + quick)).status() == 200 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(200);
@@ -42,7 +42,7 @@ class RetentionIT {
             assertFalse(Files.exists(quickSandbox), "its sandbox is gone");
             Https.Reply running = https.get(server.https("/api/v1/sessions/" + slow));
             assertEquals(200, running.status(), running.body());
-            assertTrue(Files.isDirectory(dir.resolve("var/sandboxes").resolve(slow)));
+            assertTrue(Files.isDirectory(SandboxPaths.of(dir.resolve("var"), slow)));
             https.send(HttpRequest.newBuilder(server.https("/api/v1/sessions/" + slow)).DELETE().build());
         }
     }

@@ -38,7 +38,7 @@ class SandboxDownloadIT {
         id = site.post(alice, "/api/v1/services/sleepy/add", "{\"args\": [0, 3, 5]}").json().get("session").asText();
         Await.value(Duration.ofSeconds(30), () -> site.get(alice, "/api/v1/sessions/" + id).json().path("state").asText(),
                 "DONE"::equals);
-        sandbox = pki.root.resolve("var/sandboxes").resolve(id);
+        sandbox = SandboxPaths.of(pki.root.resolve("var"), id);
         Files.createDirectories(sandbox.resolve("results/deeper"));
         Files.writeString(sandbox.resolve("results/deeper/data.csv"), "a,b\n1,2\n");
         Files.writeString(sandbox.resolve("<img src=x onerror=alert(1)>.html"), "<script>alert(1)</script>");

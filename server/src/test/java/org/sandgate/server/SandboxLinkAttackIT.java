@@ -145,7 +145,7 @@ class SandboxLinkAttackIT {
     }
 
     private static Path sandboxOf(String id) {
-        return pki.root.resolve("var/sandboxes").resolve(id);
+        return SandboxPaths.of(pki.root.resolve("var"), id);
     }
 
     private static void awaitFile(Path file) throws Exception {

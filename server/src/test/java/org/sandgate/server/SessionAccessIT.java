@@ -141,7 +141,7 @@ class SessionAccessIT {
         Https.Reply file = get(alice, "/sandbox/" + mine + "/stdout");
         assertEquals(200, file.status());
         assertEquals(404, get(dave, "/sandbox/" + mine + "/stdout").status());
-        long size = Files.size(dir.resolve("var/sandboxes/" + mine + "/stdout"));
+        long size = Files.size(SandboxPaths.of(dir.resolve("var"), mine).resolve("stdout"));
         List<JsonNode> lines = audit();
         assertTrue(lines.stream().anyMatch(l -> l.path("event").asText().equals("download")
                 && l.path("dn").asText().equals(alice.dn()) && l.path("session").asText().equals(mine)
@@ -157,7 +157,7 @@ class SessionAccessIT {
         Https plain = site.as(null);
         double before = metric("sandgate_sandbox_plain_bytes_total");
         assertEquals(200, plain.get(site.server().http("/sandbox/" + anonymous + "/stdout")).status());
-        long size = Files.size(dir.resolve("var/sandboxes/" + anonymous + "/stdout"));
+        long size = Files.size(SandboxPaths.of(dir.resolve("var"), anonymous).resolve("stdout"));
         assertEquals(before + size, metric("sandgate_sandbox_plain_bytes_total"), 0.1);
     }
 

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sandgate.server.plugins.BatchLab;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
@@ -62,6 +64,7 @@ class SharedModeIT {
         assumeTrue(root, "shared mode needs root on Debian to set up: test SKIPPED, not passed");
         assertTrue(Files.isExecutable(Path.of("/usr/bin/sudo")), "sudo is not installed: apt-get install sudo");
         BatchSystems.require("slurm");
+        BatchSystems.require("pbs");
         hostChanged = true;
         removeAccountsAndRule();
         account(SERVER, "--system");
@@ -86,6 +89,7 @@ class SharedModeIT {
         Path services = pki.conf.resolve("services");
         PluginJar.build(services.resolve("local-lab.jar"), BatchLab.OnLocal.class, BatchLab.class);
         PluginJar.build(services.resolve("slurm-lab.jar"), BatchLab.OnSlurm.class, BatchLab.class);
+        PluginJar.build(services.resolve("pbs-lab.jar"), BatchLab.OnPbs.class, BatchLab.class);
         Files.writeString(services.resolve("hostile.yaml"), JobContainmentIT.SERVICE);
         pki.config(pki.baseConfig() + """
                 mode: shared
@@ -95,13 +99,15 @@ class SharedModeIT {
                   bind: 127.0.0.1
                 batch:
                   poll_seconds: 0.5
-                  services: {lab.slurm: slurm}
+                  services: {lab.slurm: slurm, lab.pbs: pbs}
+                  pbs:
+                    bin_dir: %s
                   local: {slots: 2}
                 jobs:
                   containment: bwrap
                   limits:
                     strong: {processes: 64, file_bytes: 1048576}
-                """);
+                """.formatted(BatchSystems.PBS_BIN));
         assertEquals(0, Tools.run(dir, null, "chown", "-R", SERVER, dir.toString()).exit());
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -242,7 +248,7 @@ class SharedModeIT {
     }
 
     static Path sandbox(String id) {
-        return dir.resolve("var").resolve("sandboxes").resolve(id);
+        return SandboxPaths.of(dir.resolve("var"), id);
     }
 
     static String output(TestPki.Credential who, String id) throws Exception {
@@ -538,5 +544,56 @@ class SharedModeIT {
         assertTrue(Duration.between(t0, Instant.now()).toSeconds() < 5, "DELETE did not stall");
         String next = hostile(bob, "run", "echo still going");
         assertEquals("DONE", waitFor(bob, next, List.of("DONE", "FAILED")).path("state").asText());
+    }
+
+    /**
+     * Every local account may ask a batch system about every job, and read every process's command
+     * line: none of it may show a session id (a capability: {@code /sandbox/ID} on the plain port).
+     * Another ordinary account asks Slurm ({@code squeue}, {@code scontrol show job}, {@code sacct})
+     * and the PBS commands ({@code qstat -f}, with its {@code Variable_List}) about a running job of
+     * each, while the process table is read over and over from submission to cancel.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"slurm", "pbs"})
+    void anotherAccountSeesNoSessionIdOfABatchJobInTheBatchSystemOrTheProcessList(String backend) throws Exception {
+        try (ProcessTable.Sampler sampler = new ProcessTable.Sampler(List.of("sbatch", "qsub", "scancel", "qdel",
+                "sudo", "slurm", "sandgate"))) {
+            String id = started(alice, backend, "sleep", "[300]");
+            JsonNode running = waitFor(alice, id, List.of("RUNNING", "DONE", "FAILED"));
+            assertEquals("RUNNING", running.path("state").asText(), running.toString());
+            String job = running.path("backend_job_id").asText();
+            String name = sandbox(id).getFileName().toString();
+            List<String> asked = new ArrayList<>();
+            asked.add(asAccountAnyway("sgbob", "squeue", "--all", "--states=all", "--noheader", "--format=%all"));
+            asked.add(asAccountAnyway("sgbob", "scontrol", "--details", "show", "job", job));
+            asked.add(asAccountAnyway("sgbob", "scontrol", "show", "jobs"));
+            asked.add(asAccountAnyway("sgbob", "sacct", "--allusers", "--jobs=" + job, "--format=ALL", "--parsable2"));
+            if (backend.equals("pbs")) {
+                asked.add(asAccountAnyway("sgbob", BatchSystems.PBS_BIN.resolve("qstat").toString(), "-f", job));
+                asked.add(asAccountAnyway("sgbob", BatchSystems.PBS_BIN.resolve("qstat").toString(), "-a"));
+            }
+            String seen = String.join("\n", asked);
+            assertTrue(seen.contains(job) && seen.contains(name), "the other account does see the job and its "
+                    + "sandbox's name (so that what it sees is checked): " + seen);
+            assertFalse(seen.contains(id), "the batch system shows another account the session id: " + seen);
+            for (ProcessTable.Entry e : ProcessTable.all()) {
+                assertFalse(e.cmdline().contains(id), "a process list shows the session id: " + e);
+            }
+            assertEquals(204, delete(alice, id));
+            Thread.sleep(300);
+            assertTrue(sampler.seen().stream().anyMatch(c -> c.contains(backend.equals("slurm") ? "sbatch" : "qsub")),
+                    "the sampler saw the job submitted: " + sampler.seen());
+            for (String c : sampler.seen()) {
+                assertFalse(c.contains(id), "a process list showed the session id: " + c);
+            }
+        }
+    }
+
+    /** What a command run as an account prints, standard output and error, whatever its exit status. */
+    static String asAccountAnyway(String account, String... argv) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("runuser", "-u", account, "--"));
+        cmd.addAll(List.of(argv));
+        Tools.Result r = Tools.run(Path.of("/"), null, cmd.toArray(String[]::new));
+        return String.join(" ", argv) + " -> " + r.exit() + "\n" + r.out() + r.err();
     }
 }

@@ -104,10 +104,10 @@ public final class DrmaaBatchSystem implements BatchSystem, AutoCloseable {
                     new String[] {dir.resolve(JobFiles.DIR).resolve(JobFiles.SCRIPT_FILE).toString()}, err, err.length),
                     err, "drmaa_v_argv");
             set(lib, jt, "drmaa_wd", dir.toString());
-            set(lib, jt, "drmaa_job_name", "sg" + request.name().substring(0, Math.min(13, request.name().length())));
+            set(lib, jt, "drmaa_job_name", request.batchName().substring(0, Math.min(15, request.batchName().length())));
             set(lib, jt, "drmaa_output_path", ":" + dir.resolve("stdout"));
             set(lib, jt, "drmaa_error_path", ":" + dir.resolve("stderr"));
-            String[] env = JobFiles.environment(request).entrySet().stream()
+            String[] env = JobFiles.submitEnvironment(request).entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
             check(lib.drmaa_set_vector_attribute(jt, "drmaa_v_env", env, err, err.length), err, "drmaa_v_env");
             long seconds = Math.max(1, request.wallTime().toSeconds());

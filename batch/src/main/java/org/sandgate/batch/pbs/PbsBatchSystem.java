@@ -47,7 +47,7 @@ public final class PbsBatchSystem implements BatchSystem {
         tools.prepare(request);
         Path dir = request.workDir();
         // PBS job names: at most 15 characters, starting with a letter
-        String name = "sg" + request.name().substring(0, Math.min(13, request.name().length()));
+        String name = request.batchName().substring(0, Math.min(15, request.batchName().length()));
         List<String> args = new ArrayList<>(List.of("-N", name,
                 "-o", dir.resolve("stdout").toString(),
                 "-e", dir.resolve("stderr").toString(),
@@ -59,7 +59,7 @@ public final class PbsBatchSystem implements BatchSystem {
         });
         args.addAll(settings.options());
         args.add(dir.resolve(JobFiles.DIR).resolve(JobFiles.SCRIPT_FILE).toString());
-        CommandResult r = tools.forJob(request.account(), "qsub", args, dir, JobFiles.environment(request),
+        CommandResult r = tools.forJob(request.account(), "qsub", args, dir, JobFiles.submitEnvironment(request),
                 new byte[0]);
         if (!r.succeeded()) {
             throw new BackendException("qsub: " + r.complaint());

@@ -50,7 +50,7 @@ public final class SlurmBatchSystem implements BatchSystem {
         tools.prepare(request);
         Path dir = request.workDir();
         List<String> args = new ArrayList<>(List.of("--parsable",
-                "--job-name=" + request.name(),
+                "--job-name=" + request.batchName(),
                 "--chdir=" + dir,
                 "--output=" + dir.resolve("stdout"),
                 "--error=" + dir.resolve("stderr"),
@@ -59,7 +59,7 @@ public final class SlurmBatchSystem implements BatchSystem {
         settings.partition().ifPresent(p -> args.add("--partition=" + p));
         settings.account().ifPresent(a -> args.add("--account=" + a));
         args.addAll(settings.options());
-        CommandResult r = tools.forJob(request.account(), "sbatch", args, dir, JobFiles.environment(request),
+        CommandResult r = tools.forJob(request.account(), "sbatch", args, dir, JobFiles.submitEnvironment(request),
                 JobFiles.SCRIPT.getBytes(StandardCharsets.UTF_8));
         if (!r.succeeded()) {
             throw new BackendException("sbatch: " + r.complaint());
@@ -147,7 +147,7 @@ public final class SlurmBatchSystem implements BatchSystem {
         }
     }
 
-    /** Looks the job up by its name (the session id), among the jobs Slurm still knows. */
+    /** Looks the job up by its name ({@link JobRequest#batchName()}), among the jobs Slurm still knows. */
     @Override
     public Optional<String> findByName(String name) {
         CommandResult r = tools.asServer("squeue", List.of("--noheader", "--states=all", "--name=" + name,

@@ -90,7 +90,7 @@ public final class SessionViews {
     private List<Map<String, Object>> files(SessionId id) {
         List<Map<String, Object>> out = new ArrayList<>();
         try {
-            for (SandboxTree.FileEntry f : SandboxTree.files(sandboxes.root(), id, MAX_FILES)) {
+            for (SandboxTree.FileEntry f : SandboxTree.files(sandboxes.root(), sandboxes.nameOf(id), MAX_FILES)) {
                 out.add(Map.of("path", f.path(), "size", f.size(), "mtime", f.mtime().toString()));
             }
         } catch (IOException e) {

@@ -45,7 +45,7 @@ public interface SandboxKeeper {
             public void delete(SessionId id, String account) throws IOException {
                 // by descriptor, one name at a time: a link the job flips into the tree is removed, not followed
                 try (OpenNode root = OpenNode.directory(sandboxes.root())) {
-                    root.removeTree(id.value());
+                    root.removeTree(sandboxes.nameOf(id));
                 }
             }
         };

@@ -25,14 +25,17 @@ public final class SandboxTree {
     public static final int MAX_DEPTH = 64;
 
     private final Path root;
+    private final Function<SessionId, String> names;
     private final Function<Session, String> owner;
 
     /**
      * @param root  the directory that holds the sandboxes (the server's own)
+     * @param names the name of a session's sandbox in {@code root}
      * @param owner the account a session's sandbox must belong to
      */
-    public SandboxTree(Path root, Function<Session, String> owner) {
+    public SandboxTree(Path root, Function<SessionId, String> names, Function<Session, String> owner) {
         this.root = root;
+        this.names = names;
         this.owner = owner;
     }
 
@@ -46,7 +49,7 @@ public final class SandboxTree {
     public Optional<OpenNode> open(Session session, List<String> path) throws IOException {
         OpenNode node;
         try (OpenNode sandboxes = OpenNode.directory(root)) {
-            Optional<OpenNode> sandbox = sandboxes.child(session.id().value());
+            Optional<OpenNode> sandbox = sandboxes.child(names.apply(session.id()));
             if (sandbox.isEmpty()) {
                 return Optional.empty();
             }
@@ -76,14 +79,14 @@ public final class SandboxTree {
     }
 
     /**
-     * At most {@code max} regular files of a session's sandbox, walked as {@link #walk} does, from
+     * At most {@code max} regular files of the sandbox {@code name} of {@code root}, walked as {@link #walk} does, from
      * the sandbox opened without following a link; empty when there is no such directory.
      */
-    public static List<FileEntry> files(Path root, SessionId id, int max) throws IOException {
+    public static List<FileEntry> files(Path root, String name, int max) throws IOException {
         List<FileEntry> out = new ArrayList<>();
         Optional<OpenNode> sandbox;
         try (OpenNode sandboxes = OpenNode.directory(root)) {
-            sandbox = sandboxes.child(id.value());
+            sandbox = sandboxes.child(name);
         }
         if (sandbox.isEmpty()) {
             return out;

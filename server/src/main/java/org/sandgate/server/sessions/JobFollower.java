@@ -276,7 +276,7 @@ public final class JobFollower extends AbstractLifeCycle {
             StoredJob job = jobs.storedJob(s);
             boolean local = SessionJobs.isLocal(backend);
             // a batch session stored but without a job id: the server may have died right after submitting
-            Optional<String> earlier = local ? Optional.empty() : backend.findByName(s.id().value());
+            Optional<String> earlier = local ? Optional.empty() : backend.findByName(jobs.batchName(s));
             if (earlier.isPresent()) {
                 LOG.info("session {}: re-attached to {} job {} submitted before a restart", s.id(), backend.name(),
                         earlier.get());

@@ -85,6 +85,11 @@ final class SessionJobs {
     }
 
     /** The handle of a session's submitted job. */
+    /** The name a batch system knows a session's job by ({@link JobRequest#batchName()}). */
+    String batchName(Session s) {
+        return sandboxes.nameOf(s.id());
+    }
+
     SubmittedJob submitted(Session s) {
         return new SubmittedJob(s.backendJobId().orElseThrow(), sandboxes.of(s.id()), runAs(s));
     }

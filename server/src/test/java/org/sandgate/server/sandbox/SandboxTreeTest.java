@@ -36,7 +36,7 @@ class SandboxTreeTest {
         session = new Session(SessionId.random(), "s", "m", "anonymous", "anonymous", "alice", "anonymous", 0, SessionState.DONE,
                 Optional.of(0), "local", Optional.empty(), Optional.empty(), Instant.now(), Instant.now());
         box = Files.createDirectory(root.resolve(session.id().value()));
-        tree = new SandboxTree(root, s -> System.getProperty("user.name"));
+        tree = new SandboxTree(root, SessionId::value, s -> System.getProperty("user.name"));
         Files.writeString(box.resolve("out.txt"), "x");
         Files.createDirectories(box.resolve("sub"));
         Files.writeString(box.resolve("sub/in.txt"), "inside");
@@ -81,7 +81,7 @@ class SandboxTreeTest {
 
     @Test
     void aSandboxOfAnotherAccountLeadsNowhere() throws Exception {
-        SandboxTree strict = new SandboxTree(root, s -> "no-such-account-here");
+        SandboxTree strict = new SandboxTree(root, SessionId::value, s -> "no-such-account-here");
         assertEquals(Optional.empty(), strict.open(session, List.of("out.txt")));
     }
 

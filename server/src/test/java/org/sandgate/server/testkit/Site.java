@@ -146,9 +146,18 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
         return user(cn).dn();
     }
 
-    /** The sandbox directory of a session. */
+    /** The sandbox directory of a session: named with the server's key, or by id where an earlier version made it. */
     public Path sandbox(String session) {
-        return dir.resolve("var").resolve("sandboxes").resolve(session);
+        Path sandboxes = dir.resolve("var").resolve("sandboxes");
+        if (java.nio.file.Files.isDirectory(sandboxes.resolve(session))) {
+            return sandboxes.resolve(session);
+        }
+        try {
+            return sandboxes.resolve(org.sandgate.sandbox.SandboxNames.load(dir.resolve("var").resolve("state")
+                    .resolve("sandbox-names.key")).nameOf(new org.sandgate.sandbox.SessionId(session)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The HTTPS address of a path on this site's server. */
