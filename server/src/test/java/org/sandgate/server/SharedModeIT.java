@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sandgate.server.plugins.BatchLab;
+import org.sandgate.server.plugins.RaceLab;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.Tools;
@@ -90,6 +91,7 @@ class SharedModeIT {
         PluginJar.build(services.resolve("local-lab.jar"), BatchLab.OnLocal.class, BatchLab.class);
         PluginJar.build(services.resolve("slurm-lab.jar"), BatchLab.OnSlurm.class, BatchLab.class);
         PluginJar.build(services.resolve("pbs-lab.jar"), BatchLab.OnPbs.class, BatchLab.class);
+        PluginJar.build(services.resolve("race-lab.jar"), RaceLab.class);
         Files.writeString(services.resolve("hostile.yaml"), JobContainmentIT.SERVICE);
         pki.config(pki.baseConfig() + """
                 mode: shared
@@ -560,7 +562,9 @@ class SharedModeIT {
                 "sudo", "slurm", "sandgate"))) {
             String id = started(alice, backend, "sleep", "[300]");
             JsonNode running = waitFor(alice, id, List.of("RUNNING", "DONE", "FAILED"));
-            assertEquals("RUNNING", running.path("state").asText(), running.toString());
+            // on a busy node the job may still wait: it is as visible to others then
+            assertTrue(List.of("RUNNING", "QUEUED").contains(running.path("state").asText())
+                    && !running.path("backend_job_id").asText().isEmpty(), running.toString());
             String job = running.path("backend_job_id").asText();
             String name = sandbox(id).getFileName().toString();
             List<String> asked = new ArrayList<>();
@@ -595,5 +599,142 @@ class SharedModeIT {
         cmd.addAll(List.of(argv));
         Tools.Result r = Tools.run(Path.of("/"), null, cmd.toArray(String[]::new));
         return String.join(" ", argv) + " -> " + r.exit() + "\n" + r.out() + r.err();
+    }
+
+    static final String HAND_OVER_ATTACKER = """
+            import ctypes, os, sys, time
+            libc = ctypes.CDLL(None, use_errno=True)
+            AT_FDCWD, RENAME_EXCHANGE = -100, 2
+            meet, state, stop, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+            boxf = os.path.join(meet, 'box')
+            last, sessions, flips = None, 0, 0
+            while not os.path.exists(stop):
+                try:
+                    box = open(boxf).read()
+                except OSError:
+                    box = last
+                if box == last:
+                    time.sleep(0.001)
+                    continue
+                last = box
+                pairs = []
+                for i in range(8):
+                    # a directory of the account's own whose names are the server's state files, swapped
+                    # again and again with a link to the server's state directory
+                    d, l = os.path.join(box, 'd%%d' %% i), os.path.join(box, 'l%%d' %% i)
+                    os.mkdir(d)
+                    for n in names:
+                        open(os.path.join(d, n), 'w').close()
+                    os.symlink(state, l)
+                    pairs.append((d.encode(), l.encode()))
+                for i in range(4):
+                    os.mkfifo(os.path.join(box, 'fifo%%d' %% i))
+                for i in range(0, %d, 2):
+                    p = os.path.join(box, 'in-%%d' %% i)
+                    os.unlink(p)
+                    os.symlink(os.path.join(state, names[i %% len(names)]), p)
+                try:
+                    # refused where fs.protected_hardlinks is on (Debian's default); tried all the same
+                    os.link(os.path.join(box, 'in-1'), os.path.join(box, 'hard-in-1'))
+                except OSError:
+                    pass
+                open(os.path.join(meet, 'go-' + os.path.basename(box)), 'w').close()
+                sessions += 1
+                while not os.path.exists(stop):
+                    for a, b in pairs:
+                        if libc.renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0:
+                            flips += 1
+                    try:
+                        if open(boxf).read() != last:
+                            break
+                    except OSError:
+                        pass
+            print(sessions, flips)
+            """.formatted(RaceLab.INPUTS);
+
+    /** The mode of everything of the server's outside the sandboxes: what a followed chmod would change. */
+    static java.util.Map<Path, String> modesOutsideSandboxes() throws IOException {
+        Path data = dir.resolve("var");
+        java.util.Map<Path, String> modes = new java.util.TreeMap<>();
+        for (Path top : List.of(data, pki.conf)) {
+            try (java.util.stream.Stream<Path> all = Files.walk(top)) {
+                for (Path p : (Iterable<Path>) all::iterator) {
+                    if (!p.startsWith(data.resolve("sandboxes")) && !p.toString().endsWith("-journal")) {
+                        try {
+                            modes.put(p, PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
+                        } catch (java.nio.file.NoSuchFileException gone) {
+                            // a file the server replaced meanwhile
+                        }
+                    }
+                }
+            }
+        }
+        return modes;
+    }
+
+    /**
+     * The server hands a new sandbox over to its account (read rights on what the service wrote)
+     * while that account, knowing the sandbox, has put links to the server's state where the
+     * service's inputs were, a hard link, FIFOs, and directories whose names are the state's files,
+     * which it swaps with links to the state directory with {@code renameat2(RENAME_EXCHANGE)}
+     * without a pause. Over many sessions and thousands of swaps nothing of the server's outside the
+     * sandbox changes its mode and no call blocks.
+     */
+    @Test
+    void handingASandboxOverNeverChangesAModeOutsideItWhileTheAccountSwapsLinksIn() throws Exception {
+        Path state = dir.resolve("var").resolve("state");
+        Path meet = Files.createDirectory(dir.resolve("meet"));
+        assertEquals(0, Tools.run(Path.of("/"), null, "chmod", "1777", meet.toString()).exit());
+        Path stop = dir.resolve("meet-stop");
+        Path script = Files.writeString(dir.resolve("handover-attack.py"), HAND_OVER_ATTACKER);
+        List<String> names;
+        try (java.util.stream.Stream<Path> s = Files.list(state)) {
+            names = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        java.util.Map<Path, String> before = modesOutsideSandboxes();
+        List<String> argv = new ArrayList<>(List.of("runuser", "-u", "sgalice", "--", "python3", script.toString(),
+                meet.toString(), state.toString(), stop.toString()));
+        argv.addAll(names);
+        Path said = dir.resolve("handover-attack.out");
+        Process attacker = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(said.toFile()).start();
+        started.add(attacker);
+        int sessions = 24;
+        List<String> ids = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        try {
+            for (int i = 0; i < sessions; i++) {
+                assertTrue(attacker.isAlive(), "the attacker runs: " + Files.readString(said));
+                Instant t0 = Instant.now();
+                Https.Reply r = send(alice, HttpRequest.newBuilder(url("/api/v1/services/lab/race/handover"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [\"" + meet + "\"]}")));
+                assertTrue(Duration.between(t0, Instant.now()).toSeconds() < 15, "the call did not block");
+                if (r.status() == 201) {
+                    ids.add(r.json().path("session").asText());
+                } else {
+                    failed.add(r.status() + " " + r.body());
+                }
+            }
+        } finally {
+            Files.writeString(stop, "");
+        }
+        assertTrue(attacker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the attacker stops");
+        String[] counts = Files.readString(said).strip().split("\\s+");
+        System.out.println("hand-over race: attacker sessions and swaps: " + String.join(" ", counts));
+        java.util.Map<Path, String> after = modesOutsideSandboxes();
+        List<String> changed = before.entrySet().stream().filter(e -> !e.getValue().equals(after.get(e.getKey())))
+                .map(e -> e.getKey() + " " + e.getValue() + " -> " + after.get(e.getKey())).toList();
+        assertEquals(List.of(), changed, "modes outside the sandboxes changed (attacker: " + String.join(" ", counts)
+                + "; calls that failed: " + failed + ")");
+        assertEquals(List.of(), failed, "every call was answered");
+        assertTrue(counts.length == 2 && counts[0].equals(String.valueOf(sessions)) && Long.parseLong(counts[1]) >= 5000,
+                "the account raced every hand-over with thousands of swaps: " + String.join(" ", counts));
+        Path one = sandbox(ids.get(0));
+        assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(one.resolve("in-3"))),
+                "the service's own inputs are handed over; " + java.util.Arrays.toString(counts));
+        for (String id : ids) {
+            assertEquals("DONE", waitFor(alice, id, List.of("DONE", "FAILED")).path("state").asText());
+        }
     }
 }

@@ -29,6 +29,9 @@ public final class OpenNode implements AutoCloseable {
     private static final Set<Integer> NOT_THERE = Set.of(Posix.ENOENT, Posix.ELOOP, Posix.ENOTDIR, Posix.ENXIO,
             Posix.EACCES, Posix.EPERM, Posix.ENAMETOOLONG, Posix.ENODEV, Posix.EAGAIN, Posix.EISDIR, Posix.EOVERFLOW);
 
+    private static final int NEW_FILE = Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW
+            | Posix.O_NONBLOCK | Posix.O_NOCTTY | Posix.O_CLOEXEC;
+    private static final int NEW_FILE_TRIES = 16;
     private static final int MAX_REMOVAL_DEPTH = 512;
     private static final int REMOVAL_BATCH = 4096;
 
@@ -63,10 +66,7 @@ public final class OpenNode implements AutoCloseable {
      * @param name one path component: not empty, no {@code /}, not {@code .} or {@code ..}
      */
     public Optional<OpenNode> child(String name) throws IOException {
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-                || name.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("not a single path component: " + name);
-        }
+        requireComponent(name);
         if (!isDirectory()) {
             return Optional.empty();
         }
@@ -80,6 +80,71 @@ public final class OpenNode implements AutoCloseable {
             throw e;
         }
         return Optional.of(new OpenNode(child));
+    }
+
+    private static void requireComponent(String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("not a single path component: " + name);
+        }
+    }
+
+    /**
+     * Writes {@code content} as a new file {@code name} of this directory, mode 600, owned by the
+     * server. Whatever has that name (a file, a link, a FIFO, a hard link to another file) is unlinked,
+     * never opened; the file is then created with {@code O_CREAT | O_EXCL | O_NOFOLLOW}, so a link or
+     * FIFO put there in between makes the creation fail instead of being written through or blocking.
+     *
+     * @throws IOException when a directory has that name, or the name keeps being taken meanwhile
+     */
+    public void writeNewFile(String name, byte[] content) throws IOException {
+        requireComponent(name);
+        if (!isDirectory()) {
+            throw new IOException("not a directory");
+        }
+        for (int i = 0; i < NEW_FILE_TRIES; i++) {
+            try {
+                Posix.unlinkat(fd, name, 0);
+            } catch (ErrnoException e) {
+                if (e.errno() != Posix.ENOENT) {
+                    throw e;
+                }
+            }
+            int file;
+            try {
+                file = Posix.openat(fd, name, NEW_FILE, 0600);
+            } catch (ErrnoException e) {
+                if (e.errno() == Posix.EEXIST) {
+                    continue;
+                }
+                throw e;
+            }
+            try (OpenNode node = new OpenNode(file);
+                 FileChannel out = FileChannel.open(node.self(), StandardOpenOption.WRITE)) {
+                if (!node.isRegularFile()) {
+                    throw new IOException(name + ": not the file that was made");
+                }
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+            return;
+        }
+        throw new IOException(name + ": taken again each time it was removed");
+    }
+
+    /**
+     * Sets the permissions of the open file itself ({@code chmod} of {@code /proc/self/fd/N}, which
+     * reaches the inode that was opened, whatever the path it was opened by now names).
+     */
+    public void setPermissions(Set<java.nio.file.attribute.PosixFilePermission> permissions) throws IOException {
+        Files.setPosixFilePermissions(self(), permissions);
+    }
+
+    /** The number of hard links to the open file. */
+    public int links() throws IOException {
+        return ((Number) Files.getAttribute(self(), "unix:nlink")).intValue();
     }
 
     /**

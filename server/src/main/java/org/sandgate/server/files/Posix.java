@@ -13,6 +13,9 @@ import com.sun.jna.Platform;
 public final class Posix {
     static final int AT_FDCWD = -100;
     static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
     static final int O_NOCTTY = 0400;
     static final int O_NONBLOCK = 04000;
     static final int O_DIRECTORY = Platform.isARM() || Platform.isPPC() ? 040000 : 0200000;
@@ -22,6 +25,7 @@ public final class Posix {
 
     static final int EPERM = 1;
     static final int ENOENT = 2;
+    static final int EEXIST = 17;
     static final int ENXIO = 6;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
@@ -52,8 +56,13 @@ public final class Posix {
 
     /** {@code openat(2)}; the errno of a failure is in the exception. */
     static int openat(int dirfd, String path, int flags) throws ErrnoException {
+        return openat(dirfd, path, flags, 0);
+    }
+
+    /** {@code openat(2)} with the mode of a file it creates; the errno of a failure is in the exception. */
+    static int openat(int dirfd, String path, int flags, int mode) throws ErrnoException {
         try {
-            return Holder.C.openat(dirfd, path, flags, 0);
+            return Holder.C.openat(dirfd, path, flags, mode);
         } catch (LastErrorException e) {
             throw new ErrnoException(path, e.getErrorCode());
         }

@@ -20,7 +20,7 @@ public interface SandboxKeeper {
     Path create(SessionId id, String account) throws IOException;
 
     /** Hands what the service prepared in the sandbox over to the job's account. */
-    void handOver(SessionId id) throws IOException;
+    void handOver(SessionId id, String account) throws IOException;
 
     /** Removes a sandbox and everything in it. */
     void delete(SessionId id, String account) throws IOException;
@@ -38,7 +38,7 @@ public interface SandboxKeeper {
             }
 
             @Override
-            public void handOver(SessionId id) {
+            public void handOver(SessionId id, String account) {
             }
 
             @Override
@@ -67,8 +67,8 @@ public interface SandboxKeeper {
             }
 
             @Override
-            public void handOver(SessionId id) throws IOException {
-                mode.handOver(sandboxes.of(id));
+            public void handOver(SessionId id, String account) throws IOException {
+                mode.handOver(sandboxes.root(), sandboxes.nameOf(id), account);
             }
 
             @Override

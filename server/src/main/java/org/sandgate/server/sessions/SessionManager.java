@@ -86,7 +86,7 @@ public final class SessionManager {
         try {
             SessionContext context = new SessionContext(call.caller(), ownerKey, id, sandbox, store);
             JobSpec spec = PluginCalls.run(service, () -> method.jobHandler().prepare(call, context), what);
-            keeper.handOver(id);
+            keeper.handOver(id, account);
             long wall = wallSeconds(call.cost(), spec);
             Instant now = clock.instant();
             Session session = new Session(id, service.name(), method.name(), owner, ownerKey, account,

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.sandgate.batch.BackendException;
 import org.sandgate.batch.command.AccountSwitch;
 import org.sandgate.batch.command.JobWrapper;
@@ -21,6 +20,8 @@ import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
 import org.sandgate.process.ProgramEnvironment;
 import org.sandgate.server.config.SandgateConfig;
+import org.sandgate.server.files.OpenNode;
+import org.sandgate.server.sandbox.SandboxTree;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
 import org.slf4j.Logger;
@@ -169,22 +170,59 @@ public final class SharedMode {
     /**
      * Lets the job's account read what the server wrote into its sandbox (the service's input
      * files). Others cannot enter the sandbox, so reading rights for "others" reach only the account.
+     * The account owns the sandbox and may rename, link and swap anything in it meanwhile, so the
+     * sandbox is walked by descriptor ({@link SandboxTree#walk}: each entry opened from its parent
+     * without following a link and without blocking) and each mode is set on the open file itself;
+     * only directories and files the server made are changed, and a file with a second hard link is
+     * left alone (it could be one of the server's own files elsewhere).
+     *
+     * @param root the sandbox directory (the server's own)
+     * @param name the sandbox's name in it
+     * @param account the account the sandbox must belong to
      */
-    public void handOver(Path sandbox) throws IOException {
+    public void handOver(Path root, String name, String account) throws IOException {
         String me = System.getProperty("user.name");
-        try (Stream<Path> all = Files.walk(sandbox)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isSymbolicLink() || !a.owner().getName().equals(me)) {
-                    continue;
-                }
-                Set<PosixFilePermission> perms = EnumSet.copyOf(a.permissions());
-                perms.add(PosixFilePermission.OTHERS_READ);
-                if (a.isDirectory()) {
-                    perms.add(PosixFilePermission.OTHERS_EXECUTE);
-                }
-                Files.setPosixFilePermissions(p, perms);
+        Optional<OpenNode> opened;
+        try (OpenNode sandboxes = OpenNode.directory(root)) {
+            opened = sandboxes.child(name);
+        }
+        if (opened.isEmpty()) {
+            throw new IOException("the sandbox is not a directory of its own");
+        }
+        try (OpenNode sandbox = opened.get()) {
+            if (!sandbox.isDirectory() || !sandbox.attributes().owner().getName().equals(account)) {
+                throw new IOException("the sandbox is not a directory of " + account);
             }
+            SandboxTree.walk(sandbox, new SandboxTree.Visitor() {
+                @Override
+                public boolean directory(String relative, OpenNode dir) throws IOException {
+                    grant(dir, me);
+                    return true;
+                }
+
+                @Override
+                public boolean file(String relative, OpenNode file) throws IOException {
+                    if (file.links() == 1) {
+                        grant(file, me);
+                    }
+                    return true;
+                }
+            });
+        }
+    }
+
+    private static void grant(OpenNode node, String me) throws IOException {
+        PosixFileAttributes a = node.attributes();
+        if (!a.owner().getName().equals(me)) {
+            return;
+        }
+        Set<PosixFilePermission> perms = EnumSet.copyOf(a.permissions());
+        perms.add(PosixFilePermission.OTHERS_READ);
+        if (a.isDirectory()) {
+            perms.add(PosixFilePermission.OTHERS_EXECUTE);
+        }
+        if (!perms.equals(a.permissions())) {
+            node.setPermissions(perms);
         }
     }
 

@@ -24,6 +24,7 @@ import org.sandgate.process.CommandResult;
 import org.sandgate.process.Commands;
 import org.sandgate.process.ProgramEnvironment;
 import org.sandgate.server.config.YamlProblems;
+import org.sandgate.server.files.OpenNode;
 import org.sandgate.service.Argument;
 import org.sandgate.service.Arguments;
 import org.sandgate.service.JobSpec;
@@ -247,14 +248,35 @@ public final class CommandServices {
         return out;
     }
 
-    private static void writeFiles(Path dir, Map<String, String> files, Arguments args) throws IOException {
-        for (Map.Entry<String, String> f : files.entrySet()) {
-            var content = args.find(f.getKey());
-            if (content.isPresent()) {
-                Files.writeString(dir.resolve(f.getValue()), (String) content.get(), StandardCharsets.UTF_8);
+    /**
+     * Writes the file arguments into {@code dir}, an entry of a directory of the server's own (a
+     * sandbox in the sandbox root, a fresh directory for an immediate method). In shared mode the
+     * sandbox belongs to the job's account, which may put links and FIFOs in it or swap it: so the
+     * directory is opened from its parent without following a link, and each file is made new from
+     * that descriptor ({@link OpenNode#writeNewFile}), never written through a link or into a FIFO.
+     */
+    static void writeFiles(Path dir, Map<String, String> files, Arguments args) throws IOException {
+        if (files.keySet().stream().noneMatch(arg -> args.find(arg).isPresent())) {
+            return;
+        }
+        Optional<OpenNode> opened;
+        try (OpenNode parent = OpenNode.directory(dir.getParent())) {
+            opened = parent.child(dir.getFileName().toString());
+        }
+        if (opened.isEmpty() || !opened.get().isDirectory()) {
+            opened.ifPresent(OpenNode::close);
+            throw new IOException("the sandbox is not a directory of its own");
+        }
+        try (OpenNode target = opened.get()) {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                var content = args.find(f.getKey());
+                if (content.isPresent()) {
+                    target.writeNewFile(f.getValue(), ((String) content.get()).getBytes(StandardCharsets.UTF_8));
+                }
             }
         }
     }
+
 
     private Map<String, Object> runNow(ArgvTemplate command, Map<String, String> files, Map<String, String> environment,
                                        Arguments args, org.sandgate.batch.JobLimits limit) throws IOException {
