@@ -169,39 +169,41 @@ public final class JobFollower extends AbstractLifeCycle {
         int ended = 0;
         for (Session asked : sessions) {
             JobStatus st = status.get(asked.backendJobId().get());
-            if (st == null || !claims.tryClaim(asked.id())) {
-                continue;           // unknown, or being changed by someone else: next round
+            // most rounds change nothing: only a change is claimed and read again
+            if (st == null || next(asked, st).isEmpty() || !claims.tryClaim(asked.id())) {
+                continue;           // unchanged, unknown, or being changed by someone else: next round
             }
             try {
                 // read again under the claim: it may have been cancelled or removed since the round began
-                Optional<Session> current = store.find(asked.id()).filter(s -> !s.state().terminal());
-                if (current.isEmpty()) {
+                Optional<Session> next = store.find(asked.id()).filter(s -> !s.state().terminal())
+                        .flatMap(s -> next(s, st));
+                if (next.isEmpty()) {
                     continue;
                 }
-                Session s = current.get();
-                Session next = switch (st.phase()) {
-                    case QUEUED -> null;
-                    case RUNNING -> s.state() == SessionState.QUEUED
-                            ? s.withState(SessionState.RUNNING, Optional.empty(), Optional.empty(), clock.instant()) : null;
-                    case ENDED -> s.withState(st.exitCode().orElse(-1) == 0 ? SessionState.DONE : SessionState.FAILED,
-                            st.exitCode(), st.message(), clock.instant());
-                    case LOST -> s.withState(SessionState.FAILED, Optional.empty(), st.message(), clock.instant());
-                };
-                if (next == null) {
-                    continue;
-                }
-                store.update(next);
-                if (next.state().terminal()) {
+                store.update(next.get());
+                if (next.get().state().terminal()) {
                     ended++;
-                    LOG.info("session {} {} (exit {})", s.id(), next.state(),
-                            next.exitCode().map(String::valueOf).orElse("-"));
+                    LOG.info("session {} {} (exit {})", asked.id(), next.get().state(),
+                            next.get().exitCode().map(String::valueOf).orElse("-"));
                 }
-                events.announce(next);
+                events.announce(next.get());
             } finally {
                 claims.release(asked.id());
             }
         }
         return ended;
+    }
+
+    /** The session as its job's status makes it, if that changes it. */
+    private Optional<Session> next(Session s, JobStatus st) {
+        return Optional.ofNullable(switch (st.phase()) {
+            case QUEUED -> null;
+            case RUNNING -> s.state() == SessionState.QUEUED
+                    ? s.withState(SessionState.RUNNING, Optional.empty(), Optional.empty(), clock.instant()) : null;
+            case ENDED -> s.withState(st.exitCode().orElse(-1) == 0 ? SessionState.DONE : SessionState.FAILED,
+                    st.exitCode(), st.message(), clock.instant());
+            case LOST -> s.withState(SessionState.FAILED, Optional.empty(), st.message(), clock.instant());
+        });
     }
 
     /**
