@@ -143,7 +143,7 @@ public final class SandgateServer {
         jetty.addBean(work, true);
         TrustAnchors anchors = new TrustAnchors(confDir.resolve(tls.trustDir()), tls);
         GridMapFile gridmap = new GridMapFile(confDir.resolve(config.gridmap().file()),
-                Duration.ofSeconds(config.gridmap().reloadSeconds()), work);
+                config.gridmap().reloadInterval(), work);
         jetty.addBean(anchors, true);
         jetty.addBean(gridmap, true);
 
@@ -177,8 +177,8 @@ public final class SandgateServer {
         jetty.addBean(new Closer("audit log", audit), true);
         made.events().subscribe(audit::session);
         jetty.addBean(made.follower(), true);
-        jetty.addBean(new RetentionSweeper(sessions, Duration.ofDays(config.sandbox().retentionDays()),
-                Duration.ofSeconds(config.sandbox().sweepIntervalSeconds()), work), true);
+        jetty.addBean(new RetentionSweeper(sessions, config.sandbox().retention(),
+                config.sandbox().sweepInterval(), work), true);
         HttpConfiguration httpConfig = new HttpConfiguration();
         // encoded dot-segments and separators reach the handlers, which refuse them with 404
         // (the sandbox handler) or resolve them canonically (the router), instead of a bare 400
@@ -216,7 +216,7 @@ public final class SandgateServer {
         }
 
         Policies policies = new Policies(config, gridmap::current);
-        Duration cacheFor = Duration.ofSeconds(Math.min(15, config.tls().refreshSeconds()));
+        Duration cacheFor = min(Duration.ofSeconds(15), config.tls().refreshInterval());
         CertificateAuthenticator authenticator = new CertificateAuthenticator(anchors, () -> policies.current().tiers(),
                 () -> policies.current().config().proxies(), () -> policies.current().config().anonymousAllowed(),
                 cacheFor, Clock.systemUTC());
@@ -231,13 +231,13 @@ public final class SandgateServer {
 
         SessionAccess access = new SessionAccess(sessions, policies, config.sandbox().publicUrls());
         Deployer services = new Deployer(confDir.resolve("services"), dataDir.resolve("deployed"), new PluginLoader(),
-                new CommandServices(new Commands(Duration.ofSeconds(config.services().immediateTimeoutSeconds())),
+                new CommandServices(new Commands(config.services().immediateTimeout()),
                         containment.containment(), tier -> {
                             SandgateConfig.JobLimits l = policies.current().config().jobs().limitsOf(tier);
                             return new org.sandgate.batch.JobLimits(l.processes(), l.fileBytes(), l.openFiles(),
                                     l.addressBytes());
                         }),
-                backends.available(), config.services().scanMillis(), work);
+                backends.available(), config.services().scanInterval().toMillis(), work);
         jetty.addBean(services, true);
         ImmediateCalls immediate = new ImmediateCalls();
         jetty.addBean(immediate, true);
@@ -274,6 +274,10 @@ public final class SandgateServer {
     /** Sandbox files as downloads read them: a sandbox must belong to the account its jobs run as. */
     private static SandboxTree sandboxTree(RunMode mode, Sandboxes sandboxes) {
         return new SandboxTree(sandboxes.root(), sandboxes::nameOf, mode.sandboxOwner());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Jersey and HK2 log through java.util.logging; send it to the server's log. */

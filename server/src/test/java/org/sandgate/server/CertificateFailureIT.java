@@ -42,7 +42,7 @@ class CertificateFailureIT {
         longNames = ChainBuilder.root(ChainBuilder.name("O", "Sandgate Long", "CN", "Sandgate Long CA"));
         longNames.install(pki.trust, "/O=Sandgate Long");
         // no periodic re-read during the test: it would start a new cache generation
-        pki.config(pki.baseConfig().replace("refresh_seconds: 1", "refresh_seconds: 3600"));
+        pki.config(pki.baseConfig().replace("refresh_interval: 1s", "refresh_interval: 1h"));
         server = TestServer.start(pki.conf);
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);

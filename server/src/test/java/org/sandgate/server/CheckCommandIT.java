@@ -58,13 +58,13 @@ class CheckCommandIT {
                   limits:
                     weak: lots
                 sandbox:
-                  retention_days: [1, 2]
+                  retention: [1d, 2d]
                   publik: true
                 server:
                   https_port: 70000
                 tls:
                   trust_dir: no-such-dir
-                \trefresh_seconds: 5
+                \trefresh_interval: 5s
                 """);
         Files.writeString(pki.conf.resolve("grid-mapfile"), "\"/O=Good/CN=User\" good\ngarbage here\n");
         Files.setPosixFilePermissions(pki.conf.resolve("hostkey.pem"), PosixFilePermissions.fromString("rw-r--r--"));
@@ -88,7 +88,7 @@ class CheckCommandIT {
         String yaml = pki.conf.resolve("sandgate.yaml").toString();
         for (String expected : List.of(
                 yaml + " line 4: key 'tiers.limits.weak': expected a whole number, found 'lots'",
-                yaml + " line 6: key 'sandbox.retention_days': expected a whole number, found a list",
+                yaml + " line 6: key 'sandbox.retention': a list is not a duration such as 500ms, 2s, 5m, 1h or 7d",
                 yaml + " line 7: unknown key 'sandbox.publik'",
                 yaml + " line 9: key 'server.https_port': 70000 is not a port (0 to 65535)",
                 yaml + " line 12: a tab character: YAML indents with spaces only",
@@ -107,7 +107,7 @@ class CheckCommandIT {
         Tools.Result r = launch("run", "--conf", pki.conf.toString(), "--data", dir.resolve("var").toString(),
                 "--https-port", "0", "--http-port", "0");
         assertEquals(2, r.exit(), r.toString());
-        for (String expected : List.of("line 4: key 'tiers.limits.weak'", "line 6: key 'sandbox.retention_days'",
+        for (String expected : List.of("line 4: key 'tiers.limits.weak'", "line 6: key 'sandbox.retention'",
                 "line 7: unknown key 'sandbox.publik'", "line 9: key 'server.https_port'", "line 12: a tab character")) {
             assertTrue(r.err().contains(expected), "missing: " + expected + "\n" + r);
         }

@@ -44,7 +44,7 @@ public final class ApiApplication {
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
         rc.register(new ServicesResource(c.services(), c.policies(), new Admission(c.policies(), c.callout(), c.audit(),
-                c.drain(), c.quota(), c.sessions()), c.immediate(), Duration.ofSeconds(c.config().services().immediateTimeoutSeconds())));
+                c.drain(), c.quota(), c.sessions()), c.immediate(), c.config().services().immediateTimeout()));
         rc.register(new CostPreviewResource(c.services(), c.policies(), c.drain()));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
         SessionViews views = new SessionViews(c.sandboxes());

@@ -93,15 +93,15 @@ public final class AuthzCallout {
         List<String> key = List.of(String.valueOf(request.get("dn")), String.valueOf(request.get("service")),
                 String.valueOf(request.get("method")));
         Instant now = clock.instant();
-        if (authz.cacheSeconds() > 0) {
+        if (!authz.cacheFor().isZero()) {
             Cached hit = cache.get(key);
             if (hit != null && hit.until().isAfter(now)) {
                 return hit.decision();
             }
         }
         Decision decision = run(authz, request);
-        if (authz.cacheSeconds() > 0) {
-            cache.put(key, new Cached(decision, now.plusSeconds(authz.cacheSeconds())));
+        if (!authz.cacheFor().isZero()) {
+            cache.put(key, new Cached(decision, now.plus(authz.cacheFor())));
         }
         return decision;
     }
@@ -116,7 +116,7 @@ public final class AuthzCallout {
         }
         CommandResult r;
         try {
-            r = new Commands(Duration.ofSeconds(authz.timeoutSeconds())).run(List.of(program),
+            r = new Commands(authz.timeout()).run(List.of(program),
                     ProgramEnvironment.fixed(), Path.of("/"), input);
         } catch (CommandException e) {
             LOG.warn("authorization callout {} failed: {}", program, e.getMessage());

@@ -98,7 +98,7 @@ public final class Backends implements AutoCloseable {
 
     /** How often a back end, by the name stored with a session, is asked about its live jobs. */
     public Duration pollInterval(String stored) {
-        return BackendName.LOCAL.is(stored) ? Duration.ZERO : Duration.ofMillis((long) (config.pollSeconds() * 1000));
+        return BackendName.LOCAL.is(stored) ? Duration.ZERO : config.pollInterval();
     }
 
     /** Batch-system commands run since start, by program. */

@@ -150,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
                     strong: gridmap
                 sandbox:
                   public: true
-                  retention_days: 7
+                  retention: 7d
                 batch:
                   default: local
                 developers:                 # may deploy services with PUT /api/v1/admin/services/NAME

@@ -302,18 +302,11 @@ public final class ConfigLoader {
                 }
             }
         }
-        if (c.sandbox().retentionDays() < 0) {
-            problems.add("key 'sandbox.retention_days': must be 0 or more");
-        }
-        if (c.sandbox().sweepIntervalSeconds() < 1) {
-            problems.add("key 'sandbox.sweep_interval_seconds': must be at least 1");
-        }
+        atLeast(problems, "sandbox.sweep_interval", c.sandbox().sweepInterval(), Duration.ofSeconds(1));
         if (c.sandbox().maxArchiveBuilds() < 1) {
             problems.add("key 'sandbox.max_archive_builds': must be at least 1");
         }
-        if (!(c.batch().pollSeconds() >= 0.1)) {
-            problems.add("key 'batch.poll_seconds': must be at least 0.1");
-        }
+        atLeast(problems, "batch.poll_interval", c.batch().pollInterval(), Duration.ofMillis(100));
         if (c.mode() == SandgateConfig.Mode.SHARED) {
             if (!AccountRule.ACCOUNT_NAME.matcher(c.shared().checkAccount()).matches()) {
                 problems.add("key 'shared.check_account': shared mode needs an account that sudo lets the server "
@@ -327,12 +320,8 @@ public final class ConfigLoader {
         if (c.shared().minUid() < 1) {
             problems.add("key 'shared.min_uid': must be at least 1 (root is never an account)");
         }
-        if (c.services().scanMillis() < 50) {
-            problems.add("key 'services.scan_millis': must be at least 50");
-        }
-        if (c.services().immediateTimeoutSeconds() < 1) {
-            problems.add("key 'services.immediate_timeout_seconds': must be at least 1");
-        }
+        atLeast(problems, "services.scan_interval", c.services().scanInterval(), Duration.ofMillis(50));
+        atLeast(problems, "services.immediate_timeout", c.services().immediateTimeout(), Duration.ofSeconds(1));
         if (c.services().maxUploadBytes() < 1024) {
             problems.add("key 'services.max_upload_bytes': must be at least 1024");
         }
@@ -344,12 +333,8 @@ public final class ConfigLoader {
                 }
             }
         }
-        if (c.authz().timeoutSeconds() < 1 || c.authz().cacheSeconds() < 0) {
-            problems.add("key 'authz': timeout_seconds must be at least 1 and cache_seconds 0 or more");
-        }
-        if (c.tokens().lifetimeSeconds() < 60) {
-            problems.add("key 'tokens.lifetime_seconds': must be at least 60");
-        }
+        atLeast(problems, "authz.timeout", c.authz().timeout(), Duration.ofSeconds(1));
+        atLeast(problems, "tokens.lifetime", c.tokens().lifetime(), Duration.ofMinutes(1));
         if (Tier.fromWireName(c.tokens().maxTier()).isEmpty()) {
             problems.add("key 'tokens.max_tier': '" + c.tokens().maxTier() + "' is not anonymous, weak or strong");
         }
@@ -402,18 +387,20 @@ public final class ConfigLoader {
                 problems.add("key 'limits.event_streams." + tier.wireName() + "': must be at least 1");
             }
         }
-        if (c.tls().refreshSeconds() < 1) {
-            problems.add("key 'tls.refresh_seconds': must be at least 1");
-        }
-        if (c.gridmap().reloadSeconds() < 1) {
-            problems.add("key 'gridmap.reload_seconds': must be at least 1");
-        }
+        atLeast(problems, "tls.refresh_interval", c.tls().refreshInterval(), Duration.ofSeconds(1));
+        atLeast(problems, "gridmap.reload_interval", c.gridmap().reloadInterval(), Duration.ofSeconds(1));
         for (String issuer : c.tiers().weakIssuers()) {
             if (issuer.isBlank()) {
                 problems.add("key 'tiers.weak_issuers': an empty issuer");
             }
         }
         return problems;
+    }
+
+    private static void atLeast(List<String> problems, String key, Duration value, Duration min) {
+        if (value.compareTo(min) < 0) {
+            problems.add("key '" + key + "': must be at least " + Durations.format(min));
+        }
     }
 
     private static void checkPort(List<String> problems, String key, int port, int min) {

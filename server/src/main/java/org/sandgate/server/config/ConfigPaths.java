@@ -26,26 +26,26 @@ public final class ConfigPaths {
         Path conf = confDir.toAbsolutePath().normalize();
         SandgateConfig.Tls t = config.tls();
         SandgateConfig.Tls tls = new SandgateConfig.Tls(file(conf, t.hostCert()), file(conf, t.hostKey()),
-                file(conf, t.trustDir()), t.refreshSeconds(), t.crl(), t.namespaces(), t.provider(),
+                file(conf, t.trustDir()), t.refreshInterval(), t.crl(), t.namespaces(), t.provider(),
                 t.clientIntermediates());
         SandgateConfig.Gridmap gridmap = new SandgateConfig.Gridmap(file(conf, config.gridmap().file()),
-                config.gridmap().reloadSeconds());
+                config.gridmap().reloadInterval());
         SandgateConfig.Batch b = config.batch();
         SandgateConfig.Slurm slurm = new SandgateConfig.Slurm(file(conf, b.slurm().binDir()), b.slurm().partition(),
                 b.slurm().account(), b.slurm().options());
         SandgateConfig.Pbs pbs = new SandgateConfig.Pbs(file(conf, b.pbs().binDir()), b.pbs().queue(), b.pbs().options());
         SandgateConfig.Drmaa drmaa = new SandgateConfig.Drmaa(program(conf, b.drmaa().library()), b.drmaa().contact(),
                 b.drmaa().nativeSpecification());
-        SandgateConfig.Batch batch = new SandgateConfig.Batch(b.defaultBackend(), b.services(), b.pollSeconds(),
+        SandgateConfig.Batch batch = new SandgateConfig.Batch(b.defaultBackend(), b.services(), b.pollInterval(),
                 b.wallFactor(), b.wallGrace(), b.local(), slurm, pbs, drmaa);
         SandgateConfig.Shared s = config.shared();
         SandgateConfig.Shared shared = new SandgateConfig.Shared(file(conf, s.wrapper()), program(conf, s.sudo()),
                 s.minUid(), s.checkAccount());
         SandgateConfig.Authz a = config.authz();
-        SandgateConfig.Authz authz = new SandgateConfig.Authz(program(conf, a.callout()), a.timeoutSeconds(),
-                a.cacheSeconds());
+        SandgateConfig.Authz authz = new SandgateConfig.Authz(program(conf, a.callout()), a.timeout(),
+                a.cacheFor());
         SandgateConfig.Tokens k = config.tokens();
-        SandgateConfig.Tokens tokens = new SandgateConfig.Tokens(k.lifetimeSeconds(), k.maxTier(), k.issuer(),
+        SandgateConfig.Tokens tokens = new SandgateConfig.Tokens(k.lifetime(), k.maxTier(), k.issuer(),
                 k.trusted().stream()
                         .map(i -> new SandgateConfig.TrustedIssuer(i.issuer(), file(conf, i.keys()), i.tier()))
                         .toList());

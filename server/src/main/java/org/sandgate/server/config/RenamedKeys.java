@@ -3,6 +3,7 @@ package org.sandgate.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +36,29 @@ final class RenamedKeys {
                     ? Optional.of(TextNode.valueOf(v.asLong() + unit)) : Optional.empty(),
                     "a whole number of " + Durations.unitName(unit));
         }
+
+        /** An old key that took a number of seconds, fractions too, now a duration (in milliseconds). */
+        static Renaming fractionOfSeconds(String old, String current) {
+            return new Renaming(old, current, v -> v.isNumber() && v.asDouble() >= 0 && v.asDouble() < 1e9
+                    ? Optional.of(TextNode.valueOf(Durations.format(Duration.ofMillis(Math.round(v.asDouble() * 1000)))))
+                    : Optional.empty(), "a number of seconds");
+        }
     }
 
     /** Every renaming, oldest first. */
     static final List<Renaming> ALL = List.of(
             Renaming.same("batch.local.wall_factor", "batch.wall_factor"),
-            Renaming.duration("batch.local.wall_grace_seconds", "batch.wall_grace", "s"));
+            Renaming.duration("batch.local.wall_grace_seconds", "batch.wall_grace", "s"),
+            Renaming.duration("sandbox.retention_days", "sandbox.retention", "d"),
+            Renaming.duration("sandbox.sweep_interval_seconds", "sandbox.sweep_interval", "s"),
+            Renaming.fractionOfSeconds("batch.poll_seconds", "batch.poll_interval"),
+            Renaming.duration("tls.refresh_seconds", "tls.refresh_interval", "s"),
+            Renaming.duration("gridmap.reload_seconds", "gridmap.reload_interval", "s"),
+            Renaming.duration("services.scan_millis", "services.scan_interval", "ms"),
+            Renaming.duration("services.immediate_timeout_seconds", "services.immediate_timeout", "s"),
+            Renaming.duration("authz.timeout_seconds", "authz.timeout", "s"),
+            Renaming.duration("authz.cache_seconds", "authz.cache_for", "s"),
+            Renaming.duration("tokens.lifetime_seconds", "tokens.lifetime", "s"));
 
     /**
      * What applying the renamings to a file did.

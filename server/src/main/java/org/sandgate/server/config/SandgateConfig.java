@@ -199,18 +199,18 @@ public record SandgateConfig(
      * Sandboxes.
      *
      * @param publicUrls    true: a session URL is a capability anyone may read; false: owner only
-     * @param retentionDays days a finished session's sandbox is kept
-     * @param sweepIntervalSeconds how often the retention sweep runs
+     * @param retention     how long a finished session's sandbox is kept
+     * @param sweepInterval how often the retention sweep runs
      * @param maxArchiveBuilds sandbox archives built at the same time; more are answered 429
      */
     public record Sandbox(@JsonProperty("public") Boolean publicUrls,
-                          @JsonProperty("retention_days") Integer retentionDays,
-                          @JsonProperty("sweep_interval_seconds") Integer sweepIntervalSeconds,
+                          Duration retention,
+                          @JsonProperty("sweep_interval") Duration sweepInterval,
                           @JsonProperty("max_archive_builds") Integer maxArchiveBuilds) {
         public Sandbox {
             publicUrls = Objects.requireNonNullElse(publicUrls, Boolean.TRUE);
-            retentionDays = Objects.requireNonNullElse(retentionDays, 7);
-            sweepIntervalSeconds = Objects.requireNonNullElse(sweepIntervalSeconds, 3600);
+            retention = Objects.requireNonNullElse(retention, Duration.ofDays(7));
+            sweepInterval = Objects.requireNonNullElse(sweepInterval, Duration.ofHours(1));
             maxArchiveBuilds = Objects.requireNonNullElse(maxArchiveBuilds, 4);
         }
     }
@@ -220,7 +220,7 @@ public record SandgateConfig(
      *
      * @param defaultBackend the back end of every service that has no entry in {@code services}
      * @param services       back end by service name, for services that do not use the default
-     * @param pollSeconds    how often Slurm, PBS and DRMAA are asked about live jobs (the local back
+     * @param pollInterval   how often Slurm, PBS and DRMAA are asked about live jobs (the local back
      *                       end is followed every half second)
      * @param wallFactor     the wall-clock limit of a job, on every back end, is its cost times this ...
      * @param wallGrace      ... plus this
@@ -231,14 +231,14 @@ public record SandgateConfig(
      */
     public record Batch(@JsonProperty("default") BackendName defaultBackend,
                         Map<String, BackendName> services,
-                        @JsonProperty("poll_seconds") Double pollSeconds,
+                        @JsonProperty("poll_interval") Duration pollInterval,
                         @JsonProperty("wall_factor") Double wallFactor,
                         @JsonProperty("wall_grace") Duration wallGrace,
                         Local local, Slurm slurm, Pbs pbs, Drmaa drmaa) {
         public Batch {
             defaultBackend = Objects.requireNonNullElse(defaultBackend, BackendName.LOCAL);
             services = Map.copyOf(Objects.requireNonNullElse(services, Map.of()));
-            pollSeconds = Objects.requireNonNullElse(pollSeconds, 2.0);
+            pollInterval = Objects.requireNonNullElse(pollInterval, Duration.ofSeconds(2));
             wallFactor = Objects.requireNonNullElse(wallFactor, 2.0);
             wallGrace = Objects.requireNonNullElse(wallGrace, Duration.ofSeconds(60));
             local = Objects.requireNonNullElseGet(local, () -> new Local(null));
@@ -424,7 +424,7 @@ public record SandgateConfig(
      * @param hostCert              server certificate (PEM, may hold the chain)
      * @param hostKey               server key (PEM, unencrypted, PKCS#1 or PKCS#8)
      * @param trustDir              trust anchors in the OpenSSL/IGTF layout
-     * @param refreshSeconds        how often CA files and CRLs are re-read
+     * @param refreshInterval       how often CA files and CRLs are re-read
      * @param crl                   {@code require}, {@code if_valid} (default) or {@code ignore}
      * @param namespaces            signing-policy/namespaces mode (see the README)
      * @param provider              the TLS implementation: {@code auto} (default), {@code conscrypt} or {@code jdk}
@@ -434,7 +434,7 @@ public record SandgateConfig(
     public record Tls(@JsonProperty("host_cert") String hostCert,
                       @JsonProperty("host_key") String hostKey,
                       @JsonProperty("trust_dir") String trustDir,
-                      @JsonProperty("refresh_seconds") Integer refreshSeconds,
+                      @JsonProperty("refresh_interval") Duration refreshInterval,
                       CrlMode crl,
                       NamespaceMode namespaces,
                       TlsProvider provider,
@@ -443,7 +443,7 @@ public record SandgateConfig(
             hostCert = Objects.requireNonNullElse(hostCert, "hostcert.pem");
             hostKey = Objects.requireNonNullElse(hostKey, "hostkey.pem");
             trustDir = Objects.requireNonNullElse(trustDir, "certificates");
-            refreshSeconds = Objects.requireNonNullElse(refreshSeconds, 30);
+            refreshInterval = Objects.requireNonNullElse(refreshInterval, Duration.ofSeconds(30));
             crl = Objects.requireNonNullElse(crl, CrlMode.IF_VALID);
             namespaces = Objects.requireNonNullElse(namespaces, NamespaceMode.EUGRIDPMA_GLOBUS);
             provider = Objects.requireNonNullElse(provider, TlsProvider.AUTO);
@@ -491,28 +491,28 @@ public record SandgateConfig(
 
     /**
      * @param file           the grid-mapfile (may be absolute, e.g. {@code /etc/grid-security/grid-mapfile})
-     * @param reloadSeconds  how often the file is checked for changes
+     * @param reloadInterval how often the file is checked for changes
      */
-    public record Gridmap(String file, @JsonProperty("reload_seconds") Integer reloadSeconds) {
+    public record Gridmap(String file, @JsonProperty("reload_interval") Duration reloadInterval) {
         public Gridmap {
             file = Objects.requireNonNullElse(file, "grid-mapfile");
-            reloadSeconds = Objects.requireNonNullElse(reloadSeconds, 2);
+            reloadInterval = Objects.requireNonNullElse(reloadInterval, Duration.ofSeconds(2));
         }
     }
 
     /**
      * Services and their deployment.
      *
-     * @param scanMillis              how often the deploy directory is checked for changes
-     * @param immediateTimeoutSeconds an immediate method still running after this is cut off
-     * @param maxUploadBytes          the largest service uploaded through the API
+     * @param scanInterval     how often the deploy directory is checked for changes
+     * @param immediateTimeout an immediate method still running after this is cut off
+     * @param maxUploadBytes   the largest service uploaded through the API
      */
-    public record Services(@JsonProperty("scan_millis") Integer scanMillis,
-                           @JsonProperty("immediate_timeout_seconds") Integer immediateTimeoutSeconds,
+    public record Services(@JsonProperty("scan_interval") Duration scanInterval,
+                           @JsonProperty("immediate_timeout") Duration immediateTimeout,
                            @JsonProperty("max_upload_bytes") Long maxUploadBytes) {
         public Services {
-            scanMillis = Objects.requireNonNullElse(scanMillis, 500);
-            immediateTimeoutSeconds = Objects.requireNonNullElse(immediateTimeoutSeconds, 30);
+            scanInterval = Objects.requireNonNullElse(scanInterval, Duration.ofMillis(500));
+            immediateTimeout = Objects.requireNonNullElse(immediateTimeout, Duration.ofSeconds(30));
             maxUploadBytes = Objects.requireNonNullElse(maxUploadBytes, 64L * 1024 * 1024);
         }
     }
@@ -521,30 +521,29 @@ public record SandgateConfig(
      * The authorization callout.
      *
      * @param callout        a program that allows a call by exiting 0 (JSON on its stdin); empty: none
-     * @param timeoutSeconds a callout still running after this is killed and the call denied
-     * @param cacheSeconds   how long a decision is reused for the same DN, service and method (0: never)
+     * @param timeout  a callout still running after this is killed and the call denied
+     * @param cacheFor how long a decision is reused for the same DN, service and method (0s: never)
      */
-    public record Authz(String callout, @JsonProperty("timeout_seconds") Integer timeoutSeconds,
-                        @JsonProperty("cache_seconds") Integer cacheSeconds) {
+    public record Authz(String callout, Duration timeout, @JsonProperty("cache_for") Duration cacheFor) {
         public Authz {
             callout = Objects.requireNonNullElse(callout, "");
-            timeoutSeconds = Objects.requireNonNullElse(timeoutSeconds, 5);
-            cacheSeconds = Objects.requireNonNullElse(cacheSeconds, 0);
+            timeout = Objects.requireNonNullElse(timeout, Duration.ofSeconds(5));
+            cacheFor = Objects.requireNonNullElse(cacheFor, Duration.ZERO);
         }
     }
 
     /**
      * Bearer tokens (JWT).
      *
-     * @param lifetimeSeconds the longest lifetime of a token this server issues
+     * @param lifetime        the longest lifetime of a token this server issues
      * @param maxTier         no token is worth more than this tier
      * @param issuer          the {@code iss} of the tokens this server issues
      * @param trusted         external issuers whose tokens are accepted
      */
-    public record Tokens(@JsonProperty("lifetime_seconds") Long lifetimeSeconds,
+    public record Tokens(Duration lifetime,
                          @JsonProperty("max_tier") String maxTier, String issuer, List<TrustedIssuer> trusted) {
         public Tokens {
-            lifetimeSeconds = Objects.requireNonNullElse(lifetimeSeconds, 12L * 3600);
+            lifetime = Objects.requireNonNullElse(lifetime, Duration.ofHours(12));
             maxTier = Objects.requireNonNullElse(maxTier, "weak");
             issuer = Objects.requireNonNullElse(issuer, "sandgate");
             trusted = List.copyOf(Objects.requireNonNullElse(trusted, List.of()));

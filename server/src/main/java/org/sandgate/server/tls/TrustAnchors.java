@@ -90,7 +90,7 @@ public final class TrustAnchors extends AbstractLifeCycle {
         if (!Files.isDirectory(directory)) {
             throw new IOException("trust-anchor directory " + directory + " does not exist");
         }
-        long refresh = settings.refreshSeconds() * 1000L;
+        long refresh = settings.refreshInterval().toMillis();
         StoreUpdateListener listener = this::onStoreUpdate;
         String dir = directory.toString();
         hashed = new OpensslCertChainValidator(dir, true, namespaceMode(), refresh,
@@ -100,7 +100,7 @@ public final class TrustAnchors extends AbstractLifeCycle {
                 refresh, 5000, null, params(crls, listener));
         refreshIssuers();
         LOG.info("trust anchors from {}: {} CAs, re-read every {} s, CRLs {}", directory,
-                issuers.length, settings.refreshSeconds(), settings.crl().name().toLowerCase());
+                issuers.length, settings.refreshInterval().toSeconds(), settings.crl().name().toLowerCase());
     }
 
     @Override

@@ -165,7 +165,7 @@ public final class TokenService {
     public Issued issue(CertificateIdentity holder, Tier tier, String account, Optional<Duration> lifetime) {
         SandgateConfig.Tokens s = settings;
         Instant now = clock.instant();
-        Duration longest = Duration.ofSeconds(s.lifetimeSeconds());
+        Duration longest = s.lifetime();
         Duration asked = lifetime.filter(d -> d.compareTo(longest) < 0).orElse(longest);
         Instant expires = now.plus(asked);
         if (holder.expires().isBefore(expires)) {
@@ -215,7 +215,7 @@ public final class TokenService {
 
     /** The longest lifetime of a token this server issues. */
     public Duration longestLifetime() {
-        return Duration.ofSeconds(settings.lifetimeSeconds());
+        return settings.lifetime();
     }
 
     /**

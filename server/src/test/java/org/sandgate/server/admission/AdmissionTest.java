@@ -132,7 +132,7 @@ class AdmissionTest {
     private Admission admission() {
         SandgateConfig config = SandgateConfig.defaults();
         Policies policies = new Policies(config, GridMap::empty);
-        SandgateConfig.Authz authz = new SandgateConfig.Authz(callout, 5, 0);
+        SandgateConfig.Authz authz = new SandgateConfig.Authz(callout, Duration.ofSeconds(5), Duration.ZERO);
         return new Admission(policies, new AuthzCallout(() -> authz, Clock.systemUTC()), audit, drain, quota,
                 sessions.manager());
     }

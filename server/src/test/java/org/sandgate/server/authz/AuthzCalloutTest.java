@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class AuthzCalloutTest {
     Path dir;
 
     private static AuthzCallout callout(Path program, int timeoutSeconds) {
-        SandgateConfig.Authz authz = new SandgateConfig.Authz(program.toString(), timeoutSeconds, 0);
+        SandgateConfig.Authz authz = new SandgateConfig.Authz(program.toString(), Duration.ofSeconds(timeoutSeconds), Duration.ZERO);
         return new AuthzCallout(() -> authz, Clock.systemUTC());
     }
 

@@ -52,7 +52,7 @@ class ConfigLoaderTest {
         assertEquals(List.of(new AccountRule.Fixed("nobody")), c.tiers().accounts().anonymous());
         assertEquals(List.of(new AccountRule.Gridmap()), c.tiers().accounts().strong());
         assertTrue(c.sandbox().publicUrls());
-        assertEquals(7, c.sandbox().retentionDays());
+        assertEquals(Duration.ofDays(7), c.sandbox().retention());
         assertEquals(BackendName.LOCAL, c.batch().defaultBackend());
     }
 
@@ -215,5 +215,33 @@ class ConfigLoaderTest {
         for (RenamedKeys.Renaming r : RenamedKeys.ALL) {
             assertTrue(readme.contains("| `" + r.old() + "` | `" + r.current() + "` |"), r.old());
         }
+    }
+
+    @Test
+    void everyOldDurationKeyIsReadInItsOldUnit() {
+        ConfigLoader.Report r = loader.inspect("x", """
+                sandbox: {retention_days: 3, sweep_interval_seconds: 60}
+                batch: {poll_seconds: 0.5}
+                tls: {refresh_seconds: 5}
+                gridmap: {reload_seconds: 4}
+                services: {scan_millis: 250, immediate_timeout_seconds: 9}
+                authz: {timeout_seconds: 2, cache_seconds: 30}
+                tokens: {lifetime_seconds: 3600}
+                """);
+        assertEquals(List.of(), r.problems());
+        assertEquals(10, r.warnings().size(), r.warnings().toString());
+        SandgateConfig c = r.config();
+        assertEquals(Duration.ofDays(3), c.sandbox().retention());
+        assertEquals(Duration.ofMinutes(1), c.sandbox().sweepInterval());
+        assertEquals(Duration.ofMillis(500), c.batch().pollInterval());
+        assertEquals(Duration.ofSeconds(5), c.tls().refreshInterval());
+        assertEquals(Duration.ofSeconds(4), c.gridmap().reloadInterval());
+        assertEquals(Duration.ofMillis(250), c.services().scanInterval());
+        assertEquals(Duration.ofSeconds(9), c.services().immediateTimeout());
+        assertEquals(Duration.ofSeconds(2), c.authz().timeout());
+        assertEquals(Duration.ofSeconds(30), c.authz().cacheFor());
+        assertEquals(Duration.ofHours(1), c.tokens().lifetime());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("line 2: key 'batch.poll_seconds' is the old name of "
+                + "'batch.poll_interval'; it is still read, as 'batch.poll_interval: 500ms'")), r.warnings().toString());
     }
 }

@@ -56,13 +56,14 @@ class ConfigProblemsTest {
                 "line 4: unknown key 'tiers.limit' (known keys here: accounts, limits, weak_issuers)",
                 "line 6: key 'tiers.limits.weak': expected a whole number, found 'lots'",
                 "line 7: key 'tiers.limits.anonymous': -5 is not a ceiling (use a number of CPU-seconds, or -1 for none)",
-                "line 9: key 'sandbox.retention_days': expected a whole number, found a list",
-                "line 10: unknown key 'sandbox.publik' (known keys here: max_archive_builds, public, retention_days, sweep_interval_seconds)",
+                "line 9: key 'sandbox.retention_days': a list is not a whole number of days (the new key "
+                        + "'sandbox.retention' takes a duration such as 500ms, 2s, 5m, 1h or 7d)",
+                "line 10: unknown key 'sandbox.publik' (known keys here: max_archive_builds, public, retention, sweep_interval)",
                 "line 13: key 'developers[1]': expected text, found nothing (an empty value)",
                 "line 15: key 'batch.default': 'condor' is not one of: local, slurm, pbs, drmaa",
                 "line 17: key 'server.https_port': 70000 is not a port (0 to 65535)",
                 "line 19: a tab character: YAML indents with spaces only",
-                "line 21: key 'gridmap.reload_seconds': must be at least 1"), report.problems());
+                "line 21: key 'gridmap.reload_interval': must be at least 1s"), report.problems());
         assertNoInternals(report.problems());
     }
 
@@ -79,7 +80,7 @@ class ConfigProblemsTest {
         assertEquals(2, report.problems().size(), report.problems().toString());
         assertEquals("site/hostcert.pem", report.config().tls().hostCert());
         assertEquals("/etc/grid-security/certificates", report.config().tls().trustDir());
-        assertEquals(SandgateConfig.defaults().tls().refreshSeconds(), report.config().tls().refreshSeconds());
+        assertEquals(SandgateConfig.defaults().tls().refreshInterval(), report.config().tls().refreshInterval());
         assertEquals(SandgateConfig.defaults().gridmap().file(), report.config().gridmap().file());
     }
 
@@ -113,7 +114,7 @@ class ConfigProblemsTest {
     void aFileWithoutProblemsLoadsAsBefore() {
         ConfigLoader.Report report = loader.inspect("sandgate.yaml", "mode: personal\nsandbox:\n  retention_days: 3\n");
         assertTrue(report.problems().isEmpty(), report.problems().toString());
-        assertEquals(3, report.config().sandbox().retentionDays());
+        assertEquals(java.time.Duration.ofDays(3), report.config().sandbox().retention());
     }
 
     @Test

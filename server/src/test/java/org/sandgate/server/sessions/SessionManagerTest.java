@@ -51,7 +51,7 @@ class SessionManagerTest {
     /** The default batch settings with this many local slots. */
     private static SandgateConfig.Batch localSlots(int slots) {
         SandgateConfig.Batch b = SandgateConfig.defaults().batch();
-        return new SandgateConfig.Batch(b.defaultBackend(), b.services(), b.pollSeconds(), b.wallFactor(), b.wallGrace(),
+        return new SandgateConfig.Batch(b.defaultBackend(), b.services(), b.pollInterval(), b.wallFactor(), b.wallGrace(),
                 new SandgateConfig.Local(slots), b.slurm(), b.pbs(), b.drmaa());
     }
 

@@ -110,6 +110,6 @@ public final class TestPki {
 
     /** The configuration that marks the weak CA as weak, plus more YAML. */
     public String baseConfig() {
-        return "tiers:\n  weak_issuers:\n    - \"" + WEAK_CA + "\"\ntls:\n  refresh_seconds: 1\n";
+        return "tiers:\n  weak_issuers:\n    - \"" + WEAK_CA + "\"\ntls:\n  refresh_interval: 1s\n";
     }
 }
