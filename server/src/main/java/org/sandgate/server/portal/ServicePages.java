@@ -225,7 +225,7 @@ final class ServicePages implements PortalHandler.Section {
         }
     }
 
-    private static String number(double d) {
+    static String number(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
 }

@@ -128,7 +128,7 @@ final class SessionPages implements PortalHandler.Section {
                 s.path("created").asText(), readable(s.path("created").asText()), s.path("updated").asText(),
                 readable(s.path("updated").asText()), s.path("backend").asText(),
                 s.path("backend_job_id").isNull() ? null : s.path("backend_job_id").asText(),
-                s.path("cost").asText(), s.path("account").asText(), files, outputs, sandbox,
+                ServicePages.number(s.path("cost").asDouble()), s.path("account").asText(), files, outputs, sandbox,
                 "/api/v1/sessions/" + id + "/events", SESSIONS + "/" + id + "/live", SESSIONS + "/" + id + "/remove",
                 org.sandgate.server.sessions.SessionManager.ANONYMOUS.equals(s.path("owner").asText()));
     }
