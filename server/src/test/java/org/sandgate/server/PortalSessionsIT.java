@@ -117,7 +117,7 @@ class PortalSessionsIT {
         PortalIT.assertSelfContained(r.body());
         String body = r.body();
         assertTrue(body.contains("<h1>Session of sleepy.add</h1>"), body);
-        assertTrue(body.contains("role=\"status\">DONE</dd>"), body);
+        assertTrue(body.contains("role=\"status\">DONE</span></dd>"), body);
         assertTrue(body.contains("<dt>Exit code</dt><dd>0</dd>"), body);
         assertTrue(body.contains("sleepyadd 1 + 2 = 3"), body);
         assertTrue(body.matches("(?s).*<a href=\"/sandbox/" + id + "/stdout\" download>stdout</a></td><td class=\"number\">\\d+ B</td>.*"), body);
