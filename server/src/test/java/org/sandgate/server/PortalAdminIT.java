@@ -110,6 +110,8 @@ class PortalAdminIT {
         assertEquals(403, page(bob, "/portal/developer").status());
         assertEquals(403, page(bob, "/portal/admin").status());
         assertEquals(403, page(null, "/portal/admin").status());
+        assertEquals(405, page(ada, "/portal/admin/drain").status(), "an action is only ever posted");
+        assertEquals(404, page(ada, "/portal/admin/nothing").status());
     }
 
     @Test

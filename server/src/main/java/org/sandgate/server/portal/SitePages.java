@@ -30,6 +30,9 @@ final class SitePages implements PortalHandler.Section {
     private static final String DEVELOPER = "/portal/developer";
     private static final String ADMIN = "/portal/admin";
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+    /** The addresses the forms post to. */
+    private static final java.util.Set<String> ACTIONS = java.util.Set.of(DEVELOPER + "/upload", DEVELOPER + "/remove",
+            ADMIN + "/drain", ADMIN + "/reload", ADMIN + "/ban", ADMIN + "/unban");
     /** Largest upload through the portal (uploads go through the server's request size limit too). */
     private static final long MAX_UPLOAD = 64L * 1024 * 1024;
 
@@ -66,9 +69,8 @@ final class SitePages implements PortalHandler.Section {
             return Optional.of(read ? adminPage(x, caller, notice(x), null, 200) : pages.notAllowed(x));
         }
         if (!post) {
-            return Optional.of(path.startsWith(DEVELOPER + "/") || path.startsWith(ADMIN + "/")
-                    && List.of("/drain", "/reload", "/ban", "/unban").contains(path.substring(ADMIN.length()))
-                    ? pages.notAllowed(x) : pages.problem(x, 404, "Not found", "There is no page at this address.", null));
+            return Optional.of(ACTIONS.contains(path) ? pages.notAllowed(x)
+                    : pages.problem(x, 404, "Not found", "There is no page at this address.", null));
         }
         return Optional.of(switch (path) {
             case DEVELOPER + "/upload" -> upload(x, caller);
