@@ -3,6 +3,7 @@ package org.sandgate.sandbox;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.sandgate.service.Tier;
 
 /**
  * A session: one call of a job-launching method, with its sandbox and its job.
@@ -25,7 +26,7 @@ import java.util.Optional;
  * @param updated      when its state last changed
  */
 public record Session(SessionId id, String service, String method, String owner, String ownerKey, String account,
-                      String tier,
+                      Tier tier,
                       double cost, SessionState state, Optional<Integer> exitCode, String backend,
                       Optional<String> backendJobId, Optional<String> message, Instant created, Instant updated) {
     public Session {

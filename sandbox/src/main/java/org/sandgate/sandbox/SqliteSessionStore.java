@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.sandgate.service.Tier;
 
 /**
  * The session store in an embedded SQLite file, in WAL mode with {@code synchronous=FULL}: a commit is
@@ -127,7 +128,7 @@ public final class SqliteSessionStore implements SessionStore {
             p.setString(i++, s.method());
             p.setString(i++, s.owner());
             p.setString(i++, s.account());
-            p.setString(i++, s.tier());
+            p.setString(i++, s.tier().wireName());
             p.setDouble(i++, s.cost());
             p.setString(i++, s.state().name());
             p.setObject(i++, s.exitCode().orElse(null));
@@ -221,7 +222,8 @@ public final class SqliteSessionStore implements SessionStore {
                     Object exit = r.getObject("exit_code");
                     out.add(new Session(new SessionId(r.getString("id")), r.getString("service"),
                             r.getString("method"), r.getString("owner"), r.getString("owner_key"), r.getString("account"),
-                            r.getString("tier"),
+                            // a tier this version does not know gets the smallest limits
+                            Tier.fromWireName(r.getString("tier")).orElse(Tier.ANONYMOUS),
                             r.getDouble("cost"), SessionState.valueOf(r.getString("state")),
                             exit == null ? Optional.empty() : Optional.of(((Number) exit).intValue()),
                             r.getString("backend"), Optional.ofNullable(r.getString("backend_job_id")),

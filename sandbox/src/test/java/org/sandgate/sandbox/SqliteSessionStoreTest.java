@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.service.Tier;
 
 class SqliteSessionStoreTest {
     @TempDir
     Path dir;
 
     private static Session session(String owner, Instant created) {
-        return new Session(SessionId.random(), "sleepy", "add", owner, owner, "acct", "strong", 2.0, SessionState.QUEUED,
+        return new Session(SessionId.random(), "sleepy", "add", owner, owner, "acct", Tier.STRONG, 2.0, SessionState.QUEUED,
                 Optional.empty(), "local", Optional.empty(), Optional.empty(), created, created);
     }
 
@@ -67,7 +68,7 @@ class SqliteSessionStoreTest {
             assertEquals(1, old.size());
             assertEquals("", old.get(0).ownerKey());
             assertEquals(old, store.byOwnerWithoutKey("/O=A/CN=B"));
-            store.update(new Session(old.get(0).id(), "sleepy", "add", "/O=A/CN=B", "cn=b,o=a", "acct", "strong", 1.0,
+            store.update(new Session(old.get(0).id(), "sleepy", "add", "/O=A/CN=B", "cn=b,o=a", "acct", Tier.STRONG, 1.0,
                     SessionState.DONE, Optional.of(0), "local", Optional.empty(), Optional.empty(),
                     old.get(0).created(), old.get(0).updated()));
             assertEquals(List.of(), store.withoutOwnerKey());

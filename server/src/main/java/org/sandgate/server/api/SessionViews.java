@@ -46,7 +46,7 @@ public final class SessionViews {
         d.put("method", s.method());
         d.put("owner", s.owner());
         d.put("account", s.account());
-        d.put("tier", s.tier());
+        d.put("tier", s.tier().wireName());
         d.put("cost", s.cost());
         d.put("state", s.state().name());
         d.put("exit_code", s.exitCode().orElse(null));

@@ -77,7 +77,7 @@ public final class AuditLog implements AutoCloseable {
         line.put("session", s.id().value());
         line.put("dn", s.owner());
         line.put("dn_canonical", s.ownerKey());
-        line.put("tier", s.tier());
+        line.put("tier", s.tier().wireName());
         line.put("account", s.account());
         line.put("call", s.service() + "." + s.method());
         line.put("cost", s.cost());

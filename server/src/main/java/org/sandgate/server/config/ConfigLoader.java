@@ -57,6 +57,7 @@ public final class ConfigLoader {
         SimpleModule rules = new SimpleModule("sandgate-config");
         rules.addDeserializer(AccountRule.class, new AccountRuleDeserializer());
         rules.addDeserializer(BackendName.class, new WireNameDeserializer<>(BackendName.class, BackendName::fromWireName));
+        rules.addDeserializer(Tier.class, new WireNameDeserializer<>(Tier.class, Tier::fromWireName));
         rules.addDeserializer(Duration.class, new DurationDeserializer());
         this.yaml = new ObjectMapper(YAMLFactory.builder().build())
                 .registerModule(rules)
@@ -335,15 +336,12 @@ public final class ConfigLoader {
         }
         atLeast(problems, "authz.timeout", c.authz().timeout(), Duration.ofSeconds(1));
         atLeast(problems, "tokens.lifetime", c.tokens().lifetime(), Duration.ofMinutes(1));
-        if (Tier.fromWireName(c.tokens().maxTier()).isEmpty()) {
-            problems.add("key 'tokens.max_tier': '" + c.tokens().maxTier() + "' is not anonymous, weak or strong");
-        }
         for (SandgateConfig.TrustedIssuer t : c.tokens().trusted()) {
             if (t.issuer().isBlank() || t.keys().isBlank()) {
                 problems.add("key 'tokens.trusted': every issuer needs 'issuer' and 'keys'");
             }
-            if (Tier.fromWireName(t.tier()).isEmpty() || t.tier().equals("anonymous")) {
-                problems.add("key 'tokens.trusted': tier '" + t.tier() + "' of " + t.issuer() + " is not weak or strong");
+            if (t.tier() == Tier.ANONYMOUS) {
+                problems.add("key 'tokens.trusted': tier 'anonymous' of " + t.issuer() + " is not weak or strong");
             }
             if (t.issuer().equals(c.tokens().issuer())) {
                 problems.add("key 'tokens.trusted': " + t.issuer() + " is this server's own issuer name");

@@ -541,10 +541,10 @@ public record SandgateConfig(
      * @param trusted         external issuers whose tokens are accepted
      */
     public record Tokens(Duration lifetime,
-                         @JsonProperty("max_tier") String maxTier, String issuer, List<TrustedIssuer> trusted) {
+                         @JsonProperty("max_tier") Tier maxTier, String issuer, List<TrustedIssuer> trusted) {
         public Tokens {
             lifetime = Objects.requireNonNullElse(lifetime, Duration.ofHours(12));
-            maxTier = Objects.requireNonNullElse(maxTier, "weak");
+            maxTier = Objects.requireNonNullElse(maxTier, Tier.WEAK);
             issuer = Objects.requireNonNullElse(issuer, "sandgate");
             trusted = List.copyOf(Objects.requireNonNullElse(trusted, List.of()));
         }
@@ -557,11 +557,11 @@ public record SandgateConfig(
      * @param keys   its public keys: a JWKS file or a PEM file of public keys or certificates
      * @param tier   the tier of its tokens (still capped by {@code tokens.max_tier})
      */
-    public record TrustedIssuer(String issuer, String keys, String tier) {
+    public record TrustedIssuer(String issuer, String keys, Tier tier) {
         public TrustedIssuer {
             issuer = Objects.requireNonNullElse(issuer, "");
             keys = Objects.requireNonNullElse(keys, "");
-            tier = Objects.requireNonNullElse(tier, "weak");
+            tier = Objects.requireNonNullElse(tier, Tier.WEAK);
         }
     }
 

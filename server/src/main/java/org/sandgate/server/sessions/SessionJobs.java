@@ -76,10 +76,8 @@ final class SessionJobs {
 
     /** The request that submits a session's job, under the limits of the session's tier. */
     JobRequest request(Session s, StoredJob job) {
-        JobLimits limits = Tier.fromWireName(s.tier()).map(t -> {
-            SandgateConfig.JobLimits l = jobs.limitsOf(t);
-            return new JobLimits(l.processes(), l.fileBytes(), l.openFiles(), l.addressBytes());
-        }).orElseThrow(() -> new IllegalStateException("session " + s.id() + " has no known tier"));
+        SandgateConfig.JobLimits l = jobs.limitsOf(s.tier());
+        JobLimits limits = new JobLimits(l.processes(), l.fileBytes(), l.openFiles(), l.addressBytes());
         return new JobRequest(s.id().value(), sandboxes.of(s.id()), job.argv(), job.environment(),
                 Duration.ofSeconds(job.wallSeconds()), runAs(s), limits);
     }

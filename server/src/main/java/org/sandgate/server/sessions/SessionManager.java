@@ -90,7 +90,7 @@ public final class SessionManager {
             long wall = wallSeconds(call.cost(), spec);
             Instant now = clock.instant();
             Session session = new Session(id, service.name(), method.name(), owner, ownerKey, account,
-                    call.caller().tier().wireName(), call.cost(), SessionState.QUEUED, Optional.empty(),
+                    call.caller().tier(), call.cost(), SessionState.QUEUED, Optional.empty(),
                     backend.name().wireName(), Optional.empty(), Optional.empty(), now, now);
             StoredJob job = new StoredJob(spec.argv(), spec.environment(), wall);
             store.insert(session, SessionJobs.encode(job));

@@ -130,7 +130,7 @@ public final class TokenService {
     public void configure(SandgateConfig.Tokens tokens, Path confDir) throws IOException {
         Map<String, Issuer> next = new HashMap<>();
         for (SandgateConfig.TrustedIssuer t : tokens.trusted()) {
-            next.put(t.issuer(), new Issuer(t.issuer(), keys(confDir.resolve(t.keys())), Tier.fromWireName(t.tier()).orElseThrow()));
+            next.put(t.issuer(), new Issuer(t.issuer(), keys(confDir.resolve(t.keys())), t.tier()));
         }
         next.put(tokens.issuer(), new Issuer(tokens.issuer(), new JWKSet(signingKey.toPublicJWK()), Tier.STRONG));
         this.issuers = Map.copyOf(next);
@@ -171,7 +171,7 @@ public final class TokenService {
         if (holder.expires().isBefore(expires)) {
             expires = holder.expires();
         }
-        Tier worth = min(tier, Tier.fromWireName(s.maxTier()).orElse(Tier.WEAK));
+        Tier worth = min(tier, s.maxTier());
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(s.issuer())
                 .subject(holder.dn())
@@ -306,7 +306,7 @@ public final class TokenService {
         if (!DistinguishedNames.isSlashForm(sub)) {
             throw new TokenException("the token's subject is not a DN in slash form");
         }
-        Tier tier = min(issuer.tier(), Tier.fromWireName(settings.maxTier()).orElse(Tier.WEAK));
+        Tier tier = min(issuer.tier(), settings.maxTier());
         Object claimed = claims.getClaim("tier");
         if (claimed instanceof String t) {
             tier = min(tier, Tier.fromWireName(t).orElse(Tier.ANONYMOUS));

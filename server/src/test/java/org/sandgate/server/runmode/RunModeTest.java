@@ -22,11 +22,12 @@ import org.sandgate.sandbox.SessionState;
 import org.sandgate.server.config.ConfigLoader;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.shared.SharedModeException;
+import org.sandgate.service.Tier;
 
 class RunModeTest {
     private static Session sessionOf(String account) {
         Instant now = Instant.now();
-        return new Session(SessionId.random(), "svc", "run", "/CN=a", "/CN=a", account, "strong", 1,
+        return new Session(SessionId.random(), "svc", "run", "/CN=a", "/CN=a", account, Tier.STRONG, 1,
                 SessionState.QUEUED, Optional.empty(), "local", Optional.empty(), Optional.empty(), now, now);
     }
 

@@ -2,8 +2,8 @@ package org.sandgate.server.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,7 @@ import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.sandbox.SessionState;
 import org.sandgate.server.files.OpenNode;
+import org.sandgate.service.Tier;
 
 class SandboxTreeTest {
     @TempDir
@@ -33,7 +34,7 @@ class SandboxTreeTest {
     @BeforeEach
     void make() throws Exception {
         root = Files.createDirectories(dir.resolve("sandboxes"));
-        session = new Session(SessionId.random(), "s", "m", "anonymous", "anonymous", "alice", "anonymous", 0, SessionState.DONE,
+        session = new Session(SessionId.random(), "s", "m", "anonymous", "anonymous", "alice", Tier.ANONYMOUS, 0, SessionState.DONE,
                 Optional.of(0), "local", Optional.empty(), Optional.empty(), Instant.now(), Instant.now());
         box = Files.createDirectory(root.resolve(session.id().value()));
         tree = new SandboxTree(root, SessionId::value, s -> System.getProperty("user.name"));

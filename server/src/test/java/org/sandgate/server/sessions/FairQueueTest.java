@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.sandbox.SessionState;
+import org.sandgate.service.Tier;
 
 class FairQueueTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -19,7 +20,7 @@ class FairQueueTest {
     private Session queued(String owner) {
         Instant at = T0.plusSeconds(n++);
         // the shown name and the compared key differ, as they do for real callers (slash form, RFC 2253)
-        return new Session(SessionId.random(), "s", "m", "/CN=" + owner, owner, "acct", "strong", 1, SessionState.QUEUED,
+        return new Session(SessionId.random(), "s", "m", "/CN=" + owner, owner, "acct", Tier.STRONG, 1, SessionState.QUEUED,
                 Optional.empty(), "local", Optional.empty(), Optional.empty(), at, at);
     }
 
