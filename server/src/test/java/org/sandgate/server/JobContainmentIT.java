@@ -29,6 +29,13 @@ import org.sandgate.server.testkit.Tools;
  * server's keys and state and another session's sandbox, to outlive cancel and the wall-clock limit
  * with double forks and {@code setsid}, and to find capabilities in the process list; the test
  * plays the job's side for real and checks /proc.
+ *
+ * <p>Run against the code before the job-boundary work (ported only by dropping the {@code jobs}
+ * key that code does not know), each of its six tests of then fails: the job read the signing key,
+ * the host key and another sandbox; an immediate {@code sort {file}} printed the signing key; a
+ * double-forked sleeper outlived {@code DELETE} and the wall-clock limit; the launcher's command
+ * line showed the session id; a link planted in a queued job's files was followed. All pass on the
+ * current code.
  */
 class JobContainmentIT {
     private static final ObjectMapper JSON = new ObjectMapper();
