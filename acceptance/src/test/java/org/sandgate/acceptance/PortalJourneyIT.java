@@ -202,17 +202,56 @@ class PortalJourneyIT {
         assertEquals("not_found", site.curl("alice", site.origin() + "/api/v1/sessions/" + session).path("error").asText());
     }
 
+    /** Keeps a measured time in {@code target/journey-times.txt} (a figure for bench/README.md, never a limit). */
+    private static void record(String what, long millis) throws Exception {
+        String line = what + ": " + millis + " ms\n";
+        System.out.print("journey time " + line);
+        Files.writeString(Path.of("target/journey-times.txt"), line, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     @Test
     void aStrongUserWalksThroughThePortal() throws Exception {
         try (Browser browser = site.browser("alice", true)) {
+            long start = System.nanoTime();
             landAndSeeWhoIAm(browser, "journey-", true);
             openTheFormAndPreviewTheCost(browser, "journey-", true);
             button(browser, "Call").click();
             String session = sessionPage(browser);
             watchItReachDoneLive(browser, "journey-");
+            record("checked journey (axe-core and a screenshot on each page), landing to DONE",
+                    (System.nanoTime() - start) / 1_000_000);
             readTheOutputAndDownload(browser, session, "journey-");
             seeItAmongMySessions(browser, session, "journey-", true);
             cancelAnotherSession(browser, "journey-", true);
+        }
+    }
+
+    /**
+     * The journey as a person clicks it, without the checks: open the start page, Services, sleepy.add,
+     * fill in the form (a job of 0 seconds), wait for the preview, Call, watch the session page until it
+     * says DONE. Rounds: {@code -Dsandgate.journey.rounds} (default 3), in one browser started before.
+     */
+    @Test
+    void theScriptedJourneyFromLandingToADoneJobIsTimed() throws Exception {
+        int rounds = Integer.getInteger("sandgate.journey.rounds", 3);
+        try (Browser browser = site.browser("alice", true)) {
+            browser.open(site.origin() + "/");
+            for (int round = 1; round <= rounds; round++) {
+                long start = System.nanoTime();
+                browser.open(site.origin() + "/");
+                browser.driver().findElement(By.linkText("Services")).click();
+                browser.driver().findElement(By.linkText("sleepy.add")).click();
+                fill(browser, "seconds", "0");
+                fill(browser, "a", "3");
+                fill(browser, "b", "5");
+                preview(browser, "This call costs 1 CPU-seconds");
+                button(browser, "Call").click();
+                String session = sessionPage(browser);
+                browser.waiting(60).until(d -> state(browser).equals("DONE"));
+                record("round " + round + " of the scripted journey, landing to DONE", (System.nanoTime() - start) / 1_000_000);
+                assertEquals("DONE", site.curl("alice", site.origin() + "/api/v1/sessions/" + session).path("state").asText());
+            }
         }
     }
 
