@@ -328,4 +328,29 @@ class PortalIT {
         assertEquals(200, r.status(), r.body());
         assertTrue(r.body().contains("line one &lt;i&gt;"), r.body());
     }
+
+    @Test
+    void aMalformedFormIsTheClientsFaultNotAServerError() throws Exception {
+        String token = token(page(alice, "/portal/services/sleepy/add").body());
+        for (String[] bad : new String[][] {
+                {"application/x-www-form-urlencoded", "csrf=" + enc(token) + "&seconds=%zz&a=1&b=2"},
+                {"multipart/form-data", "csrf=x"},
+                {"multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"}}) {
+            int before = sessions(alice);
+            Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
+                            server.https("/portal/services/sleepy/add"))
+                    .header("Origin", "https://localhost:" + server.server.httpsPort()).header("Content-Type", bad[0])
+                    .POST(HttpRequest.BodyPublishers.ofString(bad[1])).build());
+            assertTrue(r.status() >= 400 && r.status() < 500, bad[0] + " " + bad[1] + ": " + r.status() + " " + r.body());
+            assertEquals(before, sessions(alice));
+        }
+        // the JDK's client refuses to send such a query; curl sends it as written
+        org.sandgate.server.testkit.Tools.require("curl");
+        for (String query : new String[] {"/portal/cost/sleepy/add?seconds=%zz", "/portal/services/sleepy/add?a=%zz&preview=1"}) {
+            org.sandgate.server.testkit.Tools.Result r = org.sandgate.server.testkit.Tools.run(dir, null, "curl", "-sS",
+                    "-o", "/dev/null", "-w", "%{http_code}", "--cacert", dir.resolve("ca-strong/ca.pem").toString(),
+                    "https://localhost:" + server.server.httpsPort() + query);
+            assertEquals("400", r.out().strip(), query + ": " + r);
+        }
+    }
 }

@@ -97,9 +97,22 @@ public final class Pages {
     org.eclipse.jetty.util.Fields form(PortalHandler.Exchange x) {
         String type = x.request().getHeaders().get(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE);
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            return org.eclipse.jetty.server.FormFields.getFields(x.request());
+            try {
+                return org.eclipse.jetty.server.FormFields.getFields(x.request());
+            } catch (IllegalArgumentException e) {
+                throw new PortalHandler.MalformedForm(e);
+            }
         }
         return new org.eclipse.jetty.util.Fields();
+    }
+
+    /** The query string's parameters. */
+    org.eclipse.jetty.util.Fields query(PortalHandler.Exchange x) {
+        try {
+            return org.eclipse.jetty.server.Request.extractQueryParameters(x.request(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new PortalHandler.MalformedForm(e);
+        }
     }
 
     /**
@@ -110,10 +123,16 @@ public final class Pages {
         Map<String, String> values = new LinkedHashMap<>();
         String type = x.request().getHeaders().get(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE);
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
-            var parts = org.eclipse.jetty.http.MultiPartFormData.getParts(x.request(), x.request(), type,
-                    new org.eclipse.jetty.http.MultiPartConfig.Builder()
-                            .location(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).maxParts(1000)
-                            .maxSize(MAX_FORM_BYTES).maxPartSize(MAX_FORM_BYTES).maxMemoryPartSize(MAX_FORM_BYTES).build());
+            org.eclipse.jetty.http.MultiPartFormData.Parts parts;
+            try {
+                parts = org.eclipse.jetty.http.MultiPartFormData.getParts(x.request(), x.request(), type,
+                        new org.eclipse.jetty.http.MultiPartConfig.Builder()
+                                .location(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))).maxParts(1000)
+                                .maxSize(MAX_FORM_BYTES).maxPartSize(MAX_FORM_BYTES).maxMemoryPartSize(MAX_FORM_BYTES)
+                                .build());
+            } catch (RuntimeException e) {
+                throw new PortalHandler.MalformedForm(e);
+            }
             try {
                 for (var part : parts) {
                     values.putIfAbsent(part.getName(), part.getContentAsString(java.nio.charset.StandardCharsets.UTF_8));

@@ -92,13 +92,35 @@ public final class PortalHandler extends Handler.Abstract {
         try {
             page = answer(exchange);
         } catch (RuntimeException e) {
-            String id = java.util.UUID.randomUUID().toString();
-            LOG.error("internal error {} on {} {}", id, request.getMethod(), path, e);
-            page = pages.problem(exchange, 500, "Something went wrong",
-                    "The server failed to answer this page (error " + id + " in its log).", null);
+            Optional<Integer> fault = clientFault(e);
+            if (fault.isPresent()) {
+                LOG.info("refused {} {}: {}", request.getMethod(), path, e.toString());
+                page = pages.problem(exchange, fault.get(), "Bad request", "The form sent could not be read; "
+                        + "nothing was done.", "Open the page again and send it from there.");
+            } else {
+                String id = java.util.UUID.randomUUID().toString();
+                LOG.error("internal error {} on {} {}", id, request.getMethod(), path, e);
+                page = pages.problem(exchange, 500, "Something went wrong",
+                        "The server failed to answer this page (error " + id + " in its log).", null);
+            }
         }
         write(request, response, callback, page);
         return true;
+    }
+
+    /** The 4xx status of a failure the request caused (a malformed or oversized form body), if it is one. */
+    private static Optional<Integer> clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return Optional.of(http.getCode());
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MalformedForm) {
+                return Optional.of(400);
+            }
+        }
+        return Optional.empty();
     }
 
     private Page answer(Exchange exchange) {
@@ -160,6 +182,13 @@ public final class PortalHandler extends Handler.Abstract {
         response.write(true, HttpMethod.HEAD.is(request.getMethod()) ? ByteBuffer.allocate(0)
                 : ByteBuffer.wrap(asset.get().bytes()), callback);
         return true;
+    }
+
+    /** A form body or query string that cannot be read (bad percent-encoding, say): the client's fault. */
+    static final class MalformedForm extends RuntimeException {
+        MalformedForm(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 import org.sandgate.server.identity.RequestCaller;
 import org.sandgate.server.json.StrictJson;
@@ -116,7 +115,7 @@ final class ServicePages implements PortalHandler.Section {
     }
 
     private PortalHandler.Page form(PortalHandler.Exchange x, RequestCaller caller, Found found) {
-        Fields query = Request.extractQueryParameters(x.request(), StandardCharsets.UTF_8);
+        Fields query = pages.query(x);
         Function<String, String> values = query::getValue;
         boolean previewed = query.get("preview") != null;
         Map<String, String> errors = new HashMap<>();
@@ -126,7 +125,7 @@ final class ServicePages implements PortalHandler.Section {
     }
 
     private PortalHandler.Page costFragment(PortalHandler.Exchange x, RequestCaller caller, Found found) {
-        Fields query = Request.extractQueryParameters(x.request(), StandardCharsets.UTF_8);
+        Fields query = pages.query(x);
         return pages.fragment(200, "cost", Map.of("cost", cost(x, caller, found, query::getValue, new HashMap<>(),
                 true)));
     }
