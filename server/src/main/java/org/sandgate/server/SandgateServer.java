@@ -42,7 +42,7 @@ import org.sandgate.server.metrics.RequestCounter;
 import org.sandgate.server.files.DataDirectory;
 import org.sandgate.server.sandbox.SandboxAccessHandler;
 import org.sandgate.server.sandbox.SandboxHandler;
-import org.sandgate.server.sandbox.SandboxTree;
+import org.sandgate.server.files.SandboxTree;
 import org.sandgate.server.sessions.RetentionSweeper;
 import org.sandgate.server.sessions.SessionManager;
 import org.sandgate.server.sessions.SessionQuota;

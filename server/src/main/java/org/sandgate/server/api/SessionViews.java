@@ -9,7 +9,7 @@ import java.util.Map;
 import org.sandgate.sandbox.Sandboxes;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
-import org.sandgate.server.sandbox.SandboxTree;
+import org.sandgate.server.files.SandboxTree;
 
 /**
  * A session as the API shows it, in one place for every resource and the event stream: its status

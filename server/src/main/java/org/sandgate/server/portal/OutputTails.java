@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.server.files.OpenNode;
-import org.sandgate.server.sandbox.SandboxTree;
+import org.sandgate.server.files.SandboxTree;
 import org.sandgate.server.sessions.SessionManager;
 
 /**

@@ -67,7 +67,7 @@ public final class PortalHandler extends Handler.Abstract {
     public static PortalHandler create(RequestAuthenticator authenticator, ApiClient api,
                                        org.sandgate.server.policy.Policies policies, String version,
                                        org.sandgate.server.sessions.SessionManager sessions,
-                                       org.sandgate.server.sandbox.SandboxTree sandboxes) {
+                                       org.sandgate.server.files.SandboxTree sandboxes) {
         Pages pages = new Pages(new Html(), policies, version);
         FormTokens tokens = new FormTokens(java.time.Clock.systemUTC(), java.time.Duration.ofHours(12));
         return new PortalHandler(authenticator, pages, java.util.List.of(new ServicePages(pages, api, tokens),

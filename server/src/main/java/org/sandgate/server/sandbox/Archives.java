@@ -1,5 +1,6 @@
 package org.sandgate.server.sandbox;
 
+import org.sandgate.server.files.SandboxTree;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;

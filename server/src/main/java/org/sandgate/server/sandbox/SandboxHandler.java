@@ -1,5 +1,6 @@
 package org.sandgate.server.sandbox;
 
+import org.sandgate.server.files.SandboxTree;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -21,7 +21,7 @@ import org.sandgate.process.Commands;
 import org.sandgate.process.ProgramEnvironment;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.files.OpenNode;
-import org.sandgate.server.sandbox.SandboxTree;
+import org.sandgate.server.files.SandboxTree;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
 import org.slf4j.Logger;

@@ -1,5 +1,7 @@
 package org.sandgate.server.sandbox;
 
+import org.sandgate.server.files.OpenNode;
+import org.sandgate.server.files.SandboxTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
 import org.sandgate.sandbox.SessionState;
-import org.sandgate.server.files.OpenNode;
 import org.sandgate.service.Tier;
 
 class SandboxTreeTest {

@@ -1,4 +1,4 @@
-package org.sandgate.server.sandbox;
+package org.sandgate.server.files;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.sandgate.sandbox.Session;
 import org.sandgate.sandbox.SessionId;
-import org.sandgate.server.files.OpenNode;
 
 /**
  * The files of sandboxes as the server reads them: every file and directory is reached from an open
