@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.server.ca.DevCa;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
 
@@ -76,11 +77,7 @@ class CommandLineIT {
     /** Starts the agent (the first command that could use one does) and waits until it answers. */
     private static void agentRunning() throws Exception {
         sandgate(user("uma"), "whoami");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (sandgate(Map.of(), "agent", "status").exit() != 0) {
-            assertTrue(System.nanoTime() < deadline, "the agent did not start");
-            Thread.sleep(200);
-        }
+        Await.until("the agent answers", Duration.ofSeconds(60), () -> sandgate(Map.of(), "agent", "status").exit() == 0);
     }
 
     private static Run sandgate(Map<String, String> env, String... args) throws IOException, InterruptedException {
@@ -668,12 +665,7 @@ class CommandLineIT {
     void agentStopEndsTheAgentAndTheNextCommandStillAnswers() throws Exception {
         agentRunning();
         assertEquals(0, sandgate(Map.of(), "agent", "stop").exit());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        Run status;
-        while ((status = sandgate(Map.of(), "agent", "status")).exit() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the agent did not stop");
-            Thread.sleep(200);
-        }
+        Run status = Await.value(Duration.ofSeconds(20), () -> sandgate(Map.of(), "agent", "status"), r -> r.exit() != 0);
         assertTrue(status.out().contains("no agent is running"), status.toString());
         Run who = sandgate(user("uma"), "whoami");
         assertEquals(0, who.exit(), who.toString());
@@ -701,12 +693,9 @@ class CommandLineIT {
         assertTrue(sandgate(Map.of(), "agent", "status").out().contains("commands running: 1"));
         watch.destroy();
         assertTrue(watch.waitFor(10, TimeUnit.SECONDS));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String status;
-        while (!(status = sandgate(Map.of(), "agent", "status").out()).contains("commands running: 0")) {
-            assertTrue(System.nanoTime() < deadline, "the watch still runs in the agent: " + status);
-            Thread.sleep(200);
-        }
+        String status = Await.value(Duration.ofSeconds(10), () -> sandgate(Map.of(), "agent", "status").out(),
+                out -> out.contains("commands running: 0"));
+        assertTrue(status.contains("commands running: 0"), "the watch still runs in the agent: " + status);
         assertEquals(0, sandgate(user("uma"), "cancel", id).exit());
     }
 

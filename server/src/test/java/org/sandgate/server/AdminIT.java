@@ -10,13 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
@@ -170,12 +171,8 @@ class AdminIT {
         assertEquals("draining", refused.error());
         assertEquals(200, post(alice, "/api/v1/services/echo/echo", "{\"args\": [\"x\"]}").status(), "immediate calls go on");
         assertEquals("draining", get(null, "/health").json().path("status").asText());
-        Instant deadline = Instant.now().plusSeconds(30);
-        JsonNode s;
-        do {
-            Thread.sleep(200);
-            s = get(alice, "/api/v1/sessions/" + running).json();
-        } while (!s.path("state").asText().equals("DONE") && Instant.now().isBefore(deadline));
+        JsonNode s = Await.value(Duration.ofSeconds(30), () -> get(alice, "/api/v1/sessions/" + running).json(),
+                j -> j.path("state").asText().equals("DONE"));
         assertEquals("DONE", s.path("state").asText(), "the running job finishes");
         post(ada, "/api/v1/admin/drain", "{\"draining\": false}");
         assertEquals(201, post(alice, "/api/v1/services/sleepy/add", "{\"args\": [0, 1, 2]}").status());
@@ -214,17 +211,11 @@ class AdminIT {
     @Test
     void theAuditLogRecordsSessionsAndRotatesWithItsMode() throws Exception {
         String id = post(alice, "/api/v1/services/sleepy/add", "{\"args\": [0, 1, 2]}").json().path("session").asText();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!get(alice, "/api/v1/sessions/" + id).json().path("state").asText().equals("DONE") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        Await.until("session " + id + " ends", Duration.ofSeconds(30),
+                () -> get(alice, "/api/v1/sessions/" + id).json().path("state").asText().equals("DONE"));
         // the audit line of a state is written by a session listener, which may run just after the API shows it
         for (String state : List.of("QUEUED", "RUNNING", "DONE")) {
-            List<String> lines = audit();
-            while (!hasSessionLine(lines, id, state) && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-                lines = audit();
-            }
+            List<String> lines = Await.value(Duration.ofSeconds(10), this::audit, l -> hasSessionLine(l, id, state));
             assertTrue(hasSessionLine(lines, id, state), state + " in " + lines);
         }
         for (int i = 0; i < 60; i++) {

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sandgate.server.plugins.BatchLab;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
@@ -88,13 +88,7 @@ class BatchBackendsIT {
     }
 
     static JsonNode waitFor(String id, List<String> states, Duration limit) throws Exception {
-        Instant deadline = Instant.now().plus(limit);
-        JsonNode s = session(id);
-        while (!states.contains(s.path("state").asText()) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            s = session(id);
-        }
-        return s;
+        return Await.value(limit, () -> session(id), s -> states.contains(s.path("state").asText()));
     }
 
     static String file(String id, String name) throws Exception {
@@ -138,10 +132,7 @@ class BatchBackendsIT {
         JsonNode running = waitFor(id, List.of("RUNNING"), Duration.ofSeconds(60));
         assertEquals("RUNNING", running.path("state").asText(), running.toString());
         assertEquals(204, send(HttpRequest.newBuilder(server.https("/api/v1/sessions/" + id)).DELETE()).status());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (jobAlive(backend, jobId) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-        }
+        Await.holdsWithin(Duration.ofSeconds(30), () -> !jobAlive(backend, jobId));
         assertTrue(!jobAlive(backend, jobId), backend + " job " + jobId + " still runs after the session was deleted");
     }
 

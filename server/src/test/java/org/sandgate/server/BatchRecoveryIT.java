@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.server.plugins.BatchLab;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
@@ -72,13 +72,7 @@ class BatchRecoveryIT {
     }
 
     JsonNode waitFor(String id, List<String> states, Duration limit) throws Exception {
-        Instant deadline = Instant.now().plus(limit);
-        JsonNode s = session(id);
-        while (!states.contains(s.path("state").asText()) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            s = session(id);
-        }
-        return s;
+        return Await.value(limit, () -> session(id), s -> states.contains(s.path("state").asText()));
     }
 
     static String slurmState(String jobId) throws Exception {
@@ -92,10 +86,7 @@ class BatchRecoveryIT {
         String earlyJob = session(early).path("backend_job_id").asText();
         server.close();
         server = null;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!List.of("FAILED", "COMPLETED").contains(slurmState(earlyJob)) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-        }
+        Await.holdsWithin(Duration.ofSeconds(60), () -> List.of("FAILED", "COMPLETED").contains(slurmState(earlyJob)));
         assertEquals("FAILED", slurmState(earlyJob), "the first job ends while the server is down");
 
         server = TestServer.start(pki.conf);
@@ -140,11 +131,8 @@ class BatchRecoveryIT {
         try {
             Tools.Result stop = Tools.run(Path.of("/"), null, "sh", "-c", "kill $(cat /run/slurm/slurmctld.pid)");
             assertEquals(0, stop.exit(), stop.toString());
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-            while (Tools.run(Path.of("/"), null, "scontrol", "ping").out().contains("UP")
-                    && Instant.now().isBefore(deadline)) {
-                Thread.sleep(200);
-            }
+            Await.holdsWithin(Duration.ofSeconds(20),
+                    () -> !Tools.run(Path.of("/"), null, "scontrol", "ping").out().contains("UP"));
             Https.Reply refused = call("late", "{\"args\": [0, 0]}");
             assertEquals(503, refused.status(), refused.body());
             assertEquals("backend_unavailable", refused.error());

@@ -9,11 +9,12 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
@@ -90,12 +91,8 @@ class CommandServiceIT {
         Https.Reply r = call("keep", text);
         assertEquals(201, r.status(), r.body());
         String id = r.json().path("session").asText();
-        Instant deadline = Instant.now().plusSeconds(30);
-        JsonNode s;
-        do {
-            Thread.sleep(100);
-            s = site.as(alice).get(site.server().https("/api/v1/sessions/" + id)).json();
-        } while (!List.of("DONE", "FAILED").contains(s.path("state").asText()) && Instant.now().isBefore(deadline));
+        JsonNode s = Await.value(Duration.ofSeconds(30), () -> site.get(alice, "/api/v1/sessions/" + id).json(),
+                j -> List.of("DONE", "FAILED").contains(j.path("state").asText()));
         assertEquals("DONE", s.path("state").asText(), s.toString());
         return Files.readString(SandboxPaths.of(dir.resolve("var"), id).resolve("stdout"));
     }

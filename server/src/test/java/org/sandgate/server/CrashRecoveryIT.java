@@ -13,12 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sandgate.batch.JobFiles;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.Tools;
@@ -60,17 +60,8 @@ class CrashRecoveryIT {
     }
 
     private static void awaitHealth(Https https, int port) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (https.get(URI.create("https://localhost:" + port + "/health")).status() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("server did not come up");
+        Await.until("the server answers /health", Duration.ofSeconds(60),
+                () -> https.tryGet(URI.create("https://localhost:" + port + "/health")).filter(r -> r.status() == 200).isPresent());
     }
 
     private static JsonNode status(Https https, int port, String id) throws Exception {
@@ -99,12 +90,8 @@ class CrashRecoveryIT {
 
         String shortJob = call(https, port, "[2, 20, 22]");
         String longJob = call(https, port, "[10, 1.5, 2.25]");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!(status(https, port, shortJob).path("state").asText().equals("RUNNING")
-                && status(https, port, longJob).path("state").asText().equals("RUNNING"))
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        Await.holdsWithin(Duration.ofSeconds(30), () -> status(https, port, shortJob).path("state").asText().equals("RUNNING")
+                && status(https, port, longJob).path("state").asText().equals("RUNNING"));
 
         List<ProcessHandle> jvms = first.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).toList();
         assertEquals(1, jvms.size(), "one server JVM");
@@ -112,10 +99,7 @@ class CrashRecoveryIT {
         first.waitFor();
 
         Path shortControl = SandboxPaths.of(dir.resolve("var"), shortJob);
-        deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (JobFiles.exitCode(shortControl).isEmpty() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        Await.holdsWithin(Duration.ofSeconds(30), () -> JobFiles.exitCode(shortControl).isPresent());
         assertTrue(JobFiles.exitCode(shortControl).isPresent(), "the job ran on while the server was dead");
         assertTrue(JobFiles.exitCode(SandboxPaths.of(dir.resolve("var"), longJob)).isEmpty(),
                 "the long job is still running when the server comes back");
@@ -146,13 +130,7 @@ class CrashRecoveryIT {
     }
 
     private static JsonNode awaitEnd(Https https, int port, String id) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        JsonNode s = status(https, port, id);
-        while (!List.of("DONE", "FAILED", "CANCELLED").contains(s.path("state").asText())
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            s = status(https, port, id);
-        }
-        return s;
+        return Await.value(Duration.ofSeconds(60), () -> status(https, port, id),
+                s -> List.of("DONE", "FAILED", "CANCELLED").contains(s.path("state").asText()));
     }
 }

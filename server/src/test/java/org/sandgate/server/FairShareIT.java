@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
@@ -89,11 +90,7 @@ class FairShareIT {
             Https.Reply r = launch(alice, 0);
             assertEquals(201, r.status(), r.body());
             String id = r.json().path("session").asText();
-            Instant deadline = asked.plusSeconds(60);
-            while (!state(alice, id).equals("DONE")) {
-                assertTrue(Instant.now().isBefore(deadline), "alice's job did not end");
-                Thread.sleep(100);
-            }
+            Await.until("alice's job ends", Duration.ofSeconds(60), () -> state(alice, id).equals("DONE"));
             Duration waited = Duration.between(asked, Instant.now());
             int stillQueued = 0;
             for (String d : daves) {

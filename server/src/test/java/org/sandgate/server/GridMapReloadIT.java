@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
@@ -20,13 +20,7 @@ class GridMapReloadIT {
     Path dir;
 
     private static Https.Reply waitFor(Https https, TestServer server, Predicate<Https.Reply> done) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
-        Https.Reply r = https.get(server.https("/api/v1/whoami"));
-        while (!done.test(r) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            r = https.get(server.https("/api/v1/whoami"));
-        }
-        return r;
+        return Await.value(Duration.ofSeconds(5), () -> https.get(server.https("/api/v1/whoami")), done);
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.plugins.VersionOne;
 import org.sandgate.server.plugins.VersionTwo;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
@@ -195,12 +196,8 @@ class HotDeployIT {
         Files.copy(SLEEPY_YAML, deploy.resolve("sleepy.yaml"));
         millisUntil(() -> call(alice, "sleepy/add", "{\"args\": [0, 3, 5.5]}").status() == 201);
         String id = call(alice, "sleepy/add", "{\"args\": [0, 3, 5.5]}").json().path("session").asText();
-        Instant deadline = Instant.now().plusSeconds(30);
-        JsonNode s;
-        do {
-            Thread.sleep(100);
-            s = site.as(alice).get(site.server().https("/api/v1/sessions/" + id)).json();
-        } while (!s.path("state").asText().equals("DONE") && Instant.now().isBefore(deadline));
+        JsonNode s = Await.value(Duration.ofSeconds(30), () -> site.get(alice, "/api/v1/sessions/" + id).json(),
+                j -> j.path("state").asText().equals("DONE"));
         assertEquals("DONE", s.path("state").asText(), s.toString());
         assertEquals("sleepyadd 3 + 5.5 = 8.5\n", Files.readString(SandboxPaths.of(dir.resolve("var"), id).resolve("stdout")));
         Https.Reply tooCostly = call(alice, "sleepy/add", "{\"args\": [86400, 1, 2]}");

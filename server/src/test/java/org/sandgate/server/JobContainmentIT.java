@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
@@ -96,12 +97,7 @@ class JobContainmentIT {
     }
 
     static JsonNode await(String id, List<String> states) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        JsonNode s = state(id);
-        while (!states.contains(s.path("state").asText()) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            s = state(id);
-        }
+        JsonNode s = Await.value(Duration.ofSeconds(60), () -> state(id), j -> states.contains(j.path("state").asText()));
         assertTrue(states.contains(s.path("state").asText()), s.toString());
         return s;
     }
@@ -113,18 +109,12 @@ class JobContainmentIT {
 
     /** Waits until {@code n} processes whose command line contains {@code marker} run. */
     static void awaitProcesses(String marker, int n) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (ProcessTable.containing(marker).size() < n && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        Await.holdsWithin(Duration.ofSeconds(30), () -> ProcessTable.containing(marker).size() >= n);
         assertTrue(ProcessTable.containing(marker).size() >= n, ProcessTable.containing(marker).toString());
     }
 
     static void awaitNone(String marker) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (!ProcessTable.containing(marker).isEmpty() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        Await.holdsWithin(Duration.ofSeconds(15), () -> ProcessTable.containing(marker).isEmpty());
         assertEquals(List.of(), ProcessTable.containing(marker), "no process of the job is left");
     }
 

@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.Tools;
@@ -133,16 +133,9 @@ class LauncherIT {
                 .redirectOutput(dir.resolve("server.out").toFile());
         started.add(pb.start());
         Https https = new Https(null, pki.strong.certificate());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        Https.Reply health = null;
-        while (health == null && Instant.now().isBefore(deadline)) {
-            try {
-                health = https.get(URI.create("https://localhost:" + port + "/health"));
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        assertTrue(health != null, "server did not answer: " + Files.readString(dir.resolve("server.out")));
+        Https.Reply health = Await.value(Duration.ofSeconds(60),
+                () -> https.tryGet(URI.create("https://localhost:" + port + "/health")), java.util.Optional::isPresent)
+                .orElseThrow(() -> new AssertionError("server did not answer: " + output()));
         assertEquals(200, health.status());
         assertTrue(Files.readString(dir.resolve("var/logs/sandgate.log")).contains("trust anchors from"));
     }
@@ -251,10 +244,7 @@ class LauncherIT {
 
     private X509Certificate demoCa() throws Exception {
         Path caFile = dir.resolve("sandgate-demo/ca-strong/ca.pem");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Files.isRegularFile(caFile) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        Await.holdsWithin(Duration.ofSeconds(60), () -> Files.isRegularFile(caFile));
         Thread.sleep(200);      // written in one go, but let it land
         try (var in = Files.newInputStream(caFile)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -286,17 +276,9 @@ class LauncherIT {
     }
 
     private void awaitHealth(Https https, int port) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (https.get(URI.create("https://localhost:" + port + "/health")).status() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("server did not answer: " + Files.readString(dir.resolve("server.out")));
+        boolean up = Await.holdsWithin(Duration.ofSeconds(60),
+                () -> https.tryGet(URI.create("https://localhost:" + port + "/health")).filter(r -> r.status() == 200).isPresent());
+        assertTrue(up, () -> "server did not answer: " + output());
     }
 
     /** An anonymous sleepy.add(0, 3, 5): the job must end DONE with exit 0 and the sum in its stdout. */
@@ -307,13 +289,8 @@ class LauncherIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 3, 5]}")).build());
         assertEquals(201, created.status(), created.body());
         URI status = URI.create(created.json().path("status_url").asText());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        JsonNode s = https.get(status).json();
-        while (!List.of("DONE", "FAILED", "CANCELLED").contains(s.path("state").asText())
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            s = https.get(status).json();
-        }
+        JsonNode s = Await.value(Duration.ofSeconds(60), () -> https.get(status).json(),
+                j -> List.of("DONE", "FAILED", "CANCELLED").contains(j.path("state").asText()));
         assertEquals("DONE", s.path("state").asText(), s + "\n" + Files.readString(dir.resolve("server.out")));
         assertEquals(0, s.path("exit_code").asInt(-1), s.toString());
         Https.Reply stdout = https.get(URI.create(created.json().path("url").asText() + "stdout"));
@@ -379,5 +356,14 @@ class LauncherIT {
         pki.config("server:\n  bind: 127.0.0.1\njobs:\n  containment: none\n");
         r = launch(unprivileged("check", "--conf", pki.conf.toString()));
         assertTrue(r.out().contains("containment: NONE (jobs.containment: none): jobs are NOT contained"), r.toString());
+    }
+
+    /** What the launched server printed, for a failure message. */
+    private String output() {
+        try {
+            return Files.readString(dir.resolve("server.out"));
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
     }
 }

@@ -24,6 +24,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.Tools;
@@ -142,16 +143,17 @@ class PrivateDataIT {
     }
 
     private void awaitHealth(Https https, String base) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (https.get(URI.create(base + "/health")).status() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
+        boolean up = Await.holdsWithin(Duration.ofSeconds(60),
+                () -> https.tryGet(URI.create(base + "/health")).filter(r -> r.status() == 200).isPresent());
+        assertTrue(up, () -> "server did not answer: " + output());
+    }
+
+    /** What the launched server printed, for a failure message. */
+    private String output() {
+        try {
+            return Files.readString(dir.resolve("server.out"));
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
         }
-        throw new AssertionError("server did not answer: " + Files.readString(dir.resolve("server.out")));
     }
 }

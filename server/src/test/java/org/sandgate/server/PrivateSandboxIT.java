@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
@@ -27,10 +29,8 @@ class PrivateSandboxIT {
             Https owner = new Https(alice, pki.strong.certificate());
             String id = owner.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")).build()).json().get("session").asText();
-            for (int i = 0; i < 200 && !owner.get(server.https("/api/v1/sessions/" + id)).json().path("state").asText()
-                    .equals("DONE"); i++) {
-                Thread.sleep(100);
-            }
+            Await.value(Duration.ofSeconds(20), () -> owner.get(server.https("/api/v1/sessions/" + id)).json().path("state")
+                    .asText(), "DONE"::equals);
             String path = "/sandbox/" + id + "/stdout";
             assertEquals(200, owner.get(server.https(path)).status());
             assertEquals(404, new Https(dave, pki.strong.certificate()).get(server.https(path)).status());

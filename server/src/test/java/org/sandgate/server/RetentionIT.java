@@ -8,9 +8,9 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
@@ -34,10 +34,7 @@ class RetentionIT {
             String slow = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/sleepy/add"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"args\": [30, 1, 1]}")).build()).json().get("session").asText();
             Path quickSandbox = SandboxPaths.of(dir.resolve("var"), quick);
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-            while (https.get(server.https("/api/v1/sessions/" + quick)).status() == 200 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(200);
-            }
+            Await.holdsWithin(Duration.ofSeconds(30), () -> https.get(server.https("/api/v1/sessions/" + quick)).status() != 200);
             assertEquals(404, https.get(server.https("/api/v1/sessions/" + quick)).status(), "swept");
             assertFalse(Files.exists(quickSandbox), "its sandbox is gone");
             Https.Reply running = https.get(server.https("/api/v1/sessions/" + slow));

@@ -9,11 +9,11 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
@@ -68,11 +68,8 @@ class SessionAccessIT {
     }
 
     static void waitDone(TestPki.Credential who, String id) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (!get(who, "/api/v1/sessions/" + id).json().path("state").asText().equals("DONE")) {
-            assertTrue(Instant.now().isBefore(deadline), "session " + id + " did not end");
-            Thread.sleep(100);
-        }
+        Await.until("session " + id + " ends", Duration.ofSeconds(60),
+                () -> get(who, "/api/v1/sessions/" + id).json().path("state").asText().equals("DONE"));
     }
 
     /** The status of each route for this caller: status, events, a file, the listing. */

@@ -55,6 +55,15 @@ public final class Https {
         return send(HttpRequest.newBuilder(uri).header("Accept", "application/json").GET().build());
     }
 
+    /** The reply to a GET, or empty while nothing answers there yet (a server still starting). */
+    public java.util.Optional<Reply> tryGet(URI uri) throws InterruptedException {
+        try {
+            return java.util.Optional.of(get(uri));
+        } catch (IOException notYet) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode json;
