@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.TestServer;
@@ -25,6 +26,7 @@ import org.sandgate.server.testkit.TestServer;
  * The authorization callout through real HTTPS: programs that allow, deny, crash, hang and flood
  * their standard error; what they read; the decision cache; the shipped examples; the audit records.
  */
+@Isolated("times how soon a hanging callout is cut off")
 class AuthzCalloutIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SERVICE = """

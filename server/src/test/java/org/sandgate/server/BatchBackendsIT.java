@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sandgate.server.plugins.BatchLab;
@@ -33,6 +34,7 @@ import org.sandgate.server.testkit.Tools;
  * The Slurm, PBS and DRMAA back ends against real batch systems on this host (Slurm, Slurm's PBS
  * commands, Grid Engine's DRMAA library), through real HTTPS calls.
  */
+@Isolated("submits to the host's Slurm, PBS commands and Grid Engine, and may start them")
 @Tag("batch")
 class BatchBackendsIT {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.plugins.BatchLab;
 import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
@@ -26,6 +27,7 @@ import org.sandgate.server.testkit.Tools;
  * Slurm jobs across a server restart, and a Slurm controller that goes away and comes back: real
  * Slurm daemons, real HTTPS.
  */
+@Isolated("stops and starts the host's Slurm controller")
 @Tag("batch")
 class BatchRecoveryIT {
     @TempDir

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.plugins.BatchLab;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
@@ -20,6 +21,7 @@ import org.sandgate.server.testkit.TestPki;
  * does not exist and one that is not DRMAA. The caller gets 503 backend_unavailable with the back
  * end's words, and nothing is left behind.
  */
+@Isolated("uses the host's batch systems, and may start them")
 @Tag("batch")
 class BatchRefusalIT {
     @RegisterExtension

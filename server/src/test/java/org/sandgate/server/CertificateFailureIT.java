@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.ca.DevCa;
 import org.slf4j.LoggerFactory;
 import org.sandgate.server.testkit.Https;
@@ -28,6 +29,7 @@ import org.sandgate.server.testkit.TestServer;
  * credential: 401 invalid_certificate with a reason, audited, one log line without a stack trace,
  * validated once per chain however often they are sent.
  */
+@Isolated("reads the log of the whole test JVM")
 class CertificateFailureIT {
     @TempDir
     static Path dir;

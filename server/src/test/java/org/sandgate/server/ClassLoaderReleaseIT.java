@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sandgate.server.lifecycle.PeriodicWork;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.batch.BackendName;
 import org.sandgate.process.Commands;
 import org.sandgate.server.plugins.VersionOne;
@@ -31,6 +32,7 @@ import org.sandgate.server.services.command.CommandServices;
  * becomes collectable, and its private copy of the jar is deleted. A version with a call still
  * running stays open until that call ends.
  */
+@Isolated("waits for the garbage collector to release class loaders")
 class ClassLoaderReleaseIT {
     @TempDir
     Path dir;

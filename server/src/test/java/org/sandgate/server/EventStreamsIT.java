@@ -14,6 +14,7 @@ import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
@@ -23,6 +24,7 @@ import org.sandgate.server.testkit.TestPki;
  * thread of the pool) leave {@code whoami} and service calls answering at once, and each caller's
  * streams are capped.
  */
+@Isolated("times answers while hundreds of streams are open")
 class EventStreamsIT {
     private static final int STREAMS = 320;
 

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
 
 /** Fair shares: a flood of one caller is cut off at its tier's limit, and the local queue is shared across owners. */
+@Isolated("counts which of a flood of jobs still wait when another owner's ends")
 class FairShareIT {
     @RegisterExtension
     static final Site site = Site.with().user("Alice").user("Dave").deploy(TestPki.SLEEPY_JAR)

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.plugins.VersionOne;
 import org.sandgate.server.plugins.VersionTwo;
 import org.sandgate.server.testkit.Await;
@@ -35,6 +36,7 @@ import org.sandgate.server.testkit.Tools;
  * Services added, replaced and removed while the server runs and is called: files copied into the
  * deploy directory, and uploads through the API by the developers group.
  */
+@Isolated("times how soon a deployed jar serves and how fast the server answers while calls hang")
 class HotDeployIT {
     @RegisterExtension
     static final Site site = Site.with().user("Alice").user("Devon Developer")

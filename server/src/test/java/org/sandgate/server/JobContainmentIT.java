@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.Site;
@@ -38,6 +39,7 @@ import org.sandgate.server.testkit.Tools;
  * line showed the session id; a link planted in a queued job's files was followed. All pass on the
  * current code.
  */
+@Isolated("runs fork bombs and jobs that fill the process table")
 class JobContainmentIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SERVICE = """

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
 import org.sandgate.server.testkit.Tools;
@@ -40,6 +41,7 @@ import org.sandgate.server.testkit.Tools;
  * 256 MiB heap answers 20 concurrent listings of a directory of 100,000 files (each a page), pages
  * through all of them, and builds at most {@code sandbox.max_archive_builds} archives at once.
  */
+@Isolated("a load test: 100,000 files, 20 concurrent listings in a small heap")
 class SandboxListingLoadIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "sandgate-server").toAbsolutePath().normalize();
     private static final boolean ROOT = new UnixSystem().getUid() == 0;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sandgate.server.plugins.BatchLab;
@@ -49,6 +50,7 @@ import org.sandgate.server.testkit.Tools;
  * that predate that work pass there too. The tests of batch job names, the hand-over race and
  * file arguments say in their own comments how the code before them failed.
  */
+@Isolated("makes accounts and a sudoers rule on the host")
 @Tag("batch")
 class SharedModeIT {
     static final Path LAUNCHER = Path.of("..", "bin", "sandgate-server").toAbsolutePath().normalize();

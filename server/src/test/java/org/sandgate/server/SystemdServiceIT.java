@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.sandgate.server.systemd.SystemdNotify;
 import org.sandgate.server.testkit.Https;
 import org.sandgate.server.testkit.TestPki;
@@ -30,6 +31,7 @@ import org.sandgate.server.testkit.Tools;
  * as systemd's would be): {@code READY=1} over {@code NOTIFY_SOCKET} once the connectors answer,
  * SIGHUP as the administrator's reload (bracketed by {@code RELOADING=1} and {@code READY=1}).
  */
+@Isolated("times the server's notifications and reloads by signal")
 class SystemdServiceIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "sandgate-server").toAbsolutePath().normalize();
     private static final boolean ROOT = new UnixSystem().getUid() == 0;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sandgate.server.testkit.Https;
@@ -17,6 +18,7 @@ import org.sandgate.server.testkit.Tools;
  * The two TLS implementations of the HTTPS connector ({@code tls.provider}): the same identities
  * from the same credentials, and no client left waiting after the handshake.
  */
+@Isolated("times the first answer after each handshake")
 class TlsProvidersIT {
     @TempDir
     Path dir;

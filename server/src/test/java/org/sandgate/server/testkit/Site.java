@@ -50,7 +50,6 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
     private final List<Function<Site, String>> config;
     private final List<Step> steps;
     private final Object[] extraApi;
-    private final boolean start;
     private final Map<String, TestPki.Credential> credentials = new LinkedHashMap<>();
     private final Map<TestPki.Credential, Https> clients = new ConcurrentHashMap<>();
     private volatile Https anonymous;
@@ -72,7 +71,6 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
         this.config = List.copyOf(b.config);
         this.steps = List.copyOf(b.steps);
         this.extraApi = b.extraApi;
-        this.start = b.start;
     }
 
     /** A site to describe. */
@@ -91,9 +89,7 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
         for (Step step : steps) {
             step.apply(this);
         }
-        if (start) {
-            server = TestServer.start(pki.conf, extraApi);
-        }
+        server = TestServer.start(pki.conf, extraApi);
     }
 
     @Override
@@ -127,7 +123,7 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
         return pki;
     }
 
-    /** The running server; fails when the site was made without one. */
+    /** The running server. */
     public TestServer server() {
         return Objects.requireNonNull(server, "this site's server is not started");
     }
@@ -212,7 +208,6 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
         private final List<Function<Site, String>> config = new ArrayList<>();
         private final List<Step> steps = new ArrayList<>();
         private Object[] extraApi = new Object[0];
-        private boolean start = true;
 
         private Builder() {
         }
@@ -265,12 +260,6 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
         /** Extra API components, as {@link TestServer#start} takes them. */
         public Builder api(Object... components) {
             this.extraApi = components.clone();
-            return this;
-        }
-
-        /** Prepares the site but leaves starting servers to the tests (for tests that start several). */
-        public Builder unstarted() {
-            this.start = false;
             return this;
         }
 
