@@ -193,7 +193,7 @@ class AdminIT {
         pki.map(dora.dn(), "dora");
         Https.Reply reload = post(ada, "/api/v1/admin/reload", "");
         assertEquals(200, reload.status(), reload.body());
-        assertEquals("[\"server\"]", reload.json().path("restart_needed").toString());
+        assertEquals("[\"server.max_request_bytes\"]", reload.json().path("restart_needed").toString());
 
         Https.Reply tooCostly = post(walt, "/api/v1/services/sleepy/add", "{\"args\": [20, 1, 2]}");
         assertEquals(403, tooCostly.status(), "the new weak ceiling is in force: " + tooCostly.body());

@@ -12,7 +12,8 @@ import org.sandgate.service.Tier;
 
 /**
  * The typed contents of {@code sandgate.yaml}. Every key is optional; the defaults live in the compact
- * constructors of these records, so the file and the defaults are read in one place.
+ * constructors of these records, so the file and the defaults are read in one place. Keys marked
+ * {@link Live} are put in force by a reload; every other key needs a restart ({@link ConfigKeys}).
  *
  * @param mode      {@code personal} (all work runs as the server's account) or {@code shared}
  * @param anonymous whether requests without a client certificate are accepted (tier anonymous)
@@ -36,8 +37,8 @@ import org.sandgate.service.Tier;
  */
 public record SandgateConfig(
         Mode mode,
-        Boolean anonymous,
-        Tiers tiers,
+        @Live Boolean anonymous,
+        @Live Tiers tiers,
         Sandbox sandbox,
         Batch batch,
         Shared shared,
@@ -45,14 +46,14 @@ public record SandgateConfig(
         Tls tls,
         Gridmap gridmap,
         Services services,
-        List<String> developers,
-        List<String> admins,
-        Authz authz,
-        Tokens tokens,
+        @Live List<String> developers,
+        @Live List<String> admins,
+        @Live Authz authz,
+        @Live Tokens tokens,
         Audit audit,
-        Limits limits,
-        Proxies proxies,
-        IdentityRules identity,
+        @Live Limits limits,
+        @Live Proxies proxies,
+        @Live IdentityRules identity,
         Jobs jobs) {
 
     public SandgateConfig {

@@ -1,9 +1,9 @@
 package org.sandgate.server.policy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.sandgate.server.config.ConfigKeys;
 import org.sandgate.server.config.SandgateConfig;
 import org.sandgate.server.gridmap.GridMap;
 import org.sandgate.server.identity.TierPolicy;
@@ -12,8 +12,9 @@ import org.sandgate.server.identity.TierPolicy;
  * The parts of the configuration that take effect without a restart, built into the objects that
  * apply them, and swapped as one when an administrator reloads the configuration: the tiers (weak
  * issuers, ceilings, account rules), anonymous access, developers and admins, the authorization
- * callout and the token settings. Everything else (ports, TLS files, batch, mode, sandboxes,
- * services, audit) is read at start; a reload reports which of those changed and need a restart.
+ * callout and the token settings, the fair shares, the proxy and identity rules (the keys marked
+ * {@link org.sandgate.server.config.Live}). Everything else is read at start; a reload reports which
+ * of those keys changed and need a restart.
  */
 public final class Policies {
 
@@ -49,24 +50,11 @@ public final class Policies {
                 new Roles(config.developers(), config.admins())));
     }
 
-    /** The keys that changed between two configurations and only take effect after a restart. */
+    /**
+     * The keys that changed between two configurations and only take effect after a restart: those
+     * not marked {@link org.sandgate.server.config.Live} where they are declared.
+     */
     public static List<String> restartNeeded(SandgateConfig before, SandgateConfig after) {
-        List<String> keys = new ArrayList<>();
-        check(keys, "mode", before.mode(), after.mode());
-        check(keys, "sandbox", before.sandbox(), after.sandbox());
-        check(keys, "batch", before.batch(), after.batch());
-        check(keys, "shared", before.shared(), after.shared());
-        check(keys, "server", before.server(), after.server());
-        check(keys, "tls", before.tls(), after.tls());
-        check(keys, "gridmap", before.gridmap(), after.gridmap());
-        check(keys, "services", before.services(), after.services());
-        check(keys, "audit", before.audit(), after.audit());
-        return keys;
-    }
-
-    private static void check(List<String> keys, String key, Object before, Object after) {
-        if (!before.equals(after)) {
-            keys.add(key);
-        }
+        return ConfigKeys.restartNeeded(before, after);
     }
 }
