@@ -59,23 +59,23 @@ public record SandgateConfig(
     public SandgateConfig {
         mode = Objects.requireNonNullElse(mode, Mode.PERSONAL);
         anonymous = Objects.requireNonNullElse(anonymous, Boolean.TRUE);
-        tiers = Objects.requireNonNullElseGet(tiers, () -> new Tiers(null, null, null));
-        sandbox = Objects.requireNonNullElseGet(sandbox, () -> new Sandbox(null, null, null, null));
-        batch = Objects.requireNonNullElseGet(batch, () -> new Batch(null, null, null, null, null, null, null, null, null));
-        shared = Objects.requireNonNullElseGet(shared, () -> new Shared(null, null, null, null));
-        server = Objects.requireNonNullElseGet(server, () -> new Server(null, null, null, null));
-        tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null, null, null, null, null, null, null));
-        gridmap = Objects.requireNonNullElseGet(gridmap, () -> new Gridmap(null, null));
-        services = Objects.requireNonNullElseGet(services, () -> new Services(null, null, null));
+        tiers = Objects.requireNonNullElseGet(tiers, Tiers::defaults);
+        sandbox = Objects.requireNonNullElseGet(sandbox, Sandbox::defaults);
+        batch = Objects.requireNonNullElseGet(batch, Batch::defaults);
+        shared = Objects.requireNonNullElseGet(shared, Shared::defaults);
+        server = Objects.requireNonNullElseGet(server, Server::defaults);
+        tls = Objects.requireNonNullElseGet(tls, Tls::defaults);
+        gridmap = Objects.requireNonNullElseGet(gridmap, Gridmap::defaults);
+        services = Objects.requireNonNullElseGet(services, Services::defaults);
         developers = List.copyOf(Objects.requireNonNullElse(developers, List.of()));
         admins = List.copyOf(Objects.requireNonNullElse(admins, List.of()));
-        authz = Objects.requireNonNullElseGet(authz, () -> new Authz(null, null, null));
-        tokens = Objects.requireNonNullElseGet(tokens, () -> new Tokens(null, null, null, null));
-        audit = Objects.requireNonNullElseGet(audit, () -> new Audit(null, null));
-        limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
-        proxies = Objects.requireNonNullElseGet(proxies, () -> new Proxies(null, null));
-        identity = Objects.requireNonNullElseGet(identity, () -> new IdentityRules(null));
-        jobs = Objects.requireNonNullElseGet(jobs, () -> new Jobs(null, null, null));
+        authz = Objects.requireNonNullElseGet(authz, Authz::defaults);
+        tokens = Objects.requireNonNullElseGet(tokens, Tokens::defaults);
+        audit = Objects.requireNonNullElseGet(audit, Audit::defaults);
+        limits = Objects.requireNonNullElseGet(limits, Limits::defaults);
+        proxies = Objects.requireNonNullElseGet(proxies, Proxies::defaults);
+        identity = Objects.requireNonNullElseGet(identity, IdentityRules::defaults);
+        jobs = Objects.requireNonNullElseGet(jobs, Jobs::defaults);
     }
 
     /** The configuration with every key at its default. */
@@ -116,8 +116,13 @@ public record SandgateConfig(
             TierAccounts accounts) {
         public Tiers {
             weakIssuers = List.copyOf(Objects.requireNonNullElse(weakIssuers, List.of()));
-            limits = Objects.requireNonNullElseGet(limits, () -> new TierLimits(null, null, null));
-            accounts = Objects.requireNonNullElseGet(accounts, () -> new TierAccounts(null, null, null));
+            limits = Objects.requireNonNullElseGet(limits, TierLimits::defaults);
+            accounts = Objects.requireNonNullElseGet(accounts, TierAccounts::defaults);
+        }
+
+        /** Every key at its default. */
+        public static Tiers defaults() {
+            return new Tiers(null, null, null);
         }
     }
 
@@ -132,6 +137,11 @@ public record SandgateConfig(
         public Limits {
             sessions = PerTier.orDefaults(sessions, 5, 50, 500);
             eventStreams = PerTier.orDefaults(eventStreams, 10, 100, 1000);
+        }
+
+        /** Every key at its default. */
+        public static Limits defaults() {
+            return new Limits(null, null);
         }
     }
 
@@ -161,6 +171,11 @@ public record SandgateConfig(
             strong = Objects.requireNonNullElse(strong, -1L);
         }
 
+        /** Every key at its default. */
+        public static TierLimits defaults() {
+            return new TierLimits(null, null, null);
+        }
+
         /** The ceiling of a tier; -1 means none. */
         public long of(Tier tier) {
             return switch (tier) {
@@ -179,6 +194,11 @@ public record SandgateConfig(
                     anonymous, () -> List.of(new AccountRule.Fixed("nobody"))));
             weak = List.copyOf(Objects.requireNonNullElseGet(weak, () -> List.of(new AccountRule.Gridmap())));
             strong = List.copyOf(Objects.requireNonNullElseGet(strong, () -> List.of(new AccountRule.Gridmap())));
+        }
+
+        /** Every key at its default. */
+        public static TierAccounts defaults() {
+            return new TierAccounts(null, null, null);
         }
 
         /** The rules of a tier, tried in order. */
@@ -214,6 +234,11 @@ public record SandgateConfig(
             sweepInterval = Objects.requireNonNullElse(sweepInterval, Duration.ofHours(1));
             maxArchiveBuilds = Objects.requireNonNullElse(maxArchiveBuilds, 4);
         }
+
+        /** Every key at its default. */
+        public static Sandbox defaults() {
+            return new Sandbox(null, null, null, null);
+        }
     }
 
     /**
@@ -242,10 +267,15 @@ public record SandgateConfig(
             pollInterval = Objects.requireNonNullElse(pollInterval, Duration.ofSeconds(2));
             wallFactor = Objects.requireNonNullElse(wallFactor, 2.0);
             wallGrace = Objects.requireNonNullElse(wallGrace, Duration.ofSeconds(60));
-            local = Objects.requireNonNullElseGet(local, () -> new Local(null));
-            slurm = Objects.requireNonNullElseGet(slurm, () -> new Slurm(null, null, null, null));
-            pbs = Objects.requireNonNullElseGet(pbs, () -> new Pbs(null, null, null));
-            drmaa = Objects.requireNonNullElseGet(drmaa, () -> new Drmaa(null, null, null));
+            local = Objects.requireNonNullElseGet(local, Local::defaults);
+            slurm = Objects.requireNonNullElseGet(slurm, Slurm::defaults);
+            pbs = Objects.requireNonNullElseGet(pbs, Pbs::defaults);
+            drmaa = Objects.requireNonNullElseGet(drmaa, Drmaa::defaults);
+        }
+
+        /** Every key at its default. */
+        public static Batch defaults() {
+            return new Batch(null, null, null, null, null, null, null, null, null);
         }
 
         /** The wall-clock limit of a job of this cost, on any back end: cost × factor + grace. */
@@ -277,6 +307,11 @@ public record SandgateConfig(
             account = Objects.requireNonNullElse(account, "");
             options = List.copyOf(Objects.requireNonNullElse(options, List.of()));
         }
+
+        /** Every key at its default. */
+        public static Slurm defaults() {
+            return new Slurm(null, null, null, null);
+        }
     }
 
     /**
@@ -291,6 +326,11 @@ public record SandgateConfig(
             binDir = Objects.requireNonNullElse(binDir, "");
             queue = Objects.requireNonNullElse(queue, "");
             options = List.copyOf(Objects.requireNonNullElse(options, List.of()));
+        }
+
+        /** Every key at its default. */
+        public static Pbs defaults() {
+            return new Pbs(null, null, null);
         }
     }
 
@@ -308,6 +348,11 @@ public record SandgateConfig(
             library = Objects.requireNonNullElse(library, "");
             contact = Objects.requireNonNullElse(contact, "");
             nativeSpecification = Objects.requireNonNullElse(nativeSpecification, "");
+        }
+
+        /** Every key at its default. */
+        public static Drmaa defaults() {
+            return new Drmaa(null, null, null);
         }
     }
 
@@ -327,6 +372,11 @@ public record SandgateConfig(
             minUid = Objects.requireNonNullElse(minUid, 1000);
             checkAccount = Objects.requireNonNullElse(checkAccount, "");
         }
+
+        /** Every key at its default. */
+        public static Shared defaults() {
+            return new Shared(null, null, null, null);
+        }
     }
 
     /**
@@ -344,6 +394,11 @@ public record SandgateConfig(
             containment = Objects.requireNonNullElse(containment, "auto");
             readOnly = List.copyOf(Objects.requireNonNullElse(readOnly, List.of()));
             limits = Map.copyOf(Objects.requireNonNullElse(limits, Map.of()));
+        }
+
+        /** Every key at its default. */
+        public static Jobs defaults() {
+            return new Jobs(null, null, null);
         }
 
         /** The limits of a tier's jobs: the site's keys over the tier's defaults. */
@@ -393,6 +448,11 @@ public record SandgateConfig(
         public Local {
             slots = Objects.requireNonNullElseGet(slots, () -> Math.max(1, Runtime.getRuntime().availableProcessors()));
         }
+
+        /** Every key at its default. */
+        public static Local defaults() {
+            return new Local(null);
+        }
     }
 
     /**
@@ -416,6 +476,11 @@ public record SandgateConfig(
             httpsPort = Objects.requireNonNullElse(httpsPort, 8443);
             httpPort = Objects.requireNonNullElse(httpPort, 8080);
             maxRequestBytes = Objects.requireNonNullElse(maxRequestBytes, 1024L * 1024L);
+        }
+
+        /** Every key at its default. */
+        public static Server defaults() {
+            return new Server(null, null, null, null);
         }
     }
 
@@ -449,6 +514,11 @@ public record SandgateConfig(
             namespaces = Objects.requireNonNullElse(namespaces, NamespaceMode.EUGRIDPMA_GLOBUS);
             provider = Objects.requireNonNullElse(provider, TlsProvider.AUTO);
             clientIntermediates = Objects.requireNonNullElse(clientIntermediates, ClientIntermediates.REFUSE);
+        }
+
+        /** Every key at its default. */
+        public static Tls defaults() {
+            return new Tls(null, null, null, null, null, null, null, null);
         }
     }
 
@@ -499,6 +569,11 @@ public record SandgateConfig(
             file = Objects.requireNonNullElse(file, "grid-mapfile");
             reloadInterval = Objects.requireNonNullElse(reloadInterval, Duration.ofSeconds(2));
         }
+
+        /** Every key at its default. */
+        public static Gridmap defaults() {
+            return new Gridmap(null, null);
+        }
     }
 
     /**
@@ -516,6 +591,11 @@ public record SandgateConfig(
             immediateTimeout = Objects.requireNonNullElse(immediateTimeout, Duration.ofSeconds(30));
             maxUploadBytes = Objects.requireNonNullElse(maxUploadBytes, 64L * 1024 * 1024);
         }
+
+        /** Every key at its default. */
+        public static Services defaults() {
+            return new Services(null, null, null);
+        }
     }
 
     /**
@@ -530,6 +610,11 @@ public record SandgateConfig(
             callout = Objects.requireNonNullElse(callout, "");
             timeout = Objects.requireNonNullElse(timeout, Duration.ofSeconds(5));
             cacheFor = Objects.requireNonNullElse(cacheFor, Duration.ZERO);
+        }
+
+        /** Every key at its default. */
+        public static Authz defaults() {
+            return new Authz(null, null, null);
         }
     }
 
@@ -549,6 +634,11 @@ public record SandgateConfig(
             issuer = Objects.requireNonNullElse(issuer, "sandgate");
             trusted = List.copyOf(Objects.requireNonNullElse(trusted, List.of()));
         }
+
+        /** Every key at its default. */
+        public static Tokens defaults() {
+            return new Tokens(null, null, null, null);
+        }
     }
 
     /**
@@ -564,6 +654,11 @@ public record SandgateConfig(
             keys = Objects.requireNonNullElse(keys, "");
             tier = Objects.requireNonNullElse(tier, Tier.WEAK);
         }
+
+        /** Every key at its default. */
+        public static TrustedIssuer defaults() {
+            return new TrustedIssuer(null, null, null);
+        }
     }
 
     /**
@@ -576,6 +671,11 @@ public record SandgateConfig(
         public Audit {
             file = Objects.requireNonNullElse(file, "logs/audit.log");
             maxBytes = Objects.requireNonNullElse(maxBytes, 100L * 1024 * 1024);
+        }
+
+        /** Every key at its default. */
+        public static Audit defaults() {
+            return new Audit(null, null);
         }
     }
 
@@ -590,6 +690,11 @@ public record SandgateConfig(
         public Proxies {
             limited = Objects.requireNonNullElse(limited, LimitedProxies.REFUSE_JOBS);
             independent = Objects.requireNonNullElse(independent, IndependentProxies.REFUSE);
+        }
+
+        /** Every key at its default. */
+        public static Proxies defaults() {
+            return new Proxies(null, null);
         }
     }
 
@@ -619,6 +724,11 @@ public record SandgateConfig(
     public record IdentityRules(@JsonProperty("ambiguous_subjects") AmbiguousSubjects ambiguousSubjects) {
         public IdentityRules {
             ambiguousSubjects = Objects.requireNonNullElse(ambiguousSubjects, AmbiguousSubjects.REFUSE);
+        }
+
+        /** Every key at its default. */
+        public static IdentityRules defaults() {
+            return new IdentityRules(null);
         }
     }
 
