@@ -2,11 +2,13 @@ package org.sandgate.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.sandgate.batch.BackendName;
 import org.sandgate.service.Tier;
 
@@ -78,6 +80,46 @@ public record SandgateConfig(
         jobs = Objects.requireNonNullElseGet(jobs, Jobs::defaults);
     }
 
+    /**
+     * What is wrong with this configuration's values (well-typed but out of range, or not fitting
+     * together), each {@code key '...': ...}: each record's own problems, then those across records.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        problems.addAll(tiers.problems());
+        problems.addAll(sandbox.problems());
+        problems.addAll(batch.problems());
+        if (mode == Mode.SHARED) {
+            if (!AccountRule.ACCOUNT_NAME.matcher(shared.checkAccount()).matches()) {
+                problems.add("key 'shared.check_account': shared mode needs an account that sudo lets the server "
+                        + "run the job wrapper as; it is tried at start");
+            }
+            if (batch.named().stream().anyMatch(BackendName::submitsAsServer)) {
+                problems.add("key 'batch': the drmaa back end submits as the server's account and cannot be "
+                        + "used in shared mode; use slurm or pbs");
+            }
+        }
+        problems.addAll(shared.problems());
+        problems.addAll(services.problems());
+        for (String key : List.of("developers", "admins")) {
+            List<String> dns = key.equals("admins") ? admins : developers;
+            for (int i = 0; i < dns.size(); i++) {
+                if (dns.get(i) == null || dns.get(i).isBlank()) {
+                    problems.add("key '" + key + "[" + i + "]': an empty DN");
+                }
+            }
+        }
+        problems.addAll(authz.problems());
+        problems.addAll(tokens.problems());
+        problems.addAll(audit.problems());
+        problems.addAll(jobs.problems());
+        problems.addAll(server.problems());
+        problems.addAll(limits.problems());
+        problems.addAll(tls.problems());
+        problems.addAll(gridmap.problems());
+        return problems;
+    }
+
     /** The configuration with every key at its default. */
     public static SandgateConfig defaults() {
         return new SandgateConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
@@ -124,6 +166,39 @@ public record SandgateConfig(
         public static Tiers defaults() {
             return new Tiers(null, null, null);
         }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            for (Tier tier : Tier.values()) {
+                long limit = limits.of(tier);
+                if (limit < -1) {
+                    problems.add("key 'tiers.limits." + tier.wireName() + "': " + limit
+                            + " is not a ceiling (use a number of CPU-seconds, or -1 for none)");
+                }
+            }
+            accounts.byTier().forEach((tier, rules) -> {
+                for (AccountRule rule : rules) {
+                    String account = null;
+                    if (rule instanceof AccountRule.Fixed f) {
+                        account = f.account();
+                    } else if (rule instanceof AccountRule.DnPattern p) {
+                        account = p.account();
+                    }
+                    if (account != null && (!AccountRule.ACCOUNT_NAME.matcher(account).matches()
+                            || account.equals("root"))) {
+                        problems.add("key 'tiers.accounts." + tier.wireName() + "': '" + account
+                                + "' is not an allowed account name");
+                    }
+                }
+            });
+            for (String issuer : weakIssuers) {
+                if (issuer.isBlank()) {
+                    problems.add("key 'tiers.weak_issuers': an empty issuer");
+                }
+            }
+            return problems;
+        }
     }
 
     /**
@@ -142,6 +217,16 @@ public record SandgateConfig(
         /** Every key at its default. */
         public static Limits defaults() {
             return new Limits(null, null);
+        }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            for (Tier tier : Tier.values()) {
+                Checks.atLeast(problems, "limits.sessions." + tier.wireName(), sessions.of(tier), 1);
+                Checks.atLeast(problems, "limits.event_streams." + tier.wireName(), eventStreams.of(tier), 1);
+            }
+            return problems;
         }
     }
 
@@ -239,6 +324,14 @@ public record SandgateConfig(
         public static Sandbox defaults() {
             return new Sandbox(null, null, null, null);
         }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "sandbox.sweep_interval", sweepInterval, Duration.ofSeconds(1));
+            Checks.atLeast(problems, "sandbox.max_archive_builds", maxArchiveBuilds, 1);
+            return problems;
+        }
     }
 
     /**
@@ -276,6 +369,17 @@ public record SandgateConfig(
         /** Every key at its default. */
         public static Batch defaults() {
             return new Batch(null, null, null, null, null, null, null, null, null);
+        }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "batch.poll_interval", pollInterval, Duration.ofMillis(100));
+            Checks.atLeast(problems, "batch.local.slots", local.slots(), 1);
+            if (!(wallFactor > 0)) {
+                problems.add("key 'batch.wall_factor': must be more than 0");
+            }
+            return problems;
         }
 
         /** The wall-clock limit of a job of this cost, on any back end: cost × factor + grace. */
@@ -377,6 +481,15 @@ public record SandgateConfig(
         public static Shared defaults() {
             return new Shared(null, null, null, null);
         }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            if (minUid < 1) {
+                problems.add("key 'shared.min_uid': must be at least 1 (root is never an account)");
+            }
+            return problems;
+        }
     }
 
     /**
@@ -399,6 +512,28 @@ public record SandgateConfig(
         /** Every key at its default. */
         public static Jobs defaults() {
             return new Jobs(null, null, null);
+        }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            if (!List.of("auto", "bwrap", "none").contains(containment)) {
+                problems.add("key 'jobs.containment': '" + containment + "' is not auto, bwrap or none");
+            }
+            for (String dir : readOnly) {
+                if (!dir.startsWith("/")) {
+                    problems.add("key 'jobs.read_only': '" + dir + "' is not an absolute path");
+                }
+            }
+            limits.forEach((tier, l) -> {
+                if (Tier.fromWireName(tier).isEmpty()) {
+                    problems.add("key 'jobs.limits." + tier + "': not a tier (anonymous, weak, strong)");
+                } else if (l == null || Stream.of(l.processes(), l.fileBytes(), l.openFiles(), l.addressBytes())
+                        .anyMatch(v -> v != null && v < 0)) {
+                    problems.add("key 'jobs.limits." + tier + "': limits are 0 (none) or more");
+                }
+            });
+            return problems;
         }
 
         /** The limits of a tier's jobs: the site's keys over the tier's defaults. */
@@ -482,6 +617,15 @@ public record SandgateConfig(
         public static Server defaults() {
             return new Server(null, null, null, null);
         }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.port(problems, "server.https_port", httpsPort);
+            Checks.port(problems, "server.http_port", httpPort);
+            Checks.atLeast(problems, "server.max_request_bytes", maxRequestBytes, 1024);
+            return problems;
+        }
     }
 
     /**
@@ -519,6 +663,13 @@ public record SandgateConfig(
         /** Every key at its default. */
         public static Tls defaults() {
             return new Tls(null, null, null, null, null, null, null, null);
+        }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "tls.refresh_interval", refreshInterval, Duration.ofSeconds(1));
+            return problems;
         }
     }
 
@@ -574,6 +725,13 @@ public record SandgateConfig(
         public static Gridmap defaults() {
             return new Gridmap(null, null);
         }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "gridmap.reload_interval", reloadInterval, Duration.ofSeconds(1));
+            return problems;
+        }
     }
 
     /**
@@ -596,6 +754,15 @@ public record SandgateConfig(
         public static Services defaults() {
             return new Services(null, null, null);
         }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "services.scan_interval", scanInterval, Duration.ofMillis(50));
+            Checks.atLeast(problems, "services.immediate_timeout", immediateTimeout, Duration.ofSeconds(1));
+            Checks.atLeast(problems, "services.max_upload_bytes", maxUploadBytes, 1024);
+            return problems;
+        }
     }
 
     /**
@@ -615,6 +782,13 @@ public record SandgateConfig(
         /** Every key at its default. */
         public static Authz defaults() {
             return new Authz(null, null, null);
+        }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "authz.timeout", timeout, Duration.ofSeconds(1));
+            return problems;
         }
     }
 
@@ -638,6 +812,24 @@ public record SandgateConfig(
         /** Every key at its default. */
         public static Tokens defaults() {
             return new Tokens(null, null, null, null);
+        }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "tokens.lifetime", lifetime, Duration.ofMinutes(1));
+            for (TrustedIssuer t : trusted) {
+                if (t.issuer().isBlank() || t.keys().isBlank()) {
+                    problems.add("key 'tokens.trusted': every issuer needs 'issuer' and 'keys'");
+                }
+                if (t.tier() == Tier.ANONYMOUS) {
+                    problems.add("key 'tokens.trusted': tier 'anonymous' of " + t.issuer() + " is not weak or strong");
+                }
+                if (t.issuer().equals(issuer)) {
+                    problems.add("key 'tokens.trusted': " + t.issuer() + " is this server's own issuer name");
+                }
+            }
+            return problems;
         }
     }
 
@@ -676,6 +868,13 @@ public record SandgateConfig(
         /** Every key at its default. */
         public static Audit defaults() {
             return new Audit(null, null);
+        }
+
+        /** What is wrong with these values, each {@code key '...': ...}. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            Checks.atLeast(problems, "audit.max_bytes", maxBytes, 4096);
+            return problems;
         }
     }
 
