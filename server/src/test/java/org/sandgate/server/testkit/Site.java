@@ -60,6 +60,8 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
     /** Makes the CAs and the users' certificates at once, so that tests may keep them in static fields. */
     private Site(Builder b) throws IOException {
         this.dir = Files.createTempDirectory("sandgate-site-");
+        // a class can be initialised without being run (a tag filter, a failed sibling): its site goes at exit then
+        Runtime.getRuntime().addShutdownHook(new Thread(this::removeQuietly, "remove " + dir));
         this.pki = TestPki.create(dir);
         for (User u : b.users) {
             TestPki.Credential c = u.weak() ? pki.weakUser(u.cn()) : pki.strongUser(u.cn());
@@ -273,6 +275,14 @@ public final class Site implements BeforeAllCallback, AfterAllCallback {
 
         private static List<String> accountsOf(String cn, String... accounts) {
             return accounts.length > 0 ? List.of(accounts) : List.of(cn.split(" ")[0].toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private void removeQuietly() {
+        try {
+            removeTree(dir);
+        } catch (IOException e) {
+            System.err.println("cannot remove the test site " + dir + ": " + e);
         }
     }
 
