@@ -222,7 +222,12 @@ class PortalJourneyIT {
             record("checked journey (axe-core and a screenshot on each page), landing to DONE",
                     (System.nanoTime() - start) / 1_000_000);
             readTheOutputAndDownload(browser, session, "journey-");
+            browser.driver().findElement(By.linkText("the sandbox's listing")).click();
+            page(browser, "Sandbox of sleepy.add", "journey-07b-sandbox-listing", true);
+            browser.driver().navigate().back();
             seeItAmongMySessions(browser, session, "journey-", true);
+            browser.driver().findElement(By.linkText("Deployed services")).click();
+            page(browser, "Deployed services", "journey-08b-developer", true);
             cancelAnotherSession(browser, "journey-", true);
         }
     }
