@@ -82,15 +82,11 @@ public final class Admission {
         try {
             m = service.method(method).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND,
                     "service " + service.name() + " has no method '" + printable(method) + "'"));
-            boolean job = m.kind() == ServiceMethod.Kind.JOB;
-            caller.identity().requireLaunchRights(job ? "launch jobs" : "call services");
-            caller.requireAccount();
+            requireStanding(caller, m);
             Arguments bound = ArgumentBinder.bind(m.arguments(), args);
             cost = cost(service, m, bound);
             policies.current().security().check(caller.identity().tier(), cost);
-            if (job && drain.isOn()) {
-                throw new Refusal(ErrorCode.DRAINING, "the server is draining: it takes no new jobs now");
-            }
+            requireOpen(m);
             call = new Call(caller.toCaller(), bound, cost);
         } catch (Refusal refused) {
             deny(caller, what, cost, refused.code() + ": " + refused.getMessage());
@@ -123,6 +119,34 @@ public final class Admission {
         quota.bind(slot, session.id());
         audit.decision(caller.auditFields(), admitted.what(), admitted.call().cost(), "allow", "", session.id().value());
         return session;
+    }
+
+    /**
+     * What would refuse a call of {@code m} by this caller whatever its arguments and cost (a limited
+     * proxy, no account, drain mode): the rules {@link #admit} applies besides the cost, for a
+     * preview that runs nothing. Nothing is audited.
+     */
+    public Optional<Refusal> refusalBesidesCost(RequestCaller caller, ServiceMethod m) {
+        try {
+            requireStanding(caller, m);
+            requireOpen(m);
+            return Optional.empty();
+        } catch (Refusal refused) {
+            return Optional.of(refused);
+        }
+    }
+
+    /** The credential may launch this kind of work and the caller has an account. */
+    private static void requireStanding(RequestCaller caller, ServiceMethod m) {
+        caller.identity().requireLaunchRights(m.kind() == ServiceMethod.Kind.JOB ? "launch jobs" : "call services");
+        caller.requireAccount();
+    }
+
+    /** A draining server takes no new jobs (immediate calls still run). */
+    private void requireOpen(ServiceMethod m) {
+        if (m.kind() == ServiceMethod.Kind.JOB && drain.isOn()) {
+            throw new Refusal(ErrorCode.DRAINING, "the server is draining: it takes no new jobs now");
+        }
     }
 
     private void deny(RequestCaller caller, String what, Double cost, String reason) {

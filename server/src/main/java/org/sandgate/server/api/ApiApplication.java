@@ -43,9 +43,10 @@ public final class ApiApplication {
         rc.register(new JsonBodyWriter());
         rc.register(new ErrorMapper());
         rc.register(new ContentLengthInterceptor());
-        rc.register(new ServicesResource(c.services(), c.policies(), new Admission(c.policies(), c.callout(), c.audit(),
-                c.drain(), c.quota(), c.sessions()), c.immediate(), c.config().services().immediateTimeout()));
-        rc.register(new CostPreviewResource(c.services(), c.policies(), c.drain()));
+        Admission admission = new Admission(c.policies(), c.callout(), c.audit(), c.drain(), c.quota(), c.sessions());
+        rc.register(new ServicesResource(c.services(), c.policies(), admission, c.immediate(),
+                c.config().services().immediateTimeout()));
+        rc.register(new CostPreviewResource(c.services(), c.policies(), admission));
         rc.register(new AdminServicesResource(c.services(), c.policies(), c.audit()));
         SessionViews views = new SessionViews(c.sandboxes());
         rc.register(new SessionsResource(c.sessions(), views, c.access()));

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.sandgate.server.admin.Drain;
 import org.sandgate.server.admission.Admission;
 import org.sandgate.server.errors.ErrorCode;
 import org.sandgate.server.errors.Refusal;
@@ -44,12 +43,13 @@ import org.sandgate.service.Tier;
 public final class CostPreviewResource {
     private final Deployer deployer;
     private final Policies policies;
-    private final Drain drain;
+    private final Admission admission;
 
-    public CostPreviewResource(Deployer deployer, Policies policies, Drain drain) {
+    /** @param admission the rules a call is admitted by, asked here without running anything */
+    public CostPreviewResource(Deployer deployer, Policies policies, Admission admission) {
         this.deployer = deployer;
         this.policies = policies;
-        this.drain = drain;
+        this.admission = admission;
     }
 
     @POST
@@ -84,23 +84,9 @@ public final class CostPreviewResource {
         answer.put("cost_limit", policies.current().config().tiers().limits().of(tier));
         answer.put("allowed", security.allows(tier, cost));
         answer.put("required_tier", security.lowestAllowing(cost).map(Tier::wireName).orElse(null));
-        answer.put("refusal", otherRefusal(m, caller).map(r -> Map.of("error", r.code(), "message", r.getMessage()))
+        answer.put("refusal", admission.refusalBesidesCost(caller, m).map(r -> Map.of("error", r.code(), "message", r.getMessage()))
                 .orElse(null));
         return answer;
-    }
-
-    /** What would refuse the call whatever it costs: a limited proxy, no account, drain mode. */
-    private Optional<Refusal> otherRefusal(ServiceMethod m, RequestCaller caller) {
-        try {
-            caller.identity().requireLaunchRights(m.kind() == ServiceMethod.Kind.JOB ? "launch jobs" : "call services");
-            caller.requireAccount();
-        } catch (Refusal refused) {
-            return Optional.of(refused);
-        }
-        if (m.kind() == ServiceMethod.Kind.JOB && drain.isOn()) {
-            return Optional.of(new Refusal(ErrorCode.DRAINING, "the server is draining: it takes no new jobs now"));
-        }
-        return Optional.empty();
     }
 
     /**

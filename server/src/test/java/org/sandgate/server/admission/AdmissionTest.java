@@ -209,6 +209,23 @@ class AdmissionTest {
     }
 
     @Test
+    void aPreviewIsToldWhatWouldRefuseTheCallBesidesItsCostAndNothingIsAudited() throws IOException {
+        ServiceMethod run = service.method("run").orElseThrow();
+        ServiceMethod echo = service.method("echo").orElseThrow();
+        Admission admission = admission();
+        assertEquals(Optional.empty(), admission.refusalBesidesCost(caller(Tier.WEAK, false, "jane"), run));
+        assertEquals(ErrorCode.LIMITED_PROXY,
+                admission.refusalBesidesCost(caller(Tier.STRONG, true, "jane"), run).orElseThrow().errorCode());
+        assertEquals(ErrorCode.NOT_AUTHORIZED,
+                admission.refusalBesidesCost(caller(Tier.STRONG, false), echo).orElseThrow().errorCode());
+        drain.set(true);
+        assertEquals(ErrorCode.DRAINING,
+                admission.refusalBesidesCost(caller(Tier.STRONG, false, "jane"), run).orElseThrow().errorCode());
+        assertEquals(Optional.empty(), admission.refusalBesidesCost(caller(Tier.STRONG, false, "jane"), echo));
+        assertTrue(!Files.exists(dir.resolve("audit.log")) || decisions().isEmpty());
+    }
+
+    @Test
     void aCalloutThatDeniesIsNotAuthorizedAndItsReasonIsOnlyInTheAudit() throws IOException {
         Path program = dir.resolve("callout");
         Files.writeString(program, "#!/bin/sh\ncat > " + dir.resolve("document.json") + "\nexit 7\n");
