@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
@@ -20,6 +21,7 @@ import org.sandgate.server.testkit.TestServer;
  * Stopping a server stops everything it started: no thread of its components is left, and no file
  * of its data directory (the session store, the audit log) is still open in this process.
  */
+@Isolated("counts the threads and open files of the whole JVM, which other servers would add to")
 class LifecycleIT {
     /** Threads of the server's own components, by the start of their names. */
     private static final List<String> OURS = List.of("periodic-", "job-start", "service-call", "command-output",
