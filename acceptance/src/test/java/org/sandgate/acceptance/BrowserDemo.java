@@ -24,28 +24,72 @@ final class BrowserDemo implements AutoCloseable {
     final Account account;
     final Demo demo;
     private final CertificateSelectionPolicy policy;
+    private final boolean ownsPolicy;
     private final Path homes;
     private final java.util.concurrent.atomic.AtomicInteger homesMade = new java.util.concurrent.atomic.AtomicInteger();
 
-    private BrowserDemo(Account account, Demo demo, CertificateSelectionPolicy policy, Path homes) {
+    private BrowserDemo(Account account, Demo demo, CertificateSelectionPolicy policy, boolean ownsPolicy, Path homes) {
         this.account = account;
         this.demo = demo;
         this.policy = policy;
+        this.ownsPolicy = ownsPolicy;
         this.homes = homes;
     }
 
     /** Starts the demo ({@code bin/sandgate-server demo}) and the policy that makes Chromium present certificates to it. */
     static BrowserDemo start() throws Exception {
+        return start("", null);
+    }
+
+    /**
+     * A second demo beside this one, on a site of its own whose {@code sandgate.yaml} ends with
+     * {@code configuration} (as {@code admins:}); Chromium presents certificates to it too.
+     */
+    BrowserDemo another(String configuration) throws Exception {
+        return start(configuration, policy);
+    }
+
+    private static BrowserDemo start(String configuration, CertificateSelectionPolicy shared) throws Exception {
         Tools.requireBrowser();
         Account account = new Account("sandgate-browser");
         try {
+            if (!configuration.isEmpty()) {
+                Account.Result setup = account.run("bin/sandgate-server demo --setup-only && cat >> sandgate-demo/conf/sandgate.yaml <<'EOF'\n"
+                        + configuration + "EOF");
+                assertEquals(0, setup.exit(), setup.toString());
+            }
             Demo demo = Demo.start(account, "bin/sandgate-server demo");
-            CertificateSelectionPolicy policy = CertificateSelectionPolicy.forOrigin("https://localhost:" + demo.httpsPort);
-            return new BrowserDemo(account, demo, policy, Files.createTempDirectory("sandgate-browser-homes"));
+            awaitDeployed(account, demo, "sleepy");
+            String origin = "https://localhost:" + demo.httpsPort;
+            if (shared != null) {
+                shared.add(origin);
+                return new BrowserDemo(account, demo, shared, false, Files.createTempDirectory("sandgate-browser-homes"));
+            }
+            CertificateSelectionPolicy policy = CertificateSelectionPolicy.forOrigin(origin);
+            return new BrowserDemo(account, demo, policy, true, Files.createTempDirectory("sandgate-browser-homes"));
         } catch (Exception | AssertionError e) {
             account.close();
             throw e;
         }
+    }
+
+    /** Waits until the demo lists an example service: the deployer reads the copied jars after the banner. */
+    private static void awaitDeployed(Account account, Demo demo, String name) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            Account.Result r = account.run("curl -sS --cacert sandgate-demo/ca-strong/ca.pem https://localhost:"
+                    + demo.httpsPort + "/api/v1/services");
+            if (r.exit() == 0) {
+                for (JsonNode s : JSON.readTree(r.out()).path("services")) {
+                    if (s.path("name").asText().equals(name)) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + " was not deployed in 30 s (the demo deploys the example jars that are built:"
+                + " services/examples/*/target):\n" + demo.output());
     }
 
     /** {@code https://localhost:PORT}. */
@@ -141,7 +185,11 @@ final class BrowserDemo implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            policy.close();
+            if (ownsPolicy) {
+                policy.close();
+            } else {
+                policy.remove(origin());
+            }
             demo.stop();
         } finally {
             account.close();

@@ -28,8 +28,10 @@ import org.sandgate.acceptance.browser.Keyboard;
  * journey of a strong user with JavaScript (land, see who I am, open a form, preview the cost, call,
  * watch the session reach DONE live, read stdout, download a file and the archive, cancel another
  * session), the same without JavaScript (plain form posts and reloads), the same by keyboard only,
- * a visitor without a certificate, a weak one whom the preview tells which tier the call needs, and
- * a refused one. Every page of the journey is checked with axe-core (WCAG 2.2 A and AA: no
+ * a visitor without a certificate, a weak one whom the preview tells which tier the call needs,
+ * a refused one, an anonymous visitor who calls a cheap method, the pages at a 320 px wide window, and
+ * an administrator who turns drain mode on and off by keyboard (on a second site naming her under
+ * {@code admins:}). Every page of the journey is checked with axe-core (WCAG 2.2 A and AA: no
  * violation) and kept as a screenshot.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -318,6 +320,109 @@ class PortalJourneyIT {
             keys.space();
             browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/portal/sessions?removed=1"));
             assertEquals("not_found", site.curl("alice", site.origin() + "/api/v1/sessions/" + session).path("error").asText());
+        }
+    }
+
+    /**
+     * A page at a 320 px wide viewport (WCAG 1.4.10 Reflow): nothing scrolls sideways, each of its main
+     * controls is shown whole inside the viewport, axe-core finds no violation; a screenshot is kept.
+     */
+    private static void fitsANarrowWindow(Browser browser, String h1, String shot, By... controls) throws Exception {
+        Object widths = browser.script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth];");
+        java.util.List<?> w = (java.util.List<?>) widths;
+        long scroll = ((Number) w.get(0)).longValue();
+        long viewport = ((Number) w.get(1)).longValue();
+        assertTrue(scroll <= viewport, shot + ": the document is " + scroll + " px wide in a viewport of " + viewport
+                + " px (it scrolls sideways)");
+        for (By control : controls) {
+            WebElement e = browser.driver().findElement(control);
+            assertTrue(e.isDisplayed(), shot + ": " + control + " is not shown");
+            org.openqa.selenium.Rectangle r = e.getRect();
+            assertTrue(r.getX() >= 0 && r.getX() + r.getWidth() <= viewport, shot + ": " + control + " at x " + r.getX()
+                    + ", " + r.getWidth() + " px wide, is not inside the viewport of " + viewport + " px");
+        }
+        page(browser, h1, shot, true);
+    }
+
+    @Test
+    void theStartPageFormSessionAndSandboxListingFitA320PixelWideWindow() throws Exception {
+        try (Browser browser = site.browser("alice", true)) {
+            browser.open(site.origin() + "/");
+            browser.viewport(320, 640);
+            fitsANarrowWindow(browser, "Sandgate", "narrow-01-start", By.linkText("Services"),
+                    By.linkText("My sessions"), By.linkText("Who am I"));
+            browser.driver().findElement(By.linkText("Services")).click();
+            fitsANarrowWindow(browser, "Services", "narrow-03-services", By.linkText("sleepy.add"));
+            browser.driver().findElement(By.linkText("sleepy.add")).click();
+            fill(browser, "seconds", "0");
+            fill(browser, "a", "3");
+            fill(browser, "b", "5");
+            preview(browser, "This call costs 1 CPU-seconds");
+            fitsANarrowWindow(browser, "sleepy.add", "narrow-04-form", By.id("arg-seconds"), By.id("arg-a"),
+                    By.id("arg-b"), By.xpath("//button[normalize-space()='Call']"), By.id("cost-preview"));
+            button(browser, "Call").click();
+            sessionPage(browser);
+            browser.waiting(60).until(d -> state(browser).equals("DONE"));
+            fitsANarrowWindow(browser, "Session of sleepy.add", "narrow-07-session-done", By.id("session-state"),
+                    By.linkText("stdout"), By.linkText("zip"), By.linkText("the sandbox's listing"),
+                    By.cssSelector("section[aria-labelledby=output-stdout] pre"));
+            browser.driver().findElement(By.linkText("the sandbox's listing")).click();
+            fitsANarrowWindow(browser, "Sandbox of sleepy.add", "narrow-07b-sandbox-listing", By.linkText("zip"),
+                    By.linkText("tar.gz"), By.cssSelector("main table"));
+        }
+    }
+
+    /** The anonymous tier may call what costs at most 60 CPU-seconds: a visitor without a certificate calls sleepy.add. */
+    @Test
+    void aVisitorWithoutACertificateCallsACheapMethodAndReachesItsSessionPage() throws Exception {
+        try (Browser browser = site.browser("anonymous", true)) {
+            browser.open(site.origin() + "/portal/services/sleepy/add");
+            fill(browser, "seconds", "1");
+            fill(browser, "a", "2");
+            fill(browser, "b", "7");
+            String cost = preview(browser, "This call costs 2 CPU-seconds");
+            assertTrue(cost.contains("anonymous calls may cost up to 60."), cost);
+            assertTrue(cost.contains(STRONG_ENOUGH), cost);
+            page(browser, "sleepy.add", "anonymous-04-form", true);
+            button(browser, "Call").click();
+            String session = sessionPage(browser);
+            page(browser, "Session of sleepy.add", "anonymous-06-session", true);
+            browser.waiting(60).until(d -> state(browser).equals("DONE"));
+            String stdout = browser.driver().findElement(By.cssSelector("section[aria-labelledby=output-stdout] pre")).getText();
+            assertEquals("sleepyadd 2 + 7 = 9", stdout.strip());
+            page(browser, "Session of sleepy.add", "anonymous-07-session-done", true);
+            assertEquals("DONE", site.curl(null, site.origin() + "/api/v1/sessions/" + session).path("state").asText());
+        }
+    }
+
+    /**
+     * On a site whose {@code admins:} names alice, she opens the administrators' page and turns drain
+     * mode on and off by keyboard; the page and {@code /health} say so.
+     */
+    @Test
+    void anAdministratorTurnsDrainOnAndOffByKeyboard() throws Exception {
+        try (BrowserDemo administered = site.another("admins:\n  - \"" + ALICE + "\"\n");
+                Browser browser = administered.browser("alice", true)) {
+            browser.open(administered.origin() + "/");
+            browser.driver().findElement(By.linkText("Administration")).click();
+            page(browser, "Administration", "admin-01-page", true);
+            assertTrue(browser.text().contains("Drain mode is off"), browser.text());
+
+            Keyboard keys = new Keyboard(browser);
+            keys.tabToText("Start draining", 40);
+            keys.assertFocusVisible();
+            keys.enter();
+            browser.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("Drain mode is on"));
+            page(browser, "Administration", "admin-02-draining", true);
+            assertEquals("draining", administered.curl(null, administered.origin() + "/health").path("status").asText());
+
+            keys = new Keyboard(browser);
+            keys.tabToText("Stop draining", 40);
+            keys.assertFocusVisible();
+            keys.enter();
+            browser.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("Drain mode is off"));
+            page(browser, "Administration", "admin-03-not-draining", true);
+            assertEquals("ok", administered.curl(null, administered.origin() + "/health").path("status").asText());
         }
     }
 

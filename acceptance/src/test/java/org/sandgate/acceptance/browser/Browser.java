@@ -111,6 +111,20 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    /**
+     * Makes the page's viewport {@code width} by {@code height} CSS pixels (as a phone's window; the
+     * Chrome DevTools protocol's device metrics, which need no DevTools binding), and checks that it is.
+     */
+    public Browser viewport(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+        Object inner = script("return window.innerWidth;");
+        if (((Number) inner).intValue() != width) {
+            throw new AssertionError("the viewport is " + inner + " px wide, not " + width);
+        }
+        return this;
+    }
+
     /** A wait of up to {@code seconds} for a condition on this browser. */
     public WebDriverWait waiting(int seconds) {
         // a page that is being replaced (a form post, a reload, an htmx swap) leaves stale elements behind

@@ -14,13 +14,16 @@ import java.util.Map;
  * policies only from {@code /etc/chromium/policies/managed} (its command-line policy switch is not
  * honoured by a release build), so this is a file on the host: one per test run, named after the
  * process, removed when closed; files that a run which died left behind are removed when the next one
- * starts. Run the tests that use it under the host lock, like every test that changes the host.
+ * starts. Chromium takes a policy from one file only, so further origins (a second site of the same
+ * run) are added to this file. Run the tests that use it under the host lock, like every test that
+ * changes the host.
  */
 public final class CertificateSelectionPolicy implements AutoCloseable {
     static final Path DIR = Path.of("/etc/chromium/policies/managed");
     private static final String PREFIX = "sandgate-test-";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
+    private final List<String> origins = new java.util.ArrayList<>();
 
     private CertificateSelectionPolicy(Path file) {
         this.file = file;
@@ -30,10 +33,29 @@ public final class CertificateSelectionPolicy implements AutoCloseable {
     public static CertificateSelectionPolicy forOrigin(String origin) throws IOException {
         Files.createDirectories(DIR);
         removeAbandoned();
-        String rule = JSON.writeValueAsString(Map.of("pattern", origin, "filter", Map.of()));
-        Path file = DIR.resolve(PREFIX + ProcessHandle.current().pid() + ".json");
-        Files.writeString(file, JSON.writeValueAsString(Map.of("AutoSelectCertificateForUrls", List.of(rule))));
-        return new CertificateSelectionPolicy(file);
+        CertificateSelectionPolicy policy = new CertificateSelectionPolicy(DIR.resolve(PREFIX + ProcessHandle.current().pid() + ".json"));
+        policy.add(origin);
+        return policy;
+    }
+
+    /** Chromium presents certificates to {@code origin} too (browsers started from now on). */
+    public synchronized void add(String origin) throws IOException {
+        origins.add(origin);
+        write();
+    }
+
+    /** Chromium no longer presents certificates to {@code origin} (browsers started from now on). */
+    public synchronized void remove(String origin) throws IOException {
+        origins.remove(origin);
+        write();
+    }
+
+    private void write() throws IOException {
+        List<String> rules = new java.util.ArrayList<>();
+        for (String origin : origins) {
+            rules.add(JSON.writeValueAsString(Map.of("pattern", origin, "filter", Map.of())));
+        }
+        Files.writeString(file, JSON.writeValueAsString(Map.of("AutoSelectCertificateForUrls", rules)));
     }
 
     private static void removeAbandoned() throws IOException {
