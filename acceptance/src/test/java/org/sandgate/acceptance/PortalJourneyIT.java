@@ -29,8 +29,10 @@ import org.sandgate.acceptance.browser.Keyboard;
  * watch the session reach DONE live, read stdout, download a file and the archive, cancel another
  * session), the same without JavaScript (plain form posts and reloads), the same by keyboard only,
  * a visitor without a certificate, a weak one whom the preview tells which tier the call needs,
- * a refused one, an anonymous visitor who calls a cheap method, the pages at a 320 px wide window, and
- * an administrator who turns drain mode on and off by keyboard (on a second site naming her under
+ * a refused one, an anonymous visitor who calls a cheap method, the pages at a 320 px wide window,
+ * a developer who uploads, is refused a broken file and removes a service on the developers' page,
+ * and an administrator who turns drain mode on and off by keyboard, bans and readmits a DN, sees every
+ * owner's sessions and reloads the configuration (on a second site naming her under
  * {@code admins:}). Every page of the journey is checked with axe-core (WCAG 2.2 A and AA: no
  * violation) and kept as a screenshot.
  */
@@ -423,6 +425,130 @@ class PortalJourneyIT {
             browser.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("Drain mode is off"));
             page(browser, "Administration", "admin-03-not-draining", true);
             assertEquals("ok", administered.curl(null, administered.origin() + "/health").path("status").asText());
+        }
+    }
+
+    /** The names of the services {@code /api/v1/services} lists. */
+    private static java.util.List<String> listed(BrowserDemo demo) throws Exception {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        demo.curl(null, demo.origin() + "/api/v1/services").path("services").forEach(s -> names.add(s.path("name").asText()));
+        return names;
+    }
+
+    /** A file the browser uploads, outside the demo account's tree. */
+    private static Path uploadFile(String name, String content) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target/browser-uploads").toAbsolutePath());
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private static void upload(Browser browser, String name, Path file) {
+        WebElement field = browser.driver().findElement(By.id("upload-name"));
+        field.clear();
+        field.sendKeys(name);
+        browser.driver().findElement(By.id("upload-file")).sendKeys(file.toString());
+        button(browser, "Upload and deploy").click();
+    }
+
+    /**
+     * Alice, a developer of the demo, uploads a YAML command service through the developers' page, sees
+     * its file and service listed, is told why a broken second file was not deployed (its file and
+     * line), removes the service with its button and sees it gone; {@code /api/v1/services} agrees at
+     * each step.
+     */
+    @Test
+    void aDeveloperUploadsAServiceSeesABrokenOneRefusedAndRemovesIt() throws Exception {
+        Path good = uploadFile("greet.yaml", """
+                service: greet
+                description: says hello
+                methods:
+                  hello:
+                    kind: job
+                    description: prints hello
+                    cost: 1
+                    command: [/bin/echo, hello]
+                """);
+        Path broken = uploadFile("broken.yaml", "service: broken\nmethods: [\n");
+        assertTrue(!listed(site).contains("greet"), "greet is not deployed before the upload");
+        try (Browser browser = site.browser("alice", true)) {
+            browser.open(site.origin() + "/");
+            browser.driver().findElement(By.linkText("Deployed services")).click();
+            page(browser, "Deployed services", "developer-01-page", true);
+
+            upload(browser, "greet", good);
+            WebElement status = browser.waiting(20).until(d -> d.findElement(By.cssSelector("[role=status]")));
+            assertTrue(status.getText().startsWith("Deployed greet.yaml: greet"), status.getText());
+            String files = browser.driver().findElement(By.cssSelector("main table")).getText();
+            assertTrue(files.contains("greet.yaml greet none"), files);
+            page(browser, "Deployed services", "developer-02-uploaded", true);
+            assertTrue(listed(site).contains("greet"), "the API lists the uploaded service");
+
+            upload(browser, "broken", broken);
+            WebElement alert = browser.waiting(20).until(d -> d.findElement(By.cssSelector("[role=alert]")));
+            assertTrue(alert.getText().startsWith("broken.yaml: line 2"), "the problem names the file and line: " + alert.getText());
+            page(browser, "Deployed services", "developer-03-broken-refused", true);
+            assertTrue(!listed(site).contains("broken"), "the broken file deployed nothing");
+            assertTrue(listed(site).contains("greet"), "the broken upload left greet deployed");
+
+            button(browser, "Remove greet").click();
+            browser.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("The service was removed."));
+            page(browser, "Deployed services", "developer-04-removed", true);
+            assertTrue(!browser.driver().findElement(By.cssSelector("main table")).getText().contains("greet"),
+                    browser.text());
+            assertTrue(!listed(site).contains("greet"), "the API no longer lists the removed service");
+        }
+    }
+
+    /**
+     * On a site whose {@code admins:} names alice, she bans bob's DN through the administrators' page:
+     * bob's browser is refused and told why; she lifts the ban and bob gets in again. She sees every
+     * owner's sessions (bob's too) and reloads the configuration, and the page says what happened.
+     */
+    @Test
+    void anAdministratorBansAndReadmitsADnSeesAllSessionsAndReloads() throws Exception {
+        try (BrowserDemo administered = site.another("admins:\n  - \"" + ALICE + "\"\n");
+                Browser alice = administered.browser("alice", true);
+                Browser bob = administered.browser("bob", true)) {
+            String bobDn = administered.curl("bob", administered.origin() + "/api/v1/whoami").path("dn").asText();
+            assertTrue(bobDn.endsWith("CN=Bob Demo"), bobDn);
+            String bobs = administered.curl("bob", "-H 'Content-Type: application/json' -d '{\"args\": {\"seconds\": 1, \"a\": 1, \"b\": 2}}' "
+                    + administered.origin() + "/api/v1/services/sleepy/add").path("session").asText();
+            assertTrue(bobs.matches("[0-9a-f]{32}"), bobs);
+
+            bob.open(administered.origin() + "/portal/whoami");
+            page(bob, "Who am I", "admin-bans-01-bob-before", true);
+
+            alice.open(administered.origin() + "/portal/admin");
+            page(alice, "Administration", "admin-bans-02-page", true);
+            String sessions = alice.driver().findElement(By.xpath("//table[caption[starts-with(normalize-space(),'Every owner')]]")).getText();
+            assertTrue(sessions.contains(bobs), "bob's session is listed for the administrator: " + sessions);
+
+            alice.driver().findElement(By.id("ban-dn")).sendKeys(bobDn);
+            alice.driver().findElement(By.id("ban-reason")).sendKeys("browser test");
+            button(alice, "Ban").click();
+            alice.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("The DN is banned."));
+            page(alice, "Administration", "admin-bans-03-banned", true);
+            String bans = alice.driver().findElement(By.xpath("//table[caption='Banned DNs']")).getText();
+            assertTrue(bans.contains(bobDn) && bans.contains("browser test"), bans);
+
+            bob.open(administered.origin() + "/portal/whoami");
+            bob.screenshot("admin-bans-04-bob-refused");
+            assertTrue(bob.text().contains("banned"), "bob is told why he is refused: " + bob.text());
+            Axe.assertAccessible(bob, "admin-bans-04-bob-refused");
+
+            alice.driver().findElement(By.xpath("//button[@aria-label='Lift the ban of " + bobDn + "']")).click();
+            alice.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("The ban was lifted."));
+            page(alice, "Administration", "admin-bans-05-lifted", true);
+            assertTrue(alice.text().contains("No DN is banned."), alice.text());
+
+            bob.open(administered.origin() + "/portal/whoami");
+            page(bob, "Who am I", "admin-bans-06-bob-again", true);
+            assertTrue(bob.driver().findElement(By.cssSelector("main dl")).getText().contains("Tier\nweak"), bob.text());
+
+            button(alice, "Reload the configuration").click();
+            WebElement status = alice.waiting(20).until(d -> d.findElement(By.cssSelector("[role=status]")));
+            assertTrue(status.getText().startsWith("The configuration, the grid-mapfile and the trust anchors were read again."),
+                    status.getText());
+            page(alice, "Administration", "admin-reload-01-done", true);
         }
     }
 
