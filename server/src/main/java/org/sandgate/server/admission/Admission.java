@@ -59,12 +59,12 @@ public final class Admission {
 
     /** The owner recorded for a caller's sessions: its DN as shown. */
     public static String ownerOf(RequestCaller caller) {
-        return caller.identity().dn().orElse(SessionManager.ANONYMOUS);
+        return caller.identity().dn().orElse(RequestCaller.ANONYMOUS);
     }
 
     /** The owner key recorded for a caller's sessions: the canonical subject, which decides ownership. */
     public static String ownerKeyOf(RequestCaller caller) {
-        return caller.identity().canonical().orElse(SessionManager.ANONYMOUS);
+        return caller.identity().canonical().orElse(RequestCaller.ANONYMOUS);
     }
 
     /**
@@ -184,7 +184,7 @@ public final class Admission {
 
     /** Who a caller is for limits per caller: its canonical subject, or its address when anonymous. */
     public static String callerKey(RequestCaller caller) {
-        return caller.identity().canonical().orElse(SessionManager.ANONYMOUS + "@" + caller.address());
+        return caller.identity().canonical().orElse(RequestCaller.ANONYMOUS + "@" + caller.address());
     }
 
     /**

@@ -60,7 +60,7 @@ public final class SessionAccess {
      */
     public static boolean allows(boolean owns, boolean admin, String owner, Action action,
                                  boolean publicSandboxes) {
-        if (owner.equals(SessionManager.ANONYMOUS) || admin) {
+        if (owner.equals(RequestCaller.ANONYMOUS) || admin) {
             return true;
         }
         if (owns) {
@@ -87,7 +87,7 @@ public final class SessionAccess {
         if (!session.ownerKey().isEmpty()) {
             return session.ownerKey().equals(identity.canonical().get());
         }
-        return identity.ambiguity().isEmpty() && !session.owner().equals(SessionManager.ANONYMOUS)
+        return identity.ambiguity().isEmpty() && !session.owner().equals(RequestCaller.ANONYMOUS)
                 && sameDn(identity.dn().orElseThrow(), session.owner());
     }
 

@@ -18,6 +18,9 @@ import org.sandgate.service.Caller;
  * @param address  the client's IP address
  */
 public record RequestCaller(Identity identity, List<String> accounts, String address) implements Principal {
+    /** The name of a caller without a certificate, and the owner recorded for its sessions. */
+    public static final String ANONYMOUS = "anonymous";
+
     public RequestCaller {
         accounts = List.copyOf(accounts);
     }
@@ -66,6 +69,6 @@ public record RequestCaller(Identity identity, List<String> accounts, String add
 
     @Override
     public String getName() {
-        return identity.dn().orElse("anonymous");
+        return identity.dn().orElse(ANONYMOUS);
     }
 }

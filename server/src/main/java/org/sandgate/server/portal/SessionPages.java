@@ -130,7 +130,7 @@ final class SessionPages implements PortalHandler.Section {
                 s.path("backend_job_id").isNull() ? null : s.path("backend_job_id").asText(),
                 ServicePages.number(s.path("cost").asDouble()), s.path("account").asText(), files, outputs, sandbox,
                 "/api/v1/sessions/" + id + "/events", SESSIONS + "/" + id + "/live", SESSIONS + "/" + id + "/remove",
-                org.sandgate.server.sessions.SessionManager.ANONYMOUS.equals(s.path("owner").asText()));
+                RequestCaller.ANONYMOUS.equals(s.path("owner").asText()));
     }
 
     private PortalHandler.Page confirmRemoval(PortalHandler.Exchange x, RequestCaller caller, String id) {

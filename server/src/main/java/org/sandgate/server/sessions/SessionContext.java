@@ -1,5 +1,6 @@
 package org.sandgate.server.sessions;
 
+import org.sandgate.server.identity.RequestCaller;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.sandgate.sandbox.SessionId;
@@ -22,7 +23,7 @@ record SessionContext(Caller caller, String ownerKey, SessionId id, Path sandbox
 
     @Override
     public Optional<SessionStatus> status(String sessionId) {
-        if (ownerKey.equals(SessionManager.ANONYMOUS)) {
+        if (ownerKey.equals(RequestCaller.ANONYMOUS)) {
             return Optional.empty();
         }
         return SessionId.parse(sessionId).flatMap(store::find).filter(s -> s.ownerKey().equals(ownerKey))

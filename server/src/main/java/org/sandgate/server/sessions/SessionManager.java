@@ -26,6 +26,7 @@ import org.sandgate.server.services.PluginCalls;
 import org.sandgate.service.Call;
 import org.sandgate.service.JobSpec;
 import org.sandgate.service.ServiceMethod;
+import org.sandgate.server.identity.RequestCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionManager {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
-    /** The owner recorded for anonymous callers. */
-    public static final String ANONYMOUS = "anonymous";
-
     private final SessionStore store;
     private final SessionJobs jobs;
     private final SandboxKeeper keeper;
@@ -184,7 +182,8 @@ public final class SessionManager {
     public int migrateOwnerKeys(Function<String, Optional<String>> keyOfSlashDn) {
         int done = 0;
         for (Session s : store.withoutOwnerKey()) {
-            Optional<String> key = s.owner().equals(ANONYMOUS) ? Optional.of(ANONYMOUS) : keyOfSlashDn.apply(s.owner());
+            Optional<String> key = s.owner().equals(RequestCaller.ANONYMOUS)
+                    ? Optional.of(RequestCaller.ANONYMOUS) : keyOfSlashDn.apply(s.owner());
             if (key.isPresent()) {
                 store.update(new Session(s.id(), s.service(), s.method(), s.owner(), key.get(), s.account(), s.tier(),
                         s.cost(), s.state(), s.exitCode(), s.backend(), s.backendJobId(), s.message(), s.created(),

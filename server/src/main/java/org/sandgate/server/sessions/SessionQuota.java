@@ -1,5 +1,6 @@
 package org.sandgate.server.sessions;
 
+import org.sandgate.server.identity.RequestCaller;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,7 +19,7 @@ import org.sandgate.sandbox.SessionId;
  */
 public final class SessionQuota {
     /** The caller that anonymous sessions found unfinished at start count for. */
-    public static final String RESTARTED_ANONYMOUS = SessionManager.ANONYMOUS + "@restarted";
+    public static final String RESTARTED_ANONYMOUS = RequestCaller.ANONYMOUS + "@restarted";
 
     private final SessionManager sessions;
     private final Map<String, Set<SessionId>> active = new HashMap<>();
@@ -30,7 +31,7 @@ public final class SessionQuota {
         this.sessions = sessions;
         events.subscribe(this::changed);
         for (Session s : sessions.unfinished()) {
-            add(s.owner().equals(SessionManager.ANONYMOUS) ? RESTARTED_ANONYMOUS
+            add(s.owner().equals(RequestCaller.ANONYMOUS) ? RESTARTED_ANONYMOUS
                     : s.ownerKey().isEmpty() ? s.owner() : s.ownerKey(), s.id());
         }
     }

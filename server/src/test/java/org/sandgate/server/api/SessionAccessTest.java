@@ -1,12 +1,12 @@
 package org.sandgate.server.api;
 
+import org.sandgate.server.identity.RequestCaller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.sandgate.server.api.SessionAccess.Action;
 import org.sandgate.server.identity.DistinguishedNames;
-import org.sandgate.server.sessions.SessionManager;
 
 /** The one rule for who may do what to a session, case by case. */
 class SessionAccessTest {
@@ -15,7 +15,7 @@ class SessionAccessTest {
 
     /** The rule for a caller and an owner given as slash-form DNs, owned when their canonical forms are equal. */
     private static boolean allows(Optional<String> caller, boolean admin, String owner, Action action, boolean pub) {
-        boolean owns = caller.isPresent() && !owner.equals(SessionManager.ANONYMOUS)
+        boolean owns = caller.isPresent() && !owner.equals(RequestCaller.ANONYMOUS)
                 && DistinguishedNames.canonicalOfSlashForm(caller.get()).equals(DistinguishedNames.canonicalOfSlashForm(owner));
         return SessionAccess.allows(owns, admin, owner, action, pub);
     }
@@ -55,8 +55,8 @@ class SessionAccessTest {
     @Test
     void anAnonymousSessionsIdIsItsCapability() {
         for (Action action : Action.values()) {
-            assertEquals(true, allows(Optional.empty(), false, SessionManager.ANONYMOUS, action, false), action.name());
-            assertEquals(true, allows(Optional.of(DAVE), false, SessionManager.ANONYMOUS, action, false), action.name());
+            assertEquals(true, allows(Optional.empty(), false, RequestCaller.ANONYMOUS, action, false), action.name());
+            assertEquals(true, allows(Optional.of(DAVE), false, RequestCaller.ANONYMOUS, action, false), action.name());
         }
     }
 }
