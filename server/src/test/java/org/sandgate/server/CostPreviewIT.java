@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * {@code POST /api/v1/cost/{path}/{method}} over mutual TLS: the cost of {@code sleepy.add} for given
@@ -22,40 +19,19 @@ import org.sandgate.server.testkit.TestServer;
 class CostPreviewIT {
     private static final String PREVIEW = "/api/v1/cost/sleepy/add";
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential strong;
-    static TestPki.Credential weak;
-    static TestPki.Credential unmapped;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        strong = pki.strongUser("Cora Cost");
-        weak = pki.weakUser("Walt Cost");
-        unmapped = pki.strongUser("Nobody Mapped");
-        pki.map(strong.dn(), "cora");
-        pki.map(weak.dn(), "walt");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig());
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Cora Cost").weakUser("Walt Cost").unmappedUser("Nobody Mapped")
+            .deploy(TestPki.SLEEPY_JAR).build();
+    static final TestPki.Credential strong = site.user("Cora Cost");
+    static final TestPki.Credential weak = site.user("Walt Cost");
+    static final TestPki.Credential unmapped = site.user("Nobody Mapped");
 
     private static Https.Reply preview(TestPki.Credential who, String path, String body) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return site.post(who, path, body);
     }
 
     private static int sessions(TestPki.Credential who) throws Exception {
-        return new Https(who, pki.strong.certificate()).get(server.https("/api/v1/sessions")).json()
-                .path("sessions").size();
+        return site.get(who, "/api/v1/sessions").json().path("sessions").size();
     }
 
     @Test
@@ -121,9 +97,9 @@ class CostPreviewIT {
 
     @Test
     void aPreviewFromAnotherSiteIsRefusedAsAnyPost() throws Exception {
-        Https.Reply r = new Https(strong, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(PREVIEW))
+        Https.Reply r = site.send(strong, HttpRequest.newBuilder(site.https(PREVIEW))
                 .header("Origin", "https://evil.example").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [1, 2, 3]}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [1, 2, 3]}")));
         assertEquals(403, r.status(), r.body());
         assertEquals("cross_site_request", r.error());
     }
