@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * With {@code anonymous: false} a browser without a certificate gets the start page with the reason
@@ -19,26 +16,11 @@ import org.sandgate.server.testkit.TestServer;
  * never acts for it.
  */
 class PortalWithoutAnonymousIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig() + "anonymous: false\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().deploy(TestPki.SLEEPY_JAR).config("anonymous: false\n").build();
 
     static Https.Reply page(String path) throws Exception {
-        return new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path)).GET().build());
+        return site.send(null, HttpRequest.newBuilder(site.https(path)).GET());
     }
 
     @Test
@@ -62,11 +44,10 @@ class PortalWithoutAnonymousIT {
 
     @Test
     void aFormPostWithoutACertificateDoesNothing() throws Exception {
-        Https.Reply r = new Https(null, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                        server.https("/portal/services/sleepy/add"))
-                .header("Origin", "https://localhost:" + server.server.httpsPort())
+        Https.Reply r = site.send(null, HttpRequest.newBuilder(site.https("/portal/services/sleepy/add"))
+                .header("Origin", "https://localhost:" + site.server().server.httpsPort())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("seconds=0&a=1&b=2")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("seconds=0&a=1&b=2")));
         assertEquals(401, r.status(), r.body());
     }
 }
