@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * The HTML sandbox listing, on both ports: the session's call, state and exit code for viewers who
@@ -24,63 +22,41 @@ import org.sandgate.server.testkit.TestServer;
  * directories, readable times, archive links, and still no script and nothing active.
  */
 class SandboxListingPageIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice Listing")
+            .before(s -> Files.writeString(s.pki().conf.resolve("services").resolve("files.yaml"), """
+                    service: files
+                    methods:
+                      make:
+                        cost: 1
+                        command: [/bin/sh, -c, 'mkdir sub && head -c 3000 /dev/zero > sub/three-k && echo made; exit 3']
+                    """)).build();
+    static final TestPki.Credential alice = site.user("Alice Listing");
     static String owned;
     static String anonymous;
 
     @BeforeAll
     static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice Listing");
-        pki.map(alice.dn(), "alice");
-        Files.createDirectories(pki.conf.resolve("services"));
-        Files.writeString(pki.conf.resolve("services").resolve("files.yaml"), """
-                service: files
-                methods:
-                  make:
-                    cost: 1
-                    command: [/bin/sh, -c, 'mkdir sub && head -c 3000 /dev/zero > sub/three-k && echo made; exit 3']
-                """);
-        pki.config(pki.baseConfig());
-        server = TestServer.start(pki.conf);
         owned = launch(alice);
         anonymous = launch(null);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     static String launch(TestPki.Credential who) throws Exception {
-        Https https = new Https(who, pki.strong.certificate());
-        Https.Reply r = https.send(HttpRequest.newBuilder(server.https("/api/v1/services/files/make"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        Https.Reply r = site.post(who, "/api/v1/services/files/make", "{}");
         assertEquals(201, r.status(), r.body());
         String id = r.json().path("session").asText();
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < until) {
-            JsonNode s = https.get(server.https("/api/v1/sessions/" + id)).json();
-            if (s.path("state").asText().matches("DONE|FAILED")) {
-                return id;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the job did not end");
+        Await.until("the job ends", Duration.ofSeconds(60),
+                () -> site.get(who, "/api/v1/sessions/" + id).json().path("state").asText().matches("DONE|FAILED"));
+        return id;
     }
 
     static HttpResponse<String> plain(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.http(path)).header("Accept", "text/html")
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return site.as(null).send(HttpRequest.newBuilder(site.server().http(path)).header("Accept", "text/html")
+                .build()).raw();
     }
 
     static Https.Reply tls(TestPki.Credential who, String path) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Accept", "text/html").build());
+        return site.send(who, HttpRequest.newBuilder(site.https(path)).header("Accept", "text/html"));
     }
 
     static void assertInert(HttpResponse<String> r) {
