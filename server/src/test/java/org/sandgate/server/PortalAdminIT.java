@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * The developers' and administrators' pages over real TLS: each action is a token-carrying form
@@ -32,39 +29,21 @@ class PortalAdminIT {
                 command: [/bin/echo, hello]
             """;
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential ada;
-    static TestPki.Credential bob;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        ada = pki.strongUser("Ada Admin");
-        bob = pki.strongUser("Bob Plain");
-        pki.map(ada.dn(), "ada");
-        pki.map(bob.dn(), "bob");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        pki.config(pki.baseConfig() + "admins:\n  - \"" + ada.dn() + "\"\n");
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Ada Admin").user("Bob Plain").deploy(TestPki.SLEEPY_JAR)
+            .config(s -> "admins:\n  - \"" + s.dn("Ada Admin") + "\"\n").build();
+    static final TestPki.Credential ada = site.user("Ada Admin");
+    static final TestPki.Credential bob = site.user("Bob Plain");
 
     static Https.Reply page(TestPki.Credential who, String path) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path)).GET().build());
+        return site.send(who, HttpRequest.newBuilder(site.https(path)).GET());
     }
 
     static Https.Reply post(TestPki.Credential who, String path, String form) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Origin", "https://localhost:" + server.server.httpsPort())
+        return site.send(who, HttpRequest.newBuilder(site.https(path))
+                .header("Origin", "https://localhost:" + site.server().server.httpsPort())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
     static Https.Reply upload(TestPki.Credential who, String token, String name, String content) throws Exception {
@@ -79,10 +58,10 @@ class PortalAdminIT {
         body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; "
                 + "filename=\"greeter.yaml\"\r\nContent-Type: application/octet-stream\r\n\r\n").append(content)
                 .append("\r\n--").append(boundary).append("--\r\n");
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https("/portal/developer/upload"))
-                .header("Origin", "https://localhost:" + server.server.httpsPort())
+        return site.send(who, HttpRequest.newBuilder(site.https("/portal/developer/upload"))
+                .header("Origin", "https://localhost:" + site.server().server.httpsPort())
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
     }
 
     /** The token of the form that posts to {@code action}. */
@@ -98,8 +77,7 @@ class PortalAdminIT {
     }
 
     static boolean deployed(String service) throws Exception {
-        return new Https(ada, pki.strong.certificate()).get(server.https("/api/v1/services")).body()
-                .contains("\"name\":\"" + service + "\"");
+        return site.get(ada, "/api/v1/services").body().contains("\"name\":\"" + service + "\"");
     }
 
     @Test
@@ -146,9 +124,7 @@ class PortalAdminIT {
 
     @Test
     void drainBansReloadAndEverySessionFromTheAdminPage() throws Exception {
-        Https.Reply launched = new Https(bob, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                        server.https("/api/v1/services/sleepy/add")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": [0, 1, 2]}")).build());
+        Https.Reply launched = site.post(bob, "/api/v1/services/sleepy/add", "{\"args\": [0, 1, 2]}");
         String id = launched.json().path("session").asText();
         String admin = page(ada, "/portal/admin").body();
         assertTrue(admin.contains("href=\"/portal/sessions/" + id + "\""), admin);
