@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sandgate.server.testkit.Await;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * The portal's sessions pages over real TLS: the list, a session's page with its output, files and
@@ -24,73 +23,47 @@ import org.sandgate.server.testkit.TestServer;
  * 404 page as an unknown one, and hostile file names and output rendered inert.
  */
 class PortalSessionsIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential bob;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice Sessions");
-        bob = pki.strongUser("Bob Sessions");
-        pki.map(alice.dn(), "alice");
-        pki.map(bob.dn(), "bob");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        Files.writeString(pki.conf.resolve("services").resolve("files.yaml"), """
-                service: files
-                methods:
-                  hostile:
-                    description: "a file with a hostile name and output that looks like markup"
-                    arguments:
-                      name: {type: string, max_length: 200}
-                    cost: 1
-                    command: [/bin/sh, -c, 'printf x > "$1"; echo "<script>alert(3)</script>"; echo "<b>err</b>" >&2', x, "{name}"]
-                  big:
-                    cost: 1
-                    command: [/bin/sh, -c, 'head -c 200000 /dev/zero | tr "\\\\000" y; echo; echo THE-END']
-                """);
-        pki.config(pki.baseConfig());
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice Sessions").user("Bob Sessions").deploy(TestPki.SLEEPY_JAR)
+            .before(s -> Files.writeString(s.pki().conf.resolve("services").resolve("files.yaml"), """
+                    service: files
+                    methods:
+                      hostile:
+                        description: "a file with a hostile name and output that looks like markup"
+                        arguments:
+                          name: {type: string, max_length: 200}
+                        cost: 1
+                        command: [/bin/sh, -c, 'printf x > "$1"; echo "<script>alert(3)</script>"; echo "<b>err</b>" >&2', x, "{name}"]
+                      big:
+                        cost: 1
+                        command: [/bin/sh, -c, 'head -c 200000 /dev/zero | tr "\\\\000" y; echo; echo THE-END']
+                    """)).build();
+    static final TestPki.Credential alice = site.user("Alice Sessions");
+    static final TestPki.Credential bob = site.user("Bob Sessions");
 
     static Https.Reply page(TestPki.Credential who, String path) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Accept", "text/html").GET().build());
+        return site.send(who, HttpRequest.newBuilder(site.https(path)).header("Accept", "text/html").GET());
     }
 
     static Https.Reply post(TestPki.Credential who, String path, String form) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Origin", "https://localhost:" + server.server.httpsPort())
+        return site.send(who, HttpRequest.newBuilder(site.https(path))
+                .header("Origin", "https://localhost:" + site.server().server.httpsPort())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
     static String launch(TestPki.Credential who, String path, String args) throws Exception {
-        Https.Reply r = new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"args\": " + args + "}")).build());
+        Https.Reply r = site.post(who, path, "{\"args\": " + args + "}");
         assertEquals(201, r.status(), r.body());
         return r.json().path("session").asText();
     }
 
     static JsonNode awaitFinal(TestPki.Credential who, String id) throws Exception {
-        long until = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < until) {
-            JsonNode s = new Https(who, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).json();
-            if (s.path("state").asText().matches("DONE|FAILED|CANCELLED")) {
-                return s;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("session " + id + " did not end within 60 s");
+        JsonNode s = Await.value(Duration.ofSeconds(60), () -> site.get(who, "/api/v1/sessions/" + id).json(),
+                j -> j.path("state").asText().matches("DONE|FAILED|CANCELLED"));
+        assertTrue(s.path("state").asText().matches("DONE|FAILED|CANCELLED"),
+                "session " + id + " did not end within 60 s: " + s);
+        return s;
     }
 
     static String token(String html) {
@@ -171,7 +144,7 @@ class PortalSessionsIT {
         }
         String bobsToken = token(page(bob, "/portal/services/sleepy/add").body());
         assertEquals(403, post(bob, "/portal/sessions/" + id + "/remove", "csrf=" + enc(bobsToken)).status());
-        assertEquals(200, new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).status());
+        assertEquals(200, site.get(alice, "/api/v1/sessions/" + id).status());
     }
 
     @Test
@@ -182,11 +155,11 @@ class PortalSessionsIT {
         assertTrue(confirm.body().contains("<h1>Cancel the job?</h1>"), confirm.body());
         assertTrue(confirm.body().contains(">Cancel the job and remove the session</button>"), confirm.body());
         assertEquals(403, post(alice, "/portal/sessions/" + id + "/remove", "").status());
-        assertEquals(200, new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).status());
+        assertEquals(200, site.get(alice, "/api/v1/sessions/" + id).status());
         Https.Reply removed = post(alice, "/portal/sessions/" + id + "/remove", "csrf=" + enc(token(confirm.body())));
         assertEquals(303, removed.status(), removed.body());
         assertEquals("/portal/sessions?removed=1", removed.raw().headers().firstValue("Location").orElse(""));
-        assertEquals(404, new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/sessions/" + id)).status());
+        assertEquals(404, site.get(alice, "/api/v1/sessions/" + id).status());
         assertTrue(page(alice, "/portal/sessions?removed=1").body().contains("The session was removed."));
     }
 
