@@ -8,65 +8,43 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sandgate.server.testkit.Https;
+import org.sandgate.server.testkit.Site;
 import org.sandgate.server.testkit.TestPki;
-import org.sandgate.server.testkit.TestServer;
 
 /**
  * The web portal over real TLS: the start page and who-am-I for each kind of caller, the headers
  * that keep pages inert and private, and the assets served from the server itself.
  */
 class PortalIT {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static TestServer server;
-    static TestPki.Credential alice;
-    static TestPki.Credential bob;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = TestPki.create(dir);
-        alice = pki.strongUser("Alice Portal");
-        bob = pki.weakUser("Bob Portal");
-        pki.map(alice.dn(), "alice");
-        pki.map(bob.dn(), "bob");
-        pki.deploy(TestPki.SLEEPY_JAR);
-        java.nio.file.Files.writeString(pki.conf.resolve("services").resolve("hostile.yaml"), """
-                service: hostile
-                description: "<script>alert('service')</script> & friends"
-                methods:
-                  say:
-                    kind: immediate
-                    description: "<img src=x onerror=alert(1)>"
-                    arguments:
-                      text: {type: string, description: "\\"><script>alert(2)</script>", max_length: 50}
-                    cost: 0
-                    command: [/bin/echo, "{text}"]
-                  count:
-                    kind: immediate
-                    arguments:
-                      data: {type: file, filename: data.txt, max_bytes: 1000}
-                    cost: 0
-                    command: [/bin/cat, "{data}"]
-                """);
-        pki.config(pki.baseConfig());
-        server = TestServer.start(pki.conf);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final Site site = Site.with().user("Alice Portal").weakUser("Bob Portal").deploy(TestPki.SLEEPY_JAR)
+            .before(s -> Files.writeString(s.pki().conf.resolve("services").resolve("hostile.yaml"), """
+                    service: hostile
+                    description: "<script>alert('service')</script> & friends"
+                    methods:
+                      say:
+                        kind: immediate
+                        description: "<img src=x onerror=alert(1)>"
+                        arguments:
+                          text: {type: string, description: "\\"><script>alert(2)</script>", max_length: 50}
+                        cost: 0
+                        command: [/bin/echo, "{text}"]
+                      count:
+                        kind: immediate
+                        arguments:
+                          data: {type: file, filename: data.txt, max_bytes: 1000}
+                        cost: 0
+                        command: [/bin/cat, "{data}"]
+                    """)).build();
+    static final TestPki.Credential alice = site.user("Alice Portal");
+    static final TestPki.Credential bob = site.user("Bob Portal");
 
     static Https.Reply page(TestPki.Credential who, String path) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Accept", "text/html").GET().build());
+        return site.send(who, HttpRequest.newBuilder(site.https(path)).header("Accept", "text/html").GET());
     }
 
     static void assertPortalHeaders(Https.Reply r) {
@@ -126,7 +104,7 @@ class PortalIT {
 
     @Test
     void anUntrustedCertificateIsExplainedInPlainWords() throws Exception {
-        TestPki other = TestPki.create(dir.resolve("other"));
+        TestPki other = TestPki.create(site.dir().resolve("other"));
         Https.Reply r = page(other.strongUser("Mallory"), "/portal/whoami");
         assertEquals(401, r.status(), r.body());
         assertPortalHeaders(r);
@@ -162,15 +140,14 @@ class PortalIT {
     }
 
     static Https.Reply post(TestPki.Credential who, String path, String form) throws Exception {
-        return new Https(who, pki.strong.certificate()).send(HttpRequest.newBuilder(server.https(path))
-                .header("Origin", "https://localhost:" + server.server.httpsPort())
+        return site.send(who, HttpRequest.newBuilder(site.https(path))
+                .header("Origin", "https://localhost:" + site.server().server.httpsPort())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
     static int sessions(TestPki.Credential who) throws Exception {
-        return new Https(who, pki.strong.certificate()).get(server.https("/api/v1/sessions")).json()
-                .path("sessions").size();
+        return site.get(who, "/api/v1/sessions").json().path("sessions").size();
     }
 
     static String enc(String s) {
@@ -250,10 +227,9 @@ class PortalIT {
     void aCrossSiteFormPostIsRefusedBeforeThePortal() throws Exception {
         String token = token(page(alice, "/portal/services/sleepy/add").body());
         int before = sessions(alice);
-        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                        server.https("/portal/services/sleepy/add"))
+        Https.Reply r = site.send(alice, HttpRequest.newBuilder(site.https("/portal/services/sleepy/add"))
                 .header("Origin", "https://evil.example").header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(token) + "&seconds=0&a=1&b=2")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(token) + "&seconds=0&a=1&b=2")));
         assertEquals(403, r.status(), r.body());
         assertEquals("cross_site_request", r.error(), r.body());
         assertEquals(before, sessions(alice));
@@ -308,7 +284,7 @@ class PortalIT {
 
     @Test
     void aFileArgumentIsAFileToChooseAndItsTextIsSent() throws Exception {
-        String services = new Https(alice, pki.strong.certificate()).get(server.https("/api/v1/services")).body();
+        String services = site.get(alice, "/api/v1/services").body();
         assertTrue(services.contains("\"file\":\"data.txt\""), "the API names a file argument's file: " + services);
         String form = page(alice, "/portal/services/hostile/count").body();
         assertTrue(form.contains("enctype=\"multipart/form-data\""), form);
@@ -320,11 +296,10 @@ class PortalIT {
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token(form) + "\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"mine.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\nline one <i>\r\nline two\r\n--" + boundary + "--\r\n";
-        Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                        server.https("/portal/services/hostile/count"))
-                .header("Origin", "https://localhost:" + server.server.httpsPort())
+        Https.Reply r = site.send(alice, HttpRequest.newBuilder(site.https("/portal/services/hostile/count"))
+                .header("Origin", "https://localhost:" + site.server().server.httpsPort())
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertEquals(200, r.status(), r.body());
         assertTrue(r.body().contains("line one &lt;i&gt;"), r.body());
     }
@@ -337,19 +312,18 @@ class PortalIT {
                 {"multipart/form-data", "csrf=x"},
                 {"multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"}}) {
             int before = sessions(alice);
-            Https.Reply r = new Https(alice, pki.strong.certificate()).send(HttpRequest.newBuilder(
-                            server.https("/portal/services/sleepy/add"))
-                    .header("Origin", "https://localhost:" + server.server.httpsPort()).header("Content-Type", bad[0])
-                    .POST(HttpRequest.BodyPublishers.ofString(bad[1])).build());
+            Https.Reply r = site.send(alice, HttpRequest.newBuilder(site.https("/portal/services/sleepy/add"))
+                    .header("Origin", "https://localhost:" + site.server().server.httpsPort()).header("Content-Type", bad[0])
+                    .POST(HttpRequest.BodyPublishers.ofString(bad[1])));
             assertTrue(r.status() >= 400 && r.status() < 500, bad[0] + " " + bad[1] + ": " + r.status() + " " + r.body());
             assertEquals(before, sessions(alice));
         }
         // the JDK's client refuses to send such a query; curl sends it as written
         org.sandgate.server.testkit.Tools.require("curl");
         for (String query : new String[] {"/portal/cost/sleepy/add?seconds=%zz", "/portal/services/sleepy/add?a=%zz&preview=1"}) {
-            org.sandgate.server.testkit.Tools.Result r = org.sandgate.server.testkit.Tools.run(dir, null, "curl", "-sS",
-                    "-o", "/dev/null", "-w", "%{http_code}", "--cacert", dir.resolve("ca-strong/ca.pem").toString(),
-                    "https://localhost:" + server.server.httpsPort() + query);
+            org.sandgate.server.testkit.Tools.Result r = org.sandgate.server.testkit.Tools.run(site.dir(), null, "curl", "-sS",
+                    "-o", "/dev/null", "-w", "%{http_code}", "--cacert", site.dir().resolve("ca-strong/ca.pem").toString(),
+                    "https://localhost:" + site.server().server.httpsPort() + query);
             assertEquals("400", r.out().strip(), query + ": " + r);
         }
     }
