@@ -109,7 +109,7 @@ class PortalJourneyIT {
         fill(browser, "a", "3");
         fill(browser, "b", "5");
         if (!javaScript) {
-            button(browser, "Preview the cost").click();
+            pressAndAwaitTheNextPage(browser, "Preview the cost");
             assertEquals("4000", browser.driver().findElement(By.id("arg-seconds")).getAttribute("value"),
                     "the preview page keeps what was typed");
         }
@@ -118,9 +118,16 @@ class PortalJourneyIT {
         page(browser, "sleepy.add", prefix + "05-cost-preview", javaScript);
         fill(browser, "seconds", "1");
         if (!javaScript) {
-            button(browser, "Preview the cost").click();
+            pressAndAwaitTheNextPage(browser, "Preview the cost");
         }
         preview(browser, "This call costs 2 CPU-seconds");
+    }
+
+    /** Presses a button that posts its form and waits until the page it answers with has replaced this one. */
+    private static void pressAndAwaitTheNextPage(Browser browser, String text) {
+        WebElement before = browser.driver().findElement(By.tagName("html"));
+        button(browser, text).click();
+        browser.waiting(15).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before));
     }
 
     /** Waits until the browser shows a session's page; returns the session's id. */
@@ -446,7 +453,7 @@ class PortalJourneyIT {
         field.clear();
         field.sendKeys(name);
         browser.driver().findElement(By.id("upload-file")).sendKeys(file.toString());
-        button(browser, "Upload and deploy").click();
+        pressAndAwaitTheNextPage(browser, "Upload and deploy");
     }
 
     /**
@@ -489,7 +496,7 @@ class PortalJourneyIT {
             assertTrue(!listed(site).contains("broken"), "the broken file deployed nothing");
             assertTrue(listed(site).contains("greet"), "the broken upload left greet deployed");
 
-            button(browser, "Remove greet").click();
+            pressAndAwaitTheNextPage(browser, "Remove greet");
             browser.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("The service was removed."));
             page(browser, "Deployed services", "developer-04-removed", true);
             assertTrue(!browser.driver().findElement(By.cssSelector("main table")).getText().contains("greet"),
@@ -524,7 +531,7 @@ class PortalJourneyIT {
 
             alice.driver().findElement(By.id("ban-dn")).sendKeys(bobDn);
             alice.driver().findElement(By.id("ban-reason")).sendKeys("browser test");
-            button(alice, "Ban").click();
+            pressAndAwaitTheNextPage(alice, "Ban");
             alice.waiting(20).until(d -> d.findElement(By.tagName("body")).getText().contains("The DN is banned."));
             page(alice, "Administration", "admin-bans-03-banned", true);
             String bans = alice.driver().findElement(By.xpath("//table[caption='Banned DNs']")).getText();
@@ -544,7 +551,7 @@ class PortalJourneyIT {
             page(bob, "Who am I", "admin-bans-06-bob-again", true);
             assertTrue(bob.driver().findElement(By.cssSelector("main dl")).getText().contains("Tier\nweak"), bob.text());
 
-            button(alice, "Reload the configuration").click();
+            pressAndAwaitTheNextPage(alice, "Reload the configuration");
             WebElement status = alice.waiting(20).until(d -> d.findElement(By.cssSelector("[role=status]")));
             assertTrue(status.getText().startsWith("The configuration, the grid-mapfile and the trust anchors were read again."),
                     status.getText());
