@@ -70,12 +70,30 @@ public final class YamlProblems {
             return where + "key '" + key + "': '" + f.getValue() + "' is not a valid "
                     + typeName(f.getTargetType());
         }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null && !key.isEmpty()) {
+            // Jackson's own message names Java types (LinkedHashMap<String, ...>): say it in the file's words
+            return where + "key '" + key + "': expected " + expected(m.getTargetType())
+                    + foundAt(factory, text, e).map(found -> ", found " + found).orElse("");
+        }
         String detail = e.getOriginalMessage();
         int cut = detail.indexOf(" (for ");
         if (cut < 0) {
             cut = detail.indexOf("\n");
         }
         return where + "key '" + key + "': " + (cut > 0 ? detail.substring(0, cut) : detail);
+    }
+
+    /** The value the text holds at the key an error is about, in words ({@link #found}). */
+    private static java.util.Optional<String> foundAt(JsonFactory factory, String text, JsonMappingException e) {
+        try (JsonParser p = factory.createParser(text)) {
+            JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper(factory).readTree(p);
+            for (JsonMappingException.Reference ref : e.getPath()) {
+                node = ref.getFieldName() != null ? node.path(ref.getFieldName()) : node.path(ref.getIndex());
+            }
+            return node.isMissingNode() ? java.util.Optional.empty() : java.util.Optional.of(found(node));
+        } catch (IOException | RuntimeException unreadable) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**
