@@ -312,9 +312,12 @@ class PortalIT {
                 {"multipart/form-data", "csrf=x"},
                 {"multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"}}) {
             int before = sessions(alice);
-            Https.Reply r = site.send(alice, HttpRequest.newBuilder(site.https("/portal/services/sleepy/add"))
+            // each on a connection of its own: after a truncated multipart body the server does not
+            // finish its answer's connection (a known defect), which would stall the kept-alive client
+            Https.Reply r = new Https(alice, site.pki().strong.certificate()).send(
+                    HttpRequest.newBuilder(site.https("/portal/services/sleepy/add"))
                     .header("Origin", "https://localhost:" + site.server().server.httpsPort()).header("Content-Type", bad[0])
-                    .POST(HttpRequest.BodyPublishers.ofString(bad[1])));
+                    .POST(HttpRequest.BodyPublishers.ofString(bad[1])).build());
             assertTrue(r.status() >= 400 && r.status() < 500, bad[0] + " " + bad[1] + ": " + r.status() + " " + r.body());
             assertEquals(before, sessions(alice));
         }
